@@ -1,0 +1,230 @@
+"""The `parks` layer: zones, parks, carriers and phases named in the five planning documents.
+
+Geometry: Polygon/MultiPolygon drawn from a document's 四至 or stated size (`schematic`), or a
+Point where only the rough place is known (`approximate-location`). Stored in EPSG:4326.
+Computed areas are geodesic on the WGS84 ellipsoid (`geo.measure`), as of the data's `as_of`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.measure import convert_area, geodesic_area_m2
+from layers.base import SHARED_COLUMNS, Column, LayerSchema, read_geojson, validate
+
+KINDS = ("zone", "park", "carrier", "phase")
+STATUSES = ("established", "developing", "planned")
+CITIES = ("广州市", "佛山市", "清远市")
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A plan that names parks: its id, names, the document, and its colour on the map."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    document: str
+    colour: str
+
+
+PROGRAMMES: dict[str, Programme] = {
+    p.id: p
+    for p in (
+        Programme("gz-value-innovation", "广州价值创新园区", "Guangzhou value-innovation parks",
+                  "穗府办函〔2018〕105号", "#d62728"),
+        Programme("gz-hitech-zone", "广州高新区", "Guangzhou high-tech zone",
+                  "广州高新区“十四五”发展规划", "#1f77b4"),
+        Programme("fs-hitech-zone", "佛山国家高新区", "Foshan high-tech zone",
+                  "佛山国家高新区高质量发展行动方案", "#2ca02c"),
+        Programme("fs-clusters", "佛山“2+2+4”产业集群基地", "Foshan industry-cluster bases",
+                  "佛山市培育发展“2+2+4”产业集群的实施意见", "#ff7f0e"),
+        Programme("qingcheng", "清城区园区", "Qingcheng parks",
+                  "清城区科技创新发展“十四五”规划", "#9467bd"),
+    )
+}
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "zone": ("园区/片区", "Zone"),
+    "park": ("园区", "Park"),
+    "carrier": ("载体/基地", "Carrier"),
+    "phase": ("分期", "Phase"),
+}
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "established": ("已建成运营", "Established"),
+    "developing": ("建设中", "Developing"),
+    "planned": ("规划", "Planned"),
+}
+QUALITY_LABELS: dict[str, tuple[str, str]] = {
+    "surveyed": ("测绘边界", "Surveyed"),
+    "reference": ("参考数据", "Reference data"),
+    "schematic": ("示意边界", "Schematic"),
+    "approximate-location": ("大致位置", "Approximate location"),
+}
+CITY_LABELS: dict[str, tuple[str, str]] = {
+    "广州市": ("广州市", "Guangzhou"),
+    "佛山市": ("佛山市", "Foshan"),
+    "清远市": ("清远市", "Qingyuan"),
+}
+
+AREA_TOLERANCE = 0.20
+"""Computed and stated areas may differ by this share before a feature must explain it in `note`."""
+
+
+def _check_parents(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    ids = set(gdf["id"])
+    return [
+        (fid, "parent_id", f"{parent!r} is not the id of a feature in this layer")
+        for fid, parent in zip(gdf["id"], gdf["parent_id"])
+        if isinstance(parent, str) and parent not in ids
+    ]
+
+
+def _check_translations(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    return [
+        (fid, "industries_en", f"has {len(en)} entries but industries has {len(zh)}")
+        for fid, zh, en in zip(gdf["id"], gdf["industries"], gdf["industries_en"])
+        if isinstance(zh, list) and isinstance(en, list) and len(zh) != len(en)
+    ]
+
+
+def _check_districts(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    return [
+        (fid, "district", f"{d!r} does not name a 区/县/市 (districts are joined by '、')")
+        for fid, d in zip(gdf["id"], gdf["district"])
+        if isinstance(d, str) and not all(part.endswith(("区", "县", "市")) for part in d.split("、"))
+    ]
+
+
+def _check_points_are_approximate(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    return [
+        (fid, "geometry_quality", "a Point must be 'approximate-location'")
+        for fid, geom, q in zip(gdf["id"], gdf.geometry, gdf["geometry_quality"])
+        if geom is not None and geom.geom_type == "Point" and q != "approximate-location"
+    ]
+
+
+SCHEMA = LayerSchema(
+    layer_id="parks",
+    columns=SHARED_COLUMNS
+    + (
+        Column("kind", allowed=KINDS),
+        Column("programme", allowed=tuple(PROGRAMMES)),
+        Column("parent_id", nullable=True),
+        Column("city", allowed=CITIES),
+        Column("district"),
+        Column("industries", kind="str_list"),
+        Column("industries_en", kind="str_list"),
+        Column("operator", nullable=True),
+        Column("stated_area_km2", kind="float", nullable=True, minimum=0),
+        Column("stated_area_text", nullable=True),
+        Column("boundary_text", nullable=True),
+        Column("status", allowed=STATUSES),
+        Column("note", nullable=True),
+    ),
+    geometry_types=frozenset({"Polygon", "MultiPolygon", "Point"}),
+    checks=(_check_parents, _check_translations, _check_districts, _check_points_are_approximate),
+)
+
+
+def load(path: Path) -> gpd.GeoDataFrame:
+    """Read and validate the parks file; add computed geodesic areas.
+
+    Returns a GeoDataFrame in EPSG:4326 indexed by `id`, with the schema's columns plus
+    `area_m2`, `area_km2`, `area_ha`, `area_mu` (geodesic, WGS84 ellipsoid; 0 for points) and
+    `area_diff_pct` (computed vs stated, in %; NaN where either is unknown or for points).
+    Raises LayerValidationError naming the file, feature id and field of every problem.
+    """
+    gdf = validate(read_geojson(path), SCHEMA, origin=str(path))
+    return with_areas(gdf).set_index("id", drop=False).rename_axis(None)
+
+
+def with_areas(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy of `gdf` (EPSG:4326) with geodesic area columns in m², km², ha and 亩 and the
+    difference from `stated_area_km2` in % (positive: the drawn polygon is larger)."""
+    out = gdf.copy()
+    area = geodesic_area_m2(out.geometry)
+    out["area_m2"] = area
+    out["area_km2"] = convert_area(area, "km2")
+    out["area_ha"] = convert_area(area, "ha")
+    out["area_mu"] = convert_area(area, "mu")
+    stated = pd.to_numeric(out["stated_area_km2"], errors="coerce")
+    has_both = (stated > 0) & (area > 0)
+    out["area_diff_pct"] = np.where(has_both, (out["area_km2"] - stated) / stated * 100.0, np.nan)
+    return out
+
+
+def area_for_filtering_km2(parks: gpd.GeoDataFrame) -> pd.Series:
+    """The area a size filter compares: computed for polygons, stated for points (NaN if unknown)."""
+    stated = pd.to_numeric(parks["stated_area_km2"], errors="coerce")
+    return parks["area_km2"].where(parks["area_km2"] > 0, stated)
+
+
+def all_industries(parks: gpd.GeoDataFrame, lang: str) -> list[str]:
+    """Every leading industry named in the layer, in the language `lang` ("zh" or "en"), sorted."""
+    column = "industries" if lang == "zh" else "industries_en"
+    return sorted({term for terms in parks[column] for term in terms})
+
+
+def label(labels: dict[str, tuple[str, str]], key: str | None, lang: str) -> str:
+    """The zh or en label of a coded value (the code itself when it has no label)."""
+    if key is None:
+        return ""
+    pair = labels.get(key)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else str(key)
+
+
+def programme_name(programme_id: str, lang: str) -> str:
+    """The name of a programme in `lang` ("zh" or "en")."""
+    p = PROGRAMMES.get(programme_id)
+    if p is None:
+        return programme_id
+    return p.name_zh if lang == "zh" else p.name_en
+
+
+@dataclass(frozen=True)
+class ParkFilter:
+    """What the user narrowed the parks to. Empty tuples mean "all"; area bounds are km²
+    (inclusive, compared with `area_for_filtering_km2`; features of unknown area pass only when
+    no bound is set)."""
+
+    cities: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    industry: str = ""
+    min_area_km2: float | None = None
+    max_area_km2: float | None = None
+
+
+def filter_parks(parks: gpd.GeoDataFrame, flt: ParkFilter) -> gpd.GeoDataFrame:
+    """The rows of `parks` that pass `flt` (same index order; the input is not changed).
+
+    The industry keyword matches, case-insensitively, any leading industry in Chinese or English
+    or the park's names.
+    """
+    keep = pd.Series(True, index=parks.index)
+    if flt.cities:
+        keep &= parks["city"].isin(flt.cities)
+    if flt.programmes:
+        keep &= parks["programme"].isin(flt.programmes)
+    if flt.kinds:
+        keep &= parks["kind"].isin(flt.kinds)
+    word = flt.industry.strip().casefold()
+    if word:
+        haystack = [
+            " ".join([*zh, *en, name_zh, name_en]).casefold()
+            for zh, en, name_zh, name_en in zip(parks["industries"], parks["industries_en"],
+                                                parks["name_zh"], parks["name_en"])
+        ]
+        keep &= pd.Series([word in h for h in haystack], index=parks.index)
+    if flt.min_area_km2 is not None or flt.max_area_km2 is not None:
+        area = area_for_filtering_km2(parks)
+        lo = -np.inf if flt.min_area_km2 is None else flt.min_area_km2
+        hi = np.inf if flt.max_area_km2 is None else flt.max_area_km2
+        keep &= area.between(lo, hi) & area.notna()
+    return parks[keep]

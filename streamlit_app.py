@@ -1,0 +1,9 @@
+"""ParkAtlas (园区图谱): entry point. Page config and navigation between pages; nothing else."""
+
+import streamlit as st
+
+from ui.pages import atlas
+
+st.set_page_config(page_title="ParkAtlas 园区图谱", page_icon="🗺️", layout="wide")
+pages = [st.Page(atlas.render, title="Atlas · 园区地图", url_path="atlas", default=True)]
+st.navigation(pages).run()

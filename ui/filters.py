@@ -1,0 +1,48 @@
+"""The sidebar: language, basemap and the park filters; returns what the user chose."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import streamlit as st
+
+from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, PROGRAMMES, ParkFilter, area_for_filtering_km2, label, programme_name
+from ui.i18n import LANGS, t
+from ui.state import BASEMAPS, ViewState
+
+
+def language_switch(state: ViewState) -> None:
+    """A 中文 / English switch; changes `state.lang` (and the URL's `?lang=`)."""
+    choice = st.sidebar.segmented_control(
+        t("language", state.lang), options=list(LANGS), format_func=lambda v: "中文" if v == "zh" else "English",
+        default=state.lang, key="w_lang", selection_mode="single",
+    )
+    if choice and choice != state.lang:
+        state.lang = choice
+        st.query_params["lang"] = choice
+        st.rerun()
+
+
+def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
+    """Draw the filters in the sidebar and return them as a ParkFilter (also kept in `state`)."""
+    lang = state.lang
+    sb = st.sidebar
+    sb.header(t("filters", lang))
+    cities = sb.multiselect(t("city", lang), CITIES, format_func=lambda v: label(CITY_LABELS, v, lang), key="w_cities")
+    programmes = sb.multiselect(t("programme", lang), list(PROGRAMMES), format_func=lambda v: programme_name(v, lang),
+                                key="w_programmes")
+    kinds = sb.multiselect(t("kind", lang), KINDS, format_func=lambda v: label(KIND_LABELS, v, lang), key="w_kinds")
+    industry = sb.text_input(t("industry", lang), key="w_industry", help=t("industry_help", lang), max_chars=60)
+    areas = area_for_filtering_km2(parks).dropna()
+    top = float(math.ceil(areas.max())) if not areas.empty else 1.0
+    lo, hi = sb.slider(t("area_range", lang), min_value=0.0, max_value=top, value=(0.0, top), step=0.1,
+                       key="w_area", help=t("area_help", lang))
+    narrowed = lo > 0.0 or hi < top
+    state.basemap = sb.selectbox(t("basemap", lang), BASEMAPS, index=BASEMAPS.index(state.basemap),
+                                 format_func=lambda v: t(f"basemap_{v}", lang), key="w_basemap")
+    state.park_filter = ParkFilter(
+        cities=tuple(cities), programmes=tuple(programmes), kinds=tuple(kinds), industry=industry,
+        min_area_km2=lo if narrowed else None, max_area_km2=hi if narrowed else None,
+    )
+    return state.park_filter

@@ -1,0 +1,130 @@
+"""The atlas (home page): the park map with filters, a profile of the clicked park, and a table.
+
+Deep link: `?park=<id>` opens the atlas zoomed to that park with its profile open; an unknown id
+shows a notice and the whole atlas.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.generalize import zoom_for_bounds
+from geo.query import features_at
+from layers._errors import LayerError
+from layers.parks import filter_parks
+from ui import data
+from ui.filters import language_switch, sidebar_filters
+from ui.i18n import t
+from ui.mapview import base_map, layer_control, park_groups
+from ui.park_table import park_table, table_csv
+from ui.profile import profile_html
+from ui.state import ViewState, select_park, view
+
+MAP_HEIGHT = 620
+
+
+def vendor_url() -> str:
+    """Where Streamlit serves static/vendor, honouring server.baseUrlPath."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
+
+
+def _apply_deep_link(state: ViewState, parks: gpd.GeoDataFrame) -> str | None:
+    """On the first run, select the park named by `?park=`; return the id if it is unknown."""
+    if state.deep_link_checked:
+        return None
+    state.deep_link_checked = True
+    wanted = st.query_params.get("park")
+    if not wanted:
+        return None
+    if wanted in parks.index:
+        state.selected_park = wanted
+        return None
+    del st.query_params["park"]
+    return wanted
+
+
+def _picked_park(result: dict | None, shown: gpd.GeoDataFrame, state: ViewState) -> str | None:
+    """The id of the park a new map click landed on, or None (no click, or the same click again)."""
+    if not result:
+        return None
+    clicked = result.get("last_object_clicked")
+    if not clicked:
+        return None
+    click = (clicked.get("lat"), clicked.get("lng"), result.get("last_object_clicked_tooltip"))
+    if click == state.last_click:
+        return None
+    state.last_click = click
+    hits = features_at(shown, lon=float(click[1]), lat=float(click[0]))
+    tooltip = click[2] or ""
+    named = [i for i in hits if shown.at[i, "name_zh"] in tooltip or shown.at[i, "name_en"] in tooltip]
+    chosen = named or list(hits)
+    return chosen[0] if chosen else None
+
+
+def _view_of(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | None) -> tuple[tuple[float, float], int]:
+    """Map centre (lat, lon) and zoom: the selected park, else everything shown, else all parks."""
+    target = parks.loc[[selected]] if selected in parks.index else (shown if not shown.empty else parks)
+    minx, miny, maxx, maxy = target.total_bounds
+    zoom = zoom_for_bounds((minx, miny, maxx, maxy), width_px=560, height_px=MAP_HEIGHT - 60)
+    if selected in parks.index and target.geometry.iloc[0].geom_type == "Point":
+        zoom = 13
+    return ((miny + maxy) / 2, (minx + maxx) / 2), zoom
+
+
+def render() -> None:
+    """Draw the atlas page."""
+    state = view()
+    language_switch(state)
+    lang = state.lang
+    try:
+        parks = data.parks()
+    except LayerError as exc:
+        st.error(t("data_error", lang))
+        st.code(str(exc))
+        return
+    unknown = _apply_deep_link(state, parks)
+    flt = sidebar_filters(parks, state)
+    shown = filter_parks(parks, flt)
+
+    st.title(t("app_title", lang), anchor=False)
+    st.caption(t("app_tagline", lang))
+    if unknown:
+        st.warning(t("unknown_park", lang, id=unknown))
+
+    map_col, side_col = st.columns([5, 2], gap="medium")
+    home_center, home_zoom = _view_of(parks, parks, None)
+    center, zoom = _view_of(shown, parks, state.selected_park)
+    with map_col:
+        st.caption(t("shown", lang, n=len(shown), total=len(parks)))
+        frame = data.park_display_frame(lang).loc[shown.index]
+        result = st_folium(
+            base_map(lang, state.basemap, home_center, home_zoom, vendor_url()),
+            key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+            feature_group_to_add=park_groups(frame, lang, state.selected_park),
+            layer_control=layer_control(), center=center, zoom=zoom,
+            returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+        )
+    picked = _picked_park(result, shown, state)
+    if picked and picked != state.selected_park:
+        select_park(state, picked)
+        st.rerun()
+
+    with side_col:
+        if state.selected_park in parks.index:
+            st.html(profile_html(parks.loc[state.selected_park], parks, lang))
+            if st.button(t("close_profile", lang), key="close_profile"):
+                select_park(state, None)
+                st.rerun()
+        else:
+            st.info(t("click_hint", lang))
+        if shown.empty:
+            st.warning(t("none_match", lang))
+
+    st.subheader(t("table", lang), anchor=False)
+    table = park_table(shown, lang)
+    st.dataframe(table, width="stretch", height=320)
+    st.download_button(t("download_csv", lang), data=table_csv(table), file_name="parkatlas-parks.csv",
+                       mime="text/csv", key="download_csv")

@@ -1,0 +1,45 @@
+"""The table of shown parks: localized headers, areas in km², ha and 亩, CSV bytes for download."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.parks import CITY_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, label, programme_name
+from ui.i18n import Lang, t
+
+
+def park_table(parks: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
+    """One row per park, indexed by id, with headers and coded values in `lang`.
+
+    Computed areas are geodesic (WGS84 ellipsoid) of the drawn outline; points have none (empty).
+    """
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    industries_col = "industries" if lang == "zh" else "industries_en"
+    polygonal = parks["area_m2"] > 0
+    table = pd.DataFrame(
+        {
+            t("col_name", lang): parks[name_col],
+            t("col_kind", lang): parks["kind"].map(lambda v: label(KIND_LABELS, v, lang)),
+            t("col_programme", lang): parks["programme"].map(lambda v: programme_name(v, lang)),
+            t("col_city", lang): parks["city"].map(lambda v: label(CITY_LABELS, v, lang)),
+            t("col_district", lang): parks["district"],
+            t("col_industries", lang): parks[industries_col].map(lambda v: "、".join(v) if lang == "zh" else "; ".join(v)),
+            t("col_stated_km2", lang): pd.to_numeric(parks["stated_area_km2"], errors="coerce").round(3),
+            t("col_area_km2", lang): parks["area_km2"].where(polygonal).round(3),
+            t("col_area_ha", lang): parks["area_ha"].where(polygonal).round(1),
+            t("col_area_mu", lang): parks["area_mu"].where(polygonal).round(0),
+            t("col_diff_pct", lang): parks["area_diff_pct"].round(1),
+            t("col_quality", lang): parks["geometry_quality"].map(lambda v: label(QUALITY_LABELS, v, lang)),
+            t("col_status", lang): parks["status"].map(lambda v: label(STATUS_LABELS, v, lang)),
+            t("col_source", lang): parks["source"],
+        },
+        index=parks.index,
+    )
+    table.index.name = "id"
+    return table
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """CSV bytes of `table` (id first), UTF-8 with a BOM so spreadsheet programs read Chinese."""
+    return table.to_csv(index=True).encode("utf-8-sig")

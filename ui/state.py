@@ -1,0 +1,48 @@
+"""The typed view state of the app, kept as one object in `st.session_state`.
+
+Pages read `view()` and change it through its fields; nothing else in the app keeps its own
+session keys (widget keys are owned by the widget modules that declare them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from layers.parks import ParkFilter
+from ui.i18n import Lang
+
+BASEMAPS = ("light", "osm", "satellite")
+_KEY = "parkatlas_view"
+
+
+@dataclass
+class ViewState:
+    """What the user is looking at: language, basemap, filters and the selected park."""
+
+    lang: Lang = "zh"
+    basemap: str = "light"
+    park_filter: ParkFilter = field(default_factory=ParkFilter)
+    selected_park: str | None = None
+    deep_link_checked: bool = False
+    last_click: tuple | None = None
+
+
+def view() -> ViewState:
+    """The session's ViewState, created on first use from the URL (`?lang=en`)."""
+    if _KEY not in st.session_state:
+        state = ViewState()
+        if st.query_params.get("lang") in ("zh", "en"):
+            state.lang = st.query_params["lang"]
+        st.session_state[_KEY] = state
+    return st.session_state[_KEY]
+
+
+def select_park(state: ViewState, park_id: str | None) -> None:
+    """Select (or clear, with None) a park and keep the URL's `?park=` in step, for sharing."""
+    state.selected_park = park_id
+    if park_id:
+        st.query_params["park"] = park_id
+    elif "park" in st.query_params:
+        del st.query_params["park"]
