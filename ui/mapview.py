@@ -36,6 +36,18 @@ MU_UNIT = {"mu": {"factor": 0.0015, "display": "亩 (mu)", "decimals": 1}}
 SELECTED_COLOUR = "#111111"
 
 
+class MetricScale(folium.MacroElement):
+    """Leaflet's scale bar in metres and kilometres only."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
 class Legend(folium.MacroElement):
     """A Leaflet control (bottom right) listing programme colours and what outlines mean.
 
@@ -75,7 +87,8 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     """The stable part of the atlas map: basemaps, scale, full screen, measure (with 亩), minimap
     and the legend. center is (lat, lon) in degrees WGS84; vendor_url is where static/vendor is
     served. Returns a folium.Map whose JS/CSS all come from our own install."""
-    m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False)
+    m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False)
+    MetricScale().add_to(m)
     for key in ("light", "osm", "satellite"):
         folium.TileLayer(TILES[key], name=t(f"basemap_{key}", lang), show=(key == basemap), overlay=False,
                          control=True).add_to(m)

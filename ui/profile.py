@@ -15,7 +15,9 @@ from ui.safe_html import esc
 
 
 def _row(key: str, value: str, lang: Lang) -> str:
-    return f"<tr><th style='text-align:left;padding:3px 10px 3px 0;vertical-align:top;white-space:nowrap'>{esc(t(key, lang))}</th><td style='padding:3px 0'>{value}</td></tr>"
+    """One labelled entry: the label small and grey above its (already escaped) value."""
+    return (f"<div style='margin:0 0 7px 0'><div style='color:#6b6b6b;font-size:0.8em'>{esc(t(key, lang))}</div>"
+            f"<div>{value}</div></div>")
 
 
 def _num(value: float, digits: int) -> str:
@@ -33,19 +35,19 @@ def area_table_html(park: pd.Series, lang: Lang) -> str:
         cells = "".join(f"<td style='padding:2px 8px;text-align:right'>{_num(convert_area(m2, u), d)}</td>"
                         for u, d in (("km2", 3), ("ha", 1), ("mu", 0)))
         text = f"<br><span style='color:#666'>{esc(park['stated_area_text'])}</span>" if park["stated_area_text"] else ""
-        rows.append(f"<tr><td>{esc(t('stated_area', lang))}{text}</td>{cells}</tr>")
+        rows.append(f"<tr><td style='padding:2px 8px 2px 0'>{esc(t('stated_area', lang))}{text}</td>{cells}</tr>")
     else:
         rows.append(f"<tr><td>{esc(t('stated_area', lang))}</td><td colspan=3 style='padding:2px 8px;color:#666'>{esc(t('not_stated', lang))}</td></tr>")
     if park["area_m2"] > 0:
         cells = "".join(f"<td style='padding:2px 8px;text-align:right'>{_num(park[c], d)}</td>"
                         for c, d in (("area_km2", 3), ("area_ha", 1), ("area_mu", 0)))
-        rows.append(f"<tr><td>{esc(t('computed_area', lang))}</td>{cells}</tr>")
+        rows.append(f"<tr><td style='padding:2px 8px 2px 0'>{esc(t('computed_area', lang))}</td>{cells}</tr>")
         if not math.isnan(park["area_diff_pct"]):
             rows.append(f"<tr><td>{esc(t('difference', lang))}</td><td colspan=3 style='padding:2px 8px;text-align:right'>{park['area_diff_pct']:+.1f} %</td></tr>")
         method = t("area_method", lang, as_of=park["as_of"])
     else:
         method = t("point_no_area", lang)
-    table = f"<table style='border-collapse:collapse;margin:4px 0'><tr><th></th>{head}</tr>{''.join(rows)}</table>"
+    table = f"<table style='border-collapse:collapse;margin:4px 0;font-size:0.95em'><tr><th></th>{head}</tr>{''.join(rows)}</table>"
     return f"{table}<div style='color:#666;font-size:0.85em'>{esc(method)}</div>"
 
 
@@ -76,5 +78,5 @@ def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang) -> str:
     return (
         f"<div class='parkatlas-profile' data-park-id='{esc(park['id'])}' style='font-size:0.92rem'>"
         f"<h3 style='margin:0 0 2px 0'>{esc(name)}</h3><div style='color:#555;margin-bottom:6px'>{esc(other)}</div>"
-        f"<table style='border-collapse:collapse'>{''.join(rows)}</table></div>"
+        f"{''.join(rows)}</div>"
     )

@@ -69,8 +69,8 @@ def _view_of(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | N
     target = parks.loc[[selected]] if selected in parks.index else (shown if not shown.empty else parks)
     minx, miny, maxx, maxy = target.total_bounds
     zoom = zoom_for_bounds((minx, miny, maxx, maxy), width_px=560, height_px=MAP_HEIGHT - 60)
-    if selected in parks.index and target.geometry.iloc[0].geom_type == "Point":
-        zoom = 13
+    if selected in parks.index:  # leave room around the selected park
+        zoom = 13 if target.geometry.iloc[0].geom_type == "Point" else max(zoom - 1, 1)
     return ((miny + maxy) / 2, (minx + maxx) / 2), zoom
 
 
@@ -94,7 +94,7 @@ def render() -> None:
     if unknown:
         st.warning(t("unknown_park", lang, id=unknown))
 
-    map_col, side_col = st.columns([5, 2], gap="medium")
+    map_col, side_col = st.columns([3, 2], gap="medium")
     home_center, home_zoom = _view_of(parks, parks, None)
     center, zoom = _view_of(shown, parks, state.selected_park)
     with map_col:
