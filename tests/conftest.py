@@ -1,0 +1,28 @@
+"""Shared fixtures: paths to the repo, the test data and the shared reference geodata."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = ROOT / "tests" / "data"
+REFERENCE = ROOT.parent / "shared" / "data" / "reference"
+
+
+@pytest.fixture(scope="session")
+def small_parks_path() -> Path:
+    """A 4-feature parks file: two Guangzhou squares (park + phase), a Foshan square, a point."""
+    return TEST_DATA / "parks_small.geojson"
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """../shared/data/reference (real third-party geodata, for checks only). Required in CI."""
+    if not REFERENCE.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{REFERENCE} is missing: CI runs with shared/ beside the repo")
+        pytest.skip(f"{REFERENCE} not found (shared/ is not beside this checkout)")
+    return REFERENCE

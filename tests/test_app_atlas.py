@@ -1,0 +1,114 @@
+"""The atlas page through streamlit.testing.v1.AppTest (the folium component itself is opaque
+here: a click is simulated by replacing st_folium with a fake that returns one)."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.fixture()
+def small_data(small_parks_path, tmp_path, monkeypatch):
+    (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
+    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def run(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table_ids(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value.index)
+
+
+def profile_ids(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if "parkatlas-profile" in h.proto.body]
+
+
+@pytest.mark.parametrize(("lang", "title", "header"), [("zh", "园区图谱", "计算面积 亩"), ("en", "ParkAtlas", "Computed 亩 (mu)")])
+def test_renders_in_both_languages(small_data, lang, title, header):
+    at = run({"lang": lang})
+    assert at.title[0].value == title
+    assert header in at.dataframe[0].value.columns
+    assert len(table_ids(at)) == 4
+
+
+def test_switching_language_relabels_the_page(small_data):
+    at = run()
+    assert at.title[0].value == "园区图谱"
+    at.sidebar.get("button_group")[0].set_value("en").run()
+    assert at.title[0].value == "ParkAtlas"
+    assert "City" in [m.label for m in at.sidebar.multiselect]
+
+
+def test_filters_narrow_the_table(small_data):
+    at = run()
+    at.multiselect(key="w_cities").set_value(["佛山市"]).run()
+    assert table_ids(at) == ["test-foshan-base"]
+    at.multiselect(key="w_cities").set_value([]).run()
+    at.text_input(key="w_industry").input("互联网").run()
+    assert table_ids(at) == ["test-square-park", "test-square-phase"]
+    at.slider(key="w_area").set_value((1.0, 2.0)).run()
+    assert table_ids(at) == ["test-square-park"]
+
+
+def test_deep_link_opens_the_park(small_data):
+    at = run({"park": "test-foshan-base", "lang": "en"})
+    bodies = profile_ids(at)
+    assert len(bodies) == 1 and "data-park-id='test-foshan-base'" in bodies[0]
+    assert "Foshan Test Base" in bodies[0]
+    assert not at.warning
+
+
+def test_unknown_deep_link_shows_a_notice_and_the_whole_atlas(small_data):
+    at = run({"park": "no-such-park", "lang": "en"})
+    assert any("no-such-park" in w.value for w in at.warning)
+    assert len(table_ids(at)) == 4
+    assert profile_ids(at) == []
+
+
+def test_a_click_on_the_map_opens_the_clicked_park(small_data, monkeypatch):
+    import ui.pages.atlas as atlas
+
+    def fake_st_folium(*args, **kwargs):
+        # A click inside the phase, which lies inside its park: the tooltip names the phase.
+        return {"last_object_clicked": {"lat": 23.094, "lng": 113.364}, "last_object_clicked_tooltip": "测试一期 Test Phase 1"}
+
+    monkeypatch.setattr(atlas, "st_folium", fake_st_folium)
+    at = run()
+    bodies = profile_ids(at)
+    assert len(bodies) == 1 and "data-park-id='test-square-phase'" in bodies[0]
+    assert at.query_params["park"] in ("test-square-phase", ["test-square-phase"])
+
+
+def test_profile_shows_stated_and_computed_area_and_escapes(small_data):
+    at = run({"park": "test-square-park", "lang": "en"})
+    body = profile_ids(at)[0]
+    assert "1.100" in body and "1.135" in body and "+3.1 %" in body  # stated, computed km², difference
+    assert "1,702" in body  # 亩
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    assert "geodesic on the WGS84 ellipsoid" in body
+
+
+def test_broken_bundled_data_is_reported_not_crashed(small_data):
+    (small_data / "parks.geojson").write_text("{broken", encoding="utf-8")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.error and "failed validation" in at.error[0].value
+    assert "parks.geojson: cannot be read as UTF-8 JSON" in at.code[0].value

@@ -1,0 +1,88 @@
+"""ui.mapview and ui.assets: the folium map as rendered HTML (no browser needed)."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import pytest
+
+from layers import parks as parks_layer
+from ui import assets
+from ui.mapview import base_map, display_frame, park_groups
+
+VENDOR = "/app/static/vendor"
+
+
+@pytest.fixture(scope="module")
+def small(small_parks_path):
+    return parks_layer.load(small_parks_path)
+
+
+def rendered(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_script_and_stylesheet_is_ours(lang):
+    html = rendered(base_map(lang, "light", (23.1, 113.3), 9, VENDOR))
+    srcs = re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert srcs, "the map loads no assets at all?"
+    assert all(s.startswith(VENDOR + "/") for s in srcs), srcs
+    assert not re.search(r"cdn\.|jsdelivr|cdnjs|bootstrapcdn|jquery", html)
+
+
+def test_the_files_the_map_names_are_installed():
+    assert assets.missing_files() == []
+
+
+def test_an_unvendored_plugin_is_refused():
+    m = folium.Map()
+
+    class Plugin(folium.MacroElement):
+        default_js = [("x", "https://unpkg.com/some-plugin/plugin.js")]
+
+    Plugin().add_to(m)
+    with pytest.raises(assets.UnvendoredAssetError, match="some-plugin/plugin.js is not vendored"):
+        assets.localize(m)
+
+
+def test_base_map_has_the_controls_and_basemaps():
+    html = rendered(base_map("en", "satellite", (23.1, 113.3), 9, VENDOR))
+    for needle in ("L.control.fullscreen", "L.Control.Measure", "L.Control.MiniMap", "L.control.scale",
+                   "World_Imagery", "World_Light_Gray_Base", "tile.openstreetmap.org", "parkatlas-legend", '"secondaryAreaUnit": "mu"', '"factor": 0.0015'):
+        assert needle in html, needle
+
+
+def test_one_feature_per_park_and_only_the_needed_properties(small):
+    frame = display_frame(small, "en")
+    assert list(frame.columns) == ["id", "programme", "kind", "schematic", "tip", "geometry"]
+    m = base_map("en", "light", (23.1, 113.3), 9, VENDOR)
+    groups = park_groups(frame, "en", selected=None)
+    for g in groups:
+        g.add_to(m)
+    html = rendered(m)
+    for pid in small.index:
+        assert html.count(f'"id": "{pid}"') == 1, pid
+    assert "boundary_text" not in html and "source" not in html
+
+
+def test_tooltips_are_escaped(small):
+    frame = display_frame(small, "en")
+    tip = frame.loc["test-square-park", "tip"]
+    assert "<script>" not in tip and "&lt;script&gt;" in tip
+    assert "${" not in tip and "&#36;{x}" in tip
+    m = base_map("en", "light", (23.1, 113.3), 9, VENDOR)
+    for g in park_groups(frame, "en", selected=None):
+        g.add_to(m)
+    html = rendered(m)
+    assert "<script>alert(1)" not in html
+    assert "${x}" not in html
+
+
+def test_selected_park_is_outlined(small):
+    frame = display_frame(small, "en")
+    m = base_map("en", "light", (23.1, 113.3), 9, VENDOR)
+    for g in park_groups(frame, "en", selected="test-foshan-base"):
+        g.add_to(m)
+    assert '"color": "#111111"' in rendered(m)
