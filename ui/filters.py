@@ -29,10 +29,12 @@ def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     lang = state.lang
     sb = st.sidebar
     sb.header(t("filters", lang))
-    cities = sb.multiselect(t("city", lang), CITIES, format_func=lambda v: label(CITY_LABELS, v, lang), key="w_cities")
+    cities = sb.multiselect(t("city", lang), CITIES, format_func=lambda v: label(CITY_LABELS, v, lang), key="w_cities",
+                            placeholder=t("all", lang))
     programmes = sb.multiselect(t("programme", lang), list(PROGRAMMES), format_func=lambda v: programme_name(v, lang),
-                                key="w_programmes")
-    kinds = sb.multiselect(t("kind", lang), KINDS, format_func=lambda v: label(KIND_LABELS, v, lang), key="w_kinds")
+                                key="w_programmes", placeholder=t("all", lang))
+    kinds = sb.multiselect(t("kind", lang), KINDS, format_func=lambda v: label(KIND_LABELS, v, lang), key="w_kinds",
+                           placeholder=t("all", lang))
     industry = sb.text_input(t("industry", lang), key="w_industry", help=t("industry_help", lang), max_chars=60)
     areas = area_for_filtering_km2(parks).dropna()
     top = float(math.ceil(areas.max())) if not areas.empty else 1.0

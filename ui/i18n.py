@@ -16,6 +16,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_atlas": ("园区地图", "Park atlas"),
     "language": ("语言 / Language", "Language / 语言"),
     "filters": ("筛选", "Filters"),
+    "all": ("全部", "All"),
     "city": ("城市", "City"),
     "programme": ("规划/园区体系", "Programme / zone"),
     "kind": ("类型", "Kind"),
