@@ -62,6 +62,7 @@ class LayerSchema:
     layer_id: str
     columns: tuple[Column, ...]
     geometry_types: frozenset[str]
+    geometry_nullable: bool = False
     checks: tuple[Callable[[gpd.GeoDataFrame], list[tuple[str, str, str]]], ...] = field(default=())
 
     @property
@@ -153,6 +154,8 @@ def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, origin: str) -> gpd.Geo
     reasons = invalid_reasons(gdf.geometry)
     far = out_of_lonlat_range(gdf.geometry)
     for label, geom, reason, bad_range in zip(labels, gdf.geometry, reasons, far):
+        if geom is None and schema.geometry_nullable:
+            continue
         if reason:
             say(label, "geometry", f"invalid: {reason}")
             continue

@@ -1,0 +1,58 @@
+"""The transport layers: `transport_lines` (LineString/MultiLineString) and `transport_nodes`
+(Point) — links the planning documents name near the parks, with their status as the document
+states it (`as_of` its date) and, where a later opening is known, `open_year` with its own source.
+
+Geometry drawn through real station positions or along a described corridor is `schematic`.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from layers.base import SHARED_COLUMNS, Column, LayerSchema
+
+LINE_MODES = ("metro", "tram", "intercity", "high-speed-rail", "expressway", "arterial", "bridge", "monorail", "ferry")
+NODE_MODES = ("station", "tram-stop", "pier", "hsr-station", "airport", "airport-check-in", "hub")
+STATUSES = ("existing", "under-construction", "planned")
+
+MODE_LABELS: dict[str, tuple[str, str]] = {
+    "metro": ("地铁", "Metro"), "tram": ("有轨电车", "Tram"), "intercity": ("城际铁路", "Intercity rail"),
+    "high-speed-rail": ("高速铁路", "High-speed rail"), "expressway": ("高速公路/快速路", "Expressway"),
+    "arterial": ("主干道", "Arterial road"), "bridge": ("桥梁/通道", "Bridge"), "monorail": ("单轨", "Monorail"),
+    "ferry": ("水运", "Ferry"), "station": ("车站", "Station"), "tram-stop": ("电车站", "Tram stop"),
+    "pier": ("码头", "Pier"), "hsr-station": ("高铁站", "HSR station"), "airport": ("机场", "Airport"),
+    "airport-check-in": ("城市候机楼/值机点", "Airport check-in"), "hub": ("交通枢纽", "Transport hub"),
+}
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "existing": ("已建成", "Existing"), "under-construction": ("在建", "Under construction"), "planned": ("规划", "Planned"),
+}
+
+_COMMON = (
+    Column("status", allowed=STATUSES),
+    Column("open_year", kind="int", nullable=True, minimum=1990),
+    Column("open_year_source", nullable=True),
+    Column("note", nullable=True),
+)
+
+
+def _open_year_cited(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    return [
+        (fid, "open_year_source", "is required when open_year is given")
+        for fid, year, src in zip(gdf["id"], gdf["open_year"], gdf["open_year_source"])
+        if year is not None and year == year and not (isinstance(src, str) and src.strip())
+    ]
+
+
+LINES_SCHEMA = LayerSchema(
+    layer_id="transport_lines",
+    columns=SHARED_COLUMNS + (Column("mode", allowed=LINE_MODES), Column("line_ref")) + _COMMON,
+    geometry_types=frozenset({"LineString", "MultiLineString"}),
+    checks=(_open_year_cited,),
+)
+
+NODES_SCHEMA = LayerSchema(
+    layer_id="transport_nodes",
+    columns=SHARED_COLUMNS + (Column("mode", allowed=NODE_MODES), Column("line_refs", kind="str_list")) + _COMMON,
+    geometry_types=frozenset({"Point"}),
+    checks=(_open_year_cited,),
+)
