@@ -46,3 +46,67 @@ def features_at(gdf: gpd.GeoDataFrame, lon: float, lat: float, tolerance_m: floa
     chosen = candidates[hit.to_numpy()]
     order = geodesic_area_m2(chosen.geometry).sort_values(kind="stable").index
     return order
+
+
+def nearest(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The nearest target of each source feature, and how far it is.
+
+    sources, targets: EPSG:4326. Distances are planar in EPSG:4547 metres, from the source's
+    boundary (0 for a target inside a source polygon) to the target geometry.
+    Returns a DataFrame on the sources' index with `target` (the target's index label, or None when
+    there are no targets) and `distance_m` (NaN when none). Ties go to the first target in order.
+
+    >>> from shapely.geometry import Point, box
+    >>> parks = gpd.GeoDataFrame(geometry=[box(113.0, 23.0, 113.01, 23.01)], index=["p"], crs=4326)
+    >>> stations = gpd.GeoDataFrame(geometry=[Point(113.02, 23.005), Point(113.5, 23.5)], index=["a", "b"], crs=4326)
+    >>> row = nearest(parks, stations).loc["p"]
+    >>> row["target"], round(float(row["distance_m"]))
+    ('a', 1025)
+    """
+    require_wgs84(sources, "sources")
+    require_wgs84(targets, "targets")
+    out = pd.DataFrame({"target": pd.Series([None] * len(sources), index=sources.index, dtype=object),
+                        "distance_m": pd.Series(float("nan"), index=sources.index)})
+    if sources.empty or targets.empty:
+        return out
+    src = sources.geometry.to_crs(PLANAR)
+    tgt = targets.geometry.to_crs(PLANAR)
+    tree = tgt.sindex
+    src_pos, tgt_pos = tree.nearest(src.values, return_all=False)
+    positions = pd.Series(tgt_pos, index=src_pos)
+    labels = targets.index.to_numpy()[positions.to_numpy()]
+    dists = src.values[positions.index.to_numpy()].distance(tgt.values[positions.to_numpy()])
+    out.iloc[positions.index.to_numpy(), 0] = labels
+    out.iloc[positions.index.to_numpy(), 1] = dists
+    return out
+
+
+def within_distance(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, distance_m: float) -> pd.Series:
+    """For each source feature, the labels of the targets within `distance_m` metres of it.
+
+    sources, targets: EPSG:4326; distance planar in EPSG:4547 metres, boundary to geometry (a
+    target inside a source polygon is at 0). Returns a Series of lists on the sources' index, each
+    ordered by distance, nearest first.
+
+    >>> from shapely.geometry import Point, box
+    >>> parks = gpd.GeoDataFrame(geometry=[box(113.0, 23.0, 113.01, 23.01)], index=["p"], crs=4326)
+    >>> stations = gpd.GeoDataFrame(geometry=[Point(113.02, 23.005), Point(113.005, 23.005)], index=["a", "in"], crs=4326)
+    >>> within_distance(parks, stations, 800).loc["p"], within_distance(parks, stations, 2000).loc["p"]
+    (['in'], ['in', 'a'])
+    """
+    require_wgs84(sources, "sources")
+    require_wgs84(targets, "targets")
+    result = pd.Series([[] for _ in range(len(sources))], index=sources.index, dtype=object)
+    if sources.empty or targets.empty:
+        return result
+    src = sources.geometry.to_crs(PLANAR)
+    tgt = targets.geometry.to_crs(PLANAR)
+    src_pos, tgt_pos = tgt.sindex.query(src.values, predicate="dwithin", distance=distance_m)
+    if len(src_pos) == 0:
+        return result
+    dists = src.values[src_pos].distance(tgt.values[tgt_pos])
+    pairs = pd.DataFrame({"s": src_pos, "t": tgt_pos, "d": dists}).sort_values(["s", "d", "t"], kind="stable")
+    labels = targets.index.to_numpy()
+    for s, group in pairs.groupby("s", sort=False):
+        result.iloc[s] = [labels[t] for t in group["t"]]
+    return result
