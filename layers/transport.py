@@ -8,8 +8,9 @@ Geometry drawn through real station positions or along a described corridor is `
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 
-from layers.base import SHARED_COLUMNS, Column, LayerSchema
+from layers.base import SHARED_COLUMNS, Column, LayerSchema, read_geojson, validate
 
 LINE_MODES = ("metro", "tram", "intercity", "high-speed-rail", "expressway", "arterial", "bridge", "monorail", "ferry")
 NODE_MODES = ("station", "tram-stop", "pier", "hsr-station", "airport", "airport-check-in", "hub")
@@ -56,3 +57,47 @@ NODES_SCHEMA = LayerSchema(
     geometry_types=frozenset({"Point"}),
     checks=(_open_year_cited,),
 )
+
+
+def _load(path, schema: LayerSchema) -> gpd.GeoDataFrame:
+    gdf = validate(read_geojson(path), schema, origin=str(path))
+    gdf["open_year"] = gdf["open_year"].astype("Int64")
+    return gdf.set_index("id", drop=False).rename_axis(None)
+
+
+def load_lines(path) -> gpd.GeoDataFrame:
+    """Read and validate transport_lines (EPSG:4326), indexed by id."""
+    return _load(path, LINES_SCHEMA)
+
+
+def load_nodes(path) -> gpd.GeoDataFrame:
+    """Read and validate transport_nodes (EPSG:4326), indexed by id."""
+    return _load(path, NODES_SCHEMA)
+
+
+FULL_PLAN = "full"
+"""`open_in(..., FULL_PLAN)`: every link, existing, under construction and planned."""
+
+
+def open_in(gdf: gpd.GeoDataFrame, year: int | str) -> pd.Series:
+    """True for the links (lines or nodes) in service in `year`, or for all of them with FULL_PLAN.
+
+    A link is in service in `year` when its `open_year` is known and ≤ year, or, with no
+    `open_year`, when its document (`as_of`) already called it existing and year ≥ that date's
+    year. Under-construction and planned links with no known opening year count only in the full plan.
+    """
+    if year == FULL_PLAN:
+        return pd.Series(True, index=gdf.index)
+    year = int(year)
+    opened = gdf["open_year"].astype("Int64")
+    as_of_year = gdf["as_of"].str.slice(0, 4).astype(int)
+    known = opened.notna() & (opened.fillna(9999) <= year)
+    existing = opened.isna() & (gdf["status"] == "existing") & (as_of_year <= year)
+    return (known | existing).astype(bool)
+
+
+def check_line_refs(lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame) -> list[str]:
+    """Problems where a node names a line_ref that no line has."""
+    known = set(lines["line_ref"])
+    return [f"transport_nodes: feature '{nid}': field 'line_refs': {ref!r} is not the line_ref of any line"
+            for nid, refs in zip(nodes["id"], nodes["line_refs"]) for ref in refs if ref not in known]
