@@ -7,7 +7,11 @@ A facility whose site the document does not give has no geometry (null): it belo
 
 from __future__ import annotations
 
-from layers.base import SHARED_COLUMNS, Column, LayerSchema
+from pathlib import Path
+
+import geopandas as gpd
+
+from layers.base import SHARED_COLUMNS, Column, LayerSchema, read_geojson, validate
 
 CATEGORIES = ("school", "hospital", "housing", "parking", "charging", "commercial", "public-service", "green")
 STATUSES = ("existing", "under-construction", "planned")
@@ -32,3 +36,8 @@ SCHEMA = LayerSchema(
     geometry_types=frozenset({"Point", "Polygon", "MultiPolygon", "LineString", "MultiLineString"}),
     geometry_nullable=True,
 )
+
+
+def load(path: Path) -> gpd.GeoDataFrame:
+    """Read and validate facilities (EPSG:4326; null geometry = site not given), indexed by id."""
+    return validate(read_geojson(path), SCHEMA, origin=str(path)).set_index("id", drop=False).rename_axis(None)

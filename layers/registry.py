@@ -14,7 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from layers import parks
+from layers import facilities, parks, transport
 from layers._errors import UnknownLayerError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -41,6 +41,9 @@ class LayerEntry:
 
 LAYERS: dict[str, LayerEntry] = {
     "parks": LayerEntry("parks", "parks.geojson", parks.load),
+    "transport_lines": LayerEntry("transport_lines", "transport_lines.geojson", transport.load_lines),
+    "transport_nodes": LayerEntry("transport_nodes", "transport_nodes.geojson", transport.load_nodes),
+    "facilities": LayerEntry("facilities", "facilities.geojson", facilities.load),
 }
 
 

@@ -1,23 +1,15 @@
-"""Builds folium maps from layers and a view state: the only place folium is used.
-
-The map is split as streamlit-folium wants it (DESIGN.md §7): `base_map` (tiles, controls,
-legend) stays the same while the user filters, and `park_groups` (the park overlays, rebuilt on
-every filter change) are handed to `st_folium(feature_group_to_add=...)`, so the map updates in
-place instead of reloading. Every property that reaches a tooltip is escaped (`ui.safe_html`) and
-only the properties the map shows are sent.
-"""
+"""The stable part of every map: basemaps, controls (full screen, measure with 亩, minimap,
+metric scale) and a legend control. Its JS/CSS all come from our own install (`ui.assets`)."""
 
 from __future__ import annotations
 
 import json
 
 import folium
-import geopandas as gpd
 from folium.plugins import Fullscreen, MeasureControl, MiniMap
 from jinja2 import Template
 from xyzservices import providers
 
-from geo.generalize import simplify_for_display
 from layers.parks import PROGRAMMES, programme_name
 from ui.assets import localize
 from ui.i18n import Lang, t
@@ -32,8 +24,6 @@ TILES = {
 
 MU_UNIT = {"mu": {"factor": 0.0015, "display": "亩 (mu)", "decimals": 1}}
 """leaflet-measure custom unit: 1 m² = 0.0015 亩 (1 亩 = 10000/15 m²)."""
-
-SELECTED_COLOUR = "#111111"
 
 
 class MetricScale(folium.MacroElement):
@@ -101,74 +91,6 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     items = [(p.colour, programme_name(p.id, lang)) for p in PROGRAMMES.values()]
     Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang)]).add_to(m)
     return localize(m, vendor_url)
-
-
-def _tooltip_html(row: gpd.GeoSeries, lang: Lang) -> str:
-    name = row["name_zh"] if lang == "zh" else row["name_en"]
-    other = row["name_en"] if lang == "zh" else row["name_zh"]
-    if row["area_km2"] > 0:
-        area = f'{t("tooltip_area", lang)}: {row["area_km2"]:.2f} km² · {row["area_mu"]:,.0f} 亩'
-    else:
-        area = t("tooltip_location_only", lang)
-    return f"<b>{esc(name)}</b><br><span style='color:#555'>{esc(other)}</span><br>{esc(area)}"
-
-
-def display_frame(parks: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
-    """What the map needs of each park, and nothing more: id, programme, styling flags, an escaped
-    tooltip, and geometry simplified to 5 m and rounded to 6 decimals (EPSG:4326)."""
-    out = gpd.GeoDataFrame(
-        {
-            "id": parks["id"].map(esc),
-            "programme": parks["programme"],
-            "kind": parks["kind"],
-            "schematic": parks["geometry_quality"] == "schematic",
-            "tip": [_tooltip_html(row, lang) for _, row in parks.iterrows()],
-        },
-        geometry=simplify_for_display(parks.geometry),
-        crs=parks.crs,
-        index=parks.index,
-    )
-    # Larger features first so that phases and carriers are drawn on top and stay clickable.
-    return out.assign(_order=-parks["area_m2"]).sort_values("_order", kind="stable").drop(columns="_order")
-
-
-def _style(selected: str | None):
-    def style(feature: dict) -> dict:
-        p = feature["properties"]
-        colour = PROGRAMMES[p["programme"]].colour
-        is_selected = p["id"] == selected
-        return {
-            "color": SELECTED_COLOUR if is_selected else colour,
-            "weight": 4 if is_selected else (1.5 if p["kind"] == "phase" else 2),
-            "fillColor": colour,
-            "fillOpacity": 0.45 if is_selected else 0.25,
-            "dashArray": "6 4" if p["schematic"] else None,
-            "radius": 7,
-        }
-
-    return style
-
-
-def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None) -> list[folium.FeatureGroup]:
-    """One FeatureGroup per programme with its parks (polygons, and points as circle markers),
-    each feature with an escaped tooltip; the selected park is outlined in black.
-
-    frame: rows of `display_frame` (the parks to show)."""
-    groups = []
-    for pid, programme in PROGRAMMES.items():
-        subset = frame[frame["programme"] == pid]
-        group = folium.FeatureGroup(name=programme_name(pid, lang), show=True)
-        if not subset.empty:
-            folium.GeoJson(
-                json.loads(subset.to_json(drop_id=True)),
-                style_function=_style(selected),
-                highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.5},
-                tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-                marker=folium.CircleMarker(radius=7),
-                zoom_on_click=False,
-            ).add_to(group)
-        groups.append(group)
-    return groups
 
 
 def layer_control() -> folium.LayerControl:
