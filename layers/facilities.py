@@ -41,3 +41,10 @@ SCHEMA = LayerSchema(
 def load(path: Path) -> gpd.GeoDataFrame:
     """Read and validate facilities (EPSG:4326; null geometry = site not given), indexed by id."""
     return validate(read_geojson(path), SCHEMA, origin=str(path)).set_index("id", drop=False).rename_axis(None)
+
+
+CATEGORY_COLOURS: dict[str, str] = {
+    "school": "#1f77b4", "hospital": "#d62728", "housing": "#bcbd22", "parking": "#7f7f7f",
+    "charging": "#17becf", "commercial": "#e377c2", "public-service": "#9467bd", "green": "#2ca02c",
+}
+"""Marker colour of each facility category (and of green corridors drawn as lines)."""

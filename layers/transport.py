@@ -101,3 +101,29 @@ def check_line_refs(lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame) -> list[st
     known = set(lines["line_ref"])
     return [f"transport_nodes: feature '{nid}': field 'line_refs': {ref!r} is not the line_ref of any line"
             for nid, refs in zip(nodes["id"], nodes["line_refs"]) for ref in refs if ref not in known]
+
+
+METRO_COLOURS: dict[str, str] = {
+    "gz-metro-1": "#f3d03e", "gz-metro-2": "#00629b", "gz-metro-3": "#eca154", "gz-metro-4": "#00843d",
+    "gz-metro-5": "#c5003e", "gz-metro-6": "#80225f", "gz-metro-7": "#97d700", "gz-metro-8": "#008c95",
+    "gz-metro-9": "#71cc98", "gz-metro-13": "#8e8c13", "gz-metro-14": "#81312f", "gz-metro-18": "#0047ba",
+    "gz-metro-21": "#201747", "guangfo-line": "#c4d600",
+}
+"""Line colours of the Guangzhou metro as the operator's maps show them (hue level; a line not
+listed is drawn in the neutral metro colour)."""
+
+MODE_COLOURS: dict[str, str] = {
+    "metro": "#4d4d4d", "tram": "#2a9d8f", "monorail": "#e76f51", "intercity": "#6a4c93",
+    "high-speed-rail": "#8338ec", "expressway": "#f4a261", "arterial": "#e9c46a", "bridge": "#d62828",
+    "ferry": "#1d70b8",
+}
+
+
+def line_style(mode: str, line_ref: str, status: str) -> dict:
+    """How a transport line is drawn: colour (metro lines in their line colour), weight, and a
+    dash pattern for lines under construction (long dashes) or planned (short dashes)."""
+    default = MODE_COLOURS.get(mode, "#555555")
+    colour = METRO_COLOURS.get(line_ref, default) if mode == "metro" else default
+    weight = 5 if mode in ("metro", "intercity", "high-speed-rail") else (4 if mode in ("expressway", "bridge") else 3)
+    dash = {"existing": None, "under-construction": "10 6", "planned": "4 6"}[status]
+    return {"color": colour, "weight": weight, "opacity": 0.9, "dashArray": dash}

@@ -1,22 +1,65 @@
-"""Cached access to layers for the pages: loaded and validated once per process, not per rerun."""
+"""Cached access to layers for the pages: loaded and validated once per process, not per rerun.
+
+Everything returned is shared between sessions: never mutate it.
+"""
 
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from layers import registry
+from layers._errors import LayerError
+from layers.access import access_table
+from layers.transport import check_line_refs, open_in
 from ui.i18n import Lang
 from ui.mapview import display_frame
 
 
 @st.cache_resource(show_spinner=False)
 def parks() -> gpd.GeoDataFrame:
-    """The parks layer (validated, EPSG:4326, with computed areas). Shared: never mutate it."""
+    """The parks layer (validated, EPSG:4326, with computed areas)."""
     return registry.load("parks")
 
 
 @st.cache_resource(show_spinner=False)
 def park_display_frame(lang: Lang) -> gpd.GeoDataFrame:
-    """The parks as the map draws them in `lang` (simplified, escaped tooltips). Never mutate."""
+    """The parks as the map draws them in `lang` (simplified, escaped tooltips)."""
     return display_frame(parks(), lang)
+
+
+@st.cache_resource(show_spinner=False)
+def optional_layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
+    """A layer that the atlas can do without: (frame, None), or (None, why it could not load)."""
+    try:
+        gdf = registry.load(layer_id)
+    except (LayerError, OSError) as exc:
+        return None, str(exc)
+    if layer_id == "transport_nodes":
+        lines, _ = optional_layer("transport_lines")
+        problems = check_line_refs(lines, gdf) if lines is not None else []
+        if problems:
+            return None, "\n".join(problems)
+    return gdf, None
+
+
+@st.cache_resource(show_spinner=False)
+def network(year: int | str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Transport lines and nodes in service in `year` (or the full plan); empty when absent."""
+    lines, _ = optional_layer("transport_lines")
+    nodes, _ = optional_layer("transport_nodes")
+    empty = gpd.GeoDataFrame({"mode": [], "status": []}, geometry=[], crs=4326)
+    lines = empty if lines is None else lines[open_in(lines, year)]
+    nodes = empty if nodes is None else nodes[open_in(nodes, year)]
+    return lines, nodes
+
+
+@st.cache_resource(show_spinner=False)
+def access(year: int | str) -> pd.DataFrame | None:
+    """Access of every park in `year` (layers.access.access_table), or None without transport data."""
+    lines, _ = optional_layer("transport_lines")
+    nodes, _ = optional_layer("transport_nodes")
+    if lines is None or nodes is None:
+        return None
+    return access_table(parks(), lines, nodes, year)

@@ -48,3 +48,17 @@ def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
         min_area_km2=lo if narrowed else None, max_area_km2=hi if narrowed else None,
     )
     return state.park_filter
+
+
+NETWORK_YEARS: list[int | str] = [*range(2018, 2036), "full"]
+"""Choices of the "network as of" slider: each year from the first document's to 2035, then the full plan."""
+
+
+def network_year(state: ViewState) -> int | str:
+    """The "network as of" slider; returns the year (or "full") and keeps it in `state`."""
+    lang = state.lang
+    state.network_year = st.sidebar.select_slider(
+        t("network_year", lang), options=NETWORK_YEARS, value=state.network_year,
+        format_func=lambda v: t("full_plan", lang) if v == "full" else str(v), key="w_year", help=t("network_help", lang),
+    )
+    return state.network_year

@@ -43,3 +43,33 @@ def park_table(parks: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
 def table_csv(table: pd.DataFrame) -> bytes:
     """CSV bytes of `table` (id first), UTF-8 with a BOM so spreadsheet programs read Chinese."""
     return table.to_csv(index=True).encode("utf-8-sig")
+
+
+def access_view(parks: gpd.GeoDataFrame, access: pd.DataFrame, nodes: gpd.GeoDataFrame,
+                lines: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
+    """One row per park: nearest station and distances (m, planar EPSG:4547, from the boundary),
+    counts of stations and the lines within 800 m and 2 km, nearest HSR station and airport."""
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    a = access.loc[parks.index]
+    node_name = nodes[name_col] if not nodes.empty else pd.Series(dtype=object)
+    line_name = lines.drop_duplicates("line_ref").set_index("line_ref")[name_col] if not lines.empty else pd.Series(dtype=object)
+    sep = "、" if lang == "zh" else "; "
+
+    def col(name: str) -> pd.Series:
+        return a[name] if name in a.columns else pd.Series(None, index=a.index, dtype=object)
+
+    table = pd.DataFrame({
+        t("col_name", lang): parks[name_col],
+        t("acc_nearest", lang): col("nearest_station").map(node_name),
+        t("acc_nearest", lang) + " (m)": col("nearest_station_m").round(0),
+        t("acc_stations_800", lang): a["stations_800m"].map(len),
+        t("acc_lines_800", lang): a["lines_800m"].map(lambda refs: sep.join(line_name.get(r, r) for r in refs)),
+        t("acc_stations_2k", lang): a["stations_2km"].map(len),
+        t("acc_lines_2k", lang): a["lines_2km"].map(lambda refs: sep.join(line_name.get(r, r) for r in refs)),
+        t("acc_hsr", lang): col("nearest_hsr-station").map(node_name),
+        t("acc_hsr", lang) + " (km)": (col("nearest_hsr-station_m") / 1000).round(1),
+        t("acc_airport", lang): col("nearest_airport").map(node_name),
+        t("acc_airport", lang) + " (km)": (col("nearest_airport_m") / 1000).round(1),
+    }, index=parks.index)
+    table.index.name = "id"
+    return table

@@ -20,6 +20,13 @@ def _row(key: str, value: str, lang: Lang) -> str:
             f"<div>{value}</div></div>")
 
 
+def _present(value: object) -> bool:
+    """False for None, NaN and blank strings (missing attributes come back as either)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return not (isinstance(value, str) and not value.strip())
+
+
 def _num(value: float, digits: int) -> str:
     return f"{value:,.{digits}f}"
 
@@ -27,14 +34,14 @@ def _num(value: float, digits: int) -> str:
 def area_table_html(park: pd.Series, lang: Lang) -> str:
     """Stated vs computed area in km², ha and 亩, with the difference in %, as an HTML table."""
     stated_km2 = park["stated_area_km2"]
-    has_stated = stated_km2 is not None and not (isinstance(stated_km2, float) and math.isnan(stated_km2))
+    has_stated = _present(stated_km2)
     head = "".join(f"<th style='padding:2px 8px;text-align:right'>{u}</th>" for u in ("km²", "ha", "亩"))
     rows = []
     if has_stated:
         m2 = to_square_metres(float(stated_km2), "km2")
         cells = "".join(f"<td style='padding:2px 8px;text-align:right'>{_num(convert_area(m2, u), d)}</td>"
                         for u, d in (("km2", 3), ("ha", 1), ("mu", 0)))
-        text = f"<br><span style='color:#666'>{esc(park['stated_area_text'])}</span>" if park["stated_area_text"] else ""
+        text = f"<br><span style='color:#666'>{esc(park['stated_area_text'])}</span>" if _present(park["stated_area_text"]) else ""
         rows.append(f"<tr><td style='padding:2px 8px 2px 0'>{esc(t('stated_area', lang))}{text}</td>{cells}</tr>")
     else:
         rows.append(f"<tr><td>{esc(t('stated_area', lang))}</td><td colspan=3 style='padding:2px 8px;color:#666'>{esc(t('not_stated', lang))}</td></tr>")
@@ -56,7 +63,7 @@ def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang) -> str:
     name, other = (park["name_zh"], park["name_en"]) if lang == "zh" else (park["name_en"], park["name_zh"])
     parent = park["parent_id"]
     parent_name = ""
-    if isinstance(parent, str) and parent in parks.index:
+    if _present(parent) and parent in parks.index:
         parent_name = parks.at[parent, "name_zh" if lang == "zh" else "name_en"]
     industries = park["industries"] if lang == "zh" else park["industries_en"]
     place = f"{label(CITY_LABELS, park['city'], lang)} · {park['district']}"
@@ -66,14 +73,14 @@ def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang) -> str:
         _row("parent", esc(parent_name), lang) if parent_name else "",
         _row("location", esc(place), lang),
         _row("industries", esc("、".join(industries) if lang == "zh" else ", ".join(industries)) or esc(t("not_stated", lang)), lang),
-        _row("operator", esc(park["operator"] or t("not_stated", lang)), lang),
-        _row("boundary", esc(park["boundary_text"] or t("not_stated", lang)), lang),
+        _row("operator", esc(park["operator"] if _present(park["operator"]) else t("not_stated", lang)), lang),
+        _row("boundary", esc(park["boundary_text"] if _present(park["boundary_text"]) else t("not_stated", lang)), lang),
         _row("status", esc(label(STATUS_LABELS, park["status"], lang)), lang),
         _row("areas", area_table_html(park, lang), lang),
         _row("geometry_quality", esc(label(QUALITY_LABELS, park["geometry_quality"], lang)), lang),
         _row("source", esc(park["source"]), lang),
         _row("as_of", esc(park["as_of"]), lang),
-        _row("note", esc(park["note"]), lang) if park["note"] else "",
+        _row("note", esc(park["note"]), lang) if _present(park["note"]) else "",
     ]
     return (
         f"<div class='parkatlas-profile' data-park-id='{esc(park['id'])}' style='font-size:0.92rem'>"

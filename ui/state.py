@@ -25,6 +25,7 @@ class ViewState:
     basemap: str = "light"
     park_filter: ParkFilter = field(default_factory=ParkFilter)
     selected_park: str | None = None
+    network_year: int | str = "full"
     deep_link_checked: bool = False
     last_click: tuple | None = None
 

@@ -51,7 +51,7 @@ class Legend(folium.MacroElement):
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "parkatlas-legend");
-                div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+                div.style.cssText = "background:rgba(255,255,255,.92);padding:5px 8px;border-radius:4px;font:11px/1.45 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px";
                 div.innerHTML = {{ this.html_json }};
                 return div;
             };
@@ -70,7 +70,8 @@ class Legend(folium.MacroElement):
             for colour, label in items
         )
         notes_html = "".join(f'<div style="color:#555">{esc(n)}</div>' for n in notes)
-        self.html_json = json.dumps(f"<b>{esc(title)}</b>{rows}{notes_html}")
+        self.html_json = json.dumps(f"<details open><summary style='cursor:pointer'><b>{esc(title)}</b></summary>"
+                                    f"{rows}{notes_html}</details>")
 
 
 def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, vendor_url: str) -> folium.Map:
@@ -89,7 +90,7 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     MiniMap(tile_layer=folium.TileLayer(TILES["light"]), position="bottomleft", toggle_display=True,
             width=140, height=110).add_to(m)
     items = [(p.colour, programme_name(p.id, lang)) for p in PROGRAMMES.values()]
-    Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang)]).add_to(m)
+    Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]).add_to(m)
     return localize(m, vendor_url)
 
 

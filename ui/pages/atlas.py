@@ -15,14 +15,16 @@ from geo.query import features_at
 from layers._errors import LayerError
 from layers.parks import filter_parks
 from ui import data
-from ui.filters import language_switch, sidebar_filters
-from ui.i18n import t
+from ui.filters import language_switch, network_year, sidebar_filters
+from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
-from ui.park_table import park_table, table_csv
+from ui.mapview.transport import transport_groups
+from ui.park_table import access_view, park_table, table_csv
 from ui.profile import profile_html
+from ui.profile_sections import access_html, facilities_html
 from ui.state import ViewState, select_park, view
 
-MAP_HEIGHT = 620
+MAP_HEIGHT = 680
 
 
 def vendor_url() -> str:
@@ -87,12 +89,16 @@ def render() -> None:
         return
     unknown = _apply_deep_link(state, parks)
     flt = sidebar_filters(parks, state)
+    year = network_year(state)
     shown = filter_parks(parks, flt)
+    lines, nodes = data.network(year)
+    facilities, _ = data.optional_layer("facilities")
 
     st.title(t("app_title", lang), anchor=False)
     st.caption(t("app_tagline", lang))
     if unknown:
         st.warning(t("unknown_park", lang, id=unknown))
+    _warn_missing_layers(lang)
 
     map_col, side_col = st.columns([3, 2], gap="medium")
     home_center, home_zoom = _view_of(parks, parks, None)
@@ -103,7 +109,8 @@ def render() -> None:
         result = st_folium(
             base_map(lang, state.basemap, home_center, home_zoom, vendor_url()),
             key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-            feature_group_to_add=park_groups(frame, lang, state.selected_park),
+            feature_group_to_add=park_groups(frame, lang, state.selected_park)
+            + transport_groups(lines, nodes, _facilities_or_empty(facilities), parks, lang),
             layer_control=layer_control(), center=center, zoom=zoom,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
@@ -115,6 +122,7 @@ def render() -> None:
     with side_col:
         if state.selected_park in parks.index:
             st.html(profile_html(parks.loc[state.selected_park], parks, lang))
+            _profile_sections(state.selected_park, year, facilities, lang)
             if st.button(t("close_profile", lang), key="close_profile"):
                 select_park(state, None)
                 st.rerun()
@@ -124,7 +132,44 @@ def render() -> None:
             st.warning(t("none_match", lang))
 
     st.subheader(t("table", lang), anchor=False)
-    table = park_table(shown, lang)
-    st.dataframe(table, width="stretch", height=320)
-    st.download_button(t("download_csv", lang), data=table_csv(table), file_name="parkatlas-parks.csv",
-                       mime="text/csv", key="download_csv")
+    parks_tab, access_tab = st.tabs([t("tab_parks", lang), t("tab_access", lang)])
+    with parks_tab:
+        table = park_table(shown, lang)
+        st.dataframe(table, width="stretch", height=320)
+        st.download_button(t("download_csv", lang), data=table_csv(table), file_name="parkatlas-parks.csv",
+                           mime="text/csv", key="download_csv")
+    with access_tab:
+        access = data.access(year)
+        if access is not None:
+            all_lines, _ = data.optional_layer("transport_lines")
+            all_nodes, _ = data.optional_layer("transport_nodes")
+            acc = access_view(shown, access, all_nodes, all_lines, lang)
+            st.dataframe(acc, width="stretch", height=320)
+            st.download_button(t("download_access_csv", lang), data=table_csv(acc),
+                               file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv")
+
+
+def _facilities_or_empty(facilities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    if facilities is not None:
+        return facilities
+    return gpd.GeoDataFrame({"park_id": [], "category": []}, geometry=[], crs=4326)
+
+
+def _warn_missing_layers(lang: Lang) -> None:
+    """Say which optional layers could not be loaded (the atlas goes on without them)."""
+    for layer_id in ("transport_lines", "transport_nodes", "facilities"):
+        _, problem = data.optional_layer(layer_id)
+        if problem:
+            with st.expander(t("layer_warning", lang, layer=layer_id), icon="⚠️"):
+                st.code(problem)
+
+
+def _profile_sections(park_id: str, year: int | str, facilities: gpd.GeoDataFrame | None, lang: Lang) -> None:
+    """Access (in the chosen year and in the full plan) and facilities of the selected park."""
+    now, full = data.access(year), data.access("full")
+    if now is not None and full is not None:
+        lines, _ = data.optional_layer("transport_lines")
+        nodes, _ = data.optional_layer("transport_nodes")
+        st.html(access_html(park_id, now, full, year, lines, nodes, lang))
+    if facilities is not None:
+        st.html(facilities_html(park_id, facilities, lang))

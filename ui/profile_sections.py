@@ -1,0 +1,92 @@
+"""The Access and Facilities sections of the park profile, as escaped HTML.
+
+Distances are planar in EPSG:4547 metres from the park boundary (layers.access).
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.facilities import CATEGORY_LABELS
+from layers.parks import label
+from layers.transport import MODE_LABELS, STATUS_LABELS
+from ui.i18n import Lang, t
+from ui.safe_html import esc
+
+
+def _dist(metres: float) -> str:
+    if metres is None or (isinstance(metres, float) and math.isnan(metres)):
+        return "–"
+    return "0 m" if metres < 1 else (f"{metres:,.0f} m" if metres < 2000 else f"{metres / 1000:,.1f} km")
+
+
+def _node_name(nodes: gpd.GeoDataFrame, node_id: str | None, lang: Lang) -> str:
+    if not node_id or node_id not in nodes.index:
+        return "–"
+    row = nodes.loc[node_id]
+    return f"{row['name_zh'] if lang == 'zh' else row['name_en']} ({label(MODE_LABELS, row['mode'], lang)})"
+
+
+def _line_names(lines: gpd.GeoDataFrame, refs: list[str], lang: Lang) -> str:
+    if not refs:
+        return "–"
+    by_ref = lines.drop_duplicates("line_ref").set_index("line_ref")
+    col = "name_zh" if lang == "zh" else "name_en"
+    return ("、" if lang == "zh" else ", ").join(by_ref.at[r, col] if r in by_ref.index else r for r in refs)
+
+
+def access_html(park_id: str, now: pd.DataFrame, full: pd.DataFrame, year: int | str,
+                lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, lang: Lang) -> str:
+    """Nearest station, stations and lines within 800 m / 2 km, HSR and airport: in `year` and in
+    the full plan, side by side."""
+    a, b = now.loc[park_id], full.loc[park_id]
+    year_label = t("full_plan", lang) if year == "full" else str(year)
+
+    def cell(row: pd.Series, key: str) -> str:
+        if key == "nearest_station":
+            return f"{esc(_node_name(nodes, row['nearest_station'], lang))}<br>{esc(_dist(row['nearest_station_m']))}"
+        if key in ("stations_800m", "stations_2km"):
+            ids = row[key]
+            return f"{len(ids)}" + (f"<br><span style='color:#666'>{esc('、'.join(_node_name(nodes, i, lang) for i in ids[:4]))}</span>" if ids else "")
+        if key in ("lines_800m", "lines_2km"):
+            return esc(_line_names(lines, row[key], lang))
+        node_key = f"nearest_{key}"
+        if node_key not in row.index:
+            return "–"
+        return f"{esc(_node_name(nodes, row[node_key], lang))}<br>{esc(_dist(row[node_key + '_m']))}"
+
+    rows = [("nearest_station", "acc_nearest"), ("stations_800m", "acc_stations_800"), ("lines_800m", "acc_lines_800"),
+            ("stations_2km", "acc_stations_2k"), ("lines_2km", "acc_lines_2k"), ("hsr-station", "acc_hsr"), ("airport", "acc_airport")]
+    both = year != "full"
+    body = "".join(
+        f"<tr><td style='padding:3px 8px 3px 0;color:#555;vertical-align:top'>{esc(t(k, lang))}</td>"
+        f"<td style='padding:3px 8px;vertical-align:top'>{cell(a, key)}</td>"
+        + (f"<td style='padding:3px 0;vertical-align:top'>{cell(b, key)}</td>" if both else "") + "</tr>"
+        for key, k in rows
+    )
+    head = (f"<tr><th></th><th style='text-align:left;padding:2px 8px'>{esc(year_label)}</th>"
+            + (f"<th style='text-align:left'>{esc(t('full_plan', lang))}</th>" if both else "") + "</tr>")
+    return (f"<div class='parkatlas-access'><h4 style='margin:10px 0 4px 0'>{esc(t('access', lang))}</h4>"
+            f"<table style='border-collapse:collapse;font-size:0.9em'>{head}{body}</table>"
+            f"<div style='color:#666;font-size:0.8em'>{esc(t('access_method', lang))}</div></div>")
+
+
+def facilities_html(park_id: str, facilities: gpd.GeoDataFrame, lang: Lang) -> str:
+    """The planned facilities of a park, with capacity as written and status."""
+    rows = facilities[facilities["park_id"] == park_id]
+    if rows.empty:
+        items = f"<div style='color:#666'>{esc(t('no_facilities', lang))}</div>"
+    else:
+        items = "".join(
+            f"<li>{esc(label(CATEGORY_LABELS, r['category'], lang))}: {esc(r['name_zh'] if lang == 'zh' else r['name_en'])}"
+            + (f" — {esc(r['capacity_text'])}" if isinstance(r["capacity_text"], str) and r["capacity_text"] else "")
+            + f" <span style='color:#666'>({esc(label(STATUS_LABELS, r['status'], lang))}"
+            + ("" if r.geometry is not None else f"; {esc(t('site_not_given', lang))}") + ")</span></li>"
+            for _, r in rows.iterrows()
+        )
+        items = f"<ul style='margin:2px 0 0 18px;padding:0'>{items}</ul>"
+    return (f"<div class='parkatlas-facilities'><h4 style='margin:10px 0 4px 0'>{esc(t('facilities', lang))}</h4>"
+            f"{items}</div>")
