@@ -1,0 +1,79 @@
+"""The atlas with transport and facilities (AppTest): the year slider, the Access and
+Facilities sections of the profile, the access table, and missing layers reported."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT, TEST_DATA
+
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.fixture()
+def full_data(tmp_path, monkeypatch):
+    shutil.copy(TEST_DATA / "parks_small.geojson", tmp_path / "parks.geojson")
+    for name in ("transport_lines", "transport_nodes", "facilities"):
+        shutil.copy(TEST_DATA / f"{name}.geojson", tmp_path / f"{name}.geojson")
+    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def run(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def html_with(at: AppTest, css_class: str) -> str:
+    bodies = [h.proto.body for h in at.get("html") if css_class in h.proto.body]
+    assert len(bodies) == 1, f"{len(bodies)} elements with {css_class}"
+    return bodies[0]
+
+
+def test_profile_has_access_and_facilities(full_data):
+    at = run({"park": "test-square-park", "lang": "en"})
+    access = html_with(at, "parkatlas-access")
+    assert "Node Test Station" in access and "0 m" in access
+    assert "17.0 km" in access  # the HSR station 0.15° west, from the park's west edge
+    facilities = html_with(at, "parkatlas-facilities")
+    assert "停车位5503个" in facilities and "site not given; shown at park level" in facilities
+
+
+def test_year_slider_changes_access(full_data):
+    at = run({"park": "test-square-park", "lang": "en"})
+    assert "Node Test Tram Stop" in html_with(at, "parkatlas-access")  # full plan: the planned tram stop
+    at.select_slider(key="w_year").set_value(2018).run()
+    access = html_with(at, "parkatlas-access")
+    first_column = access.split("Full plan")[0]
+    assert "2018" in first_column
+    table = at.dataframe[1].value  # the access tab
+    assert table.loc["test-square-park", "Stations within 2 km"] == 1  # tram stop is planned, not open in 2018
+    at.select_slider(key="w_year").set_value("full").run()
+    assert at.dataframe[1].value.loc["test-square-park", "Stations within 2 km"] == 2
+
+
+def test_access_table_follows_filters(full_data):
+    at = run({"lang": "en"})
+    assert len(at.dataframe[1].value) == 4
+    at.multiselect(key="w_cities").set_value(["广州市"]).run()
+    assert list(at.dataframe[1].value.index) == ["test-square-park", "test-square-phase"]
+
+
+def test_a_missing_layer_is_reported_and_the_atlas_still_works(full_data):
+    (full_data / "facilities.geojson").unlink()
+    (full_data / "transport_nodes.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                                                     '"properties": {"id": "x"}, "geometry": {"type": "Point", "coordinates": [113, 23]}}]}')
+    at = run({"lang": "en"})
+    labels = [e.label for e in at.expander]
+    assert any("transport_nodes" in x for x in labels) and any("facilities" in x for x in labels)
+    assert len(at.dataframe[0].value) == 4
