@@ -1,0 +1,72 @@
+"""Benchmark: land-use composition of every park, ours (geo.overlay) vs geopandas.overlay + groupby.
+
+ILLUSTRATIVE parcels (layers.landuse.illustrative_parcels) tile the parks' bounding box at 10k,
+100k and 1M parcels; every park polygon is a zone. Times are medians; the ratio is taken within
+one run. Inputs are EPSG:4547 here (the overlay itself); the 4326 -> 4547 projection a page pays
+is timed separately at 1M.
+
+    python -m bench.landuse_bench [--sizes 10000 100000 1000000] [--baseline-max 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import geopandas as gpd
+
+from geo.crs import PLANAR
+from geo.overlay import composition
+from layers import registry
+from layers.landuse import illustrative_parcels
+
+
+def baseline(zones: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame):
+    z = zones[["geometry"]].reset_index().rename(columns={"index": "zone"})
+    pieces = gpd.overlay(parcels[["code", "geometry"]], z, how="intersection", keep_geom_type=True)
+    return pieces.assign(area=pieces.area).groupby(["zone", "code"])["area"].sum()
+
+
+def timed(func, *args, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        func(*args)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run(sizes: list[int], baseline_max: int) -> dict:
+    parks = registry.load("parks")
+    zones = parks[parks.geom_type.isin(["Polygon", "MultiPolygon"])][["geometry"]].to_crs(PLANAR)
+    bounds = tuple(parks.total_bounds)
+    print(f"composition of {len(zones)} park polygons; parcels tile lon/lat {[round(float(b), 2) for b in bounds]}")
+    print(f"{'parcels':>10}{'ours s':>10}{'overlay s':>11}{'overlay/ours':>14}")
+    results = {}
+    for n in sizes:
+        parcels = illustrative_parcels(bounds, n, seed=1, crs="planar")
+        repeat = 3 if n <= 100_000 else 1
+        ours = timed(composition, zones, parcels, "code", repeat=repeat)
+        row = {"parcels": len(parcels), "ours_s": ours}
+        if n <= baseline_max:
+            base = timed(baseline, zones, parcels, repeat=repeat)
+            row.update(overlay_s=base, ratio=base / ours)
+            print(f"{len(parcels):>10}{ours:>10.2f}{base:>11.2f}{base / ours:>13.1f}x")
+        else:
+            print(f"{len(parcels):>10}{ours:>10.2f}{'-':>11}{'-':>14}")
+        results[n] = row
+    big = max(sizes)
+    wgs = illustrative_parcels(bounds, big, seed=1, crs="wgs84")
+    t0 = time.perf_counter()
+    wgs.to_crs(PLANAR)
+    print(f"projecting {len(wgs)} parcels 4326 -> 4547: {time.perf_counter() - t0:.2f} s")
+    return results
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--baseline-max", type=int, default=100_000)
+    a = ap.parse_args()
+    run(a.sizes, a.baseline_max)
