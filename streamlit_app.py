@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from ui.pages import atlas
+from ui.pages import atlas, targets
 
 st.set_page_config(page_title="ParkAtlas 园区图谱", page_icon="🗺️", layout="wide")
-pages = [st.Page(atlas.render, title="Atlas · 园区地图", url_path="atlas", default=True)]
+pages = [
+    st.Page(atlas.render, title="Atlas · 园区地图", url_path="atlas", default=True),
+    st.Page(targets.render, title="Targets · 发展目标", url_path="targets"),
+]
 st.navigation(pages).run()

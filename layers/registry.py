@@ -14,7 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from layers import facilities, parks, transport
+from layers import facilities, parks, targets, transport
 from layers._errors import UnknownLayerError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -44,6 +44,7 @@ LAYERS: dict[str, LayerEntry] = {
     "transport_lines": LayerEntry("transport_lines", "transport_lines.geojson", transport.load_lines),
     "transport_nodes": LayerEntry("transport_nodes", "transport_nodes.geojson", transport.load_nodes),
     "facilities": LayerEntry("facilities", "facilities.geojson", facilities.load),
+    "targets": LayerEntry("targets", "targets.csv", lambda path: targets.load(path, set(load("parks").index))),
 }
 
 
@@ -53,7 +54,8 @@ def layer_ids() -> list[str]:
 
 
 def load(layer_id: str) -> gpd.GeoDataFrame:
-    """Load, validate and return a bundled layer as a GeoDataFrame in EPSG:4326.
+    """Load, validate and return a bundled layer as a GeoDataFrame in EPSG:4326 (the `targets`
+    table is a plain DataFrame).
 
     Raises UnknownLayerError for an id the registry does not know, and LayerValidationError
     (naming the file, feature id and field) when the file breaks its schema.

@@ -40,11 +40,6 @@ def park_table(parks: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
     return table
 
 
-def table_csv(table: pd.DataFrame) -> bytes:
-    """CSV bytes of `table` (id first), UTF-8 with a BOM so spreadsheet programs read Chinese."""
-    return table.to_csv(index=True).encode("utf-8-sig")
-
-
 def access_view(parks: gpd.GeoDataFrame, access: pd.DataFrame, nodes: gpd.GeoDataFrame,
                 lines: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
     """One row per park: nearest station and distances (m, planar EPSG:4547, from the boundary),

@@ -19,7 +19,8 @@ from ui.filters import language_switch, network_year, sidebar_filters
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
 from ui.mapview.transport import transport_groups
-from ui.park_table import access_view, park_table, table_csv
+from ui.downloads import table_csv
+from ui.park_table import access_view, park_table
 from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html
 from ui.state import ViewState, select_park, view

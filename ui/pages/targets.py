@@ -1,0 +1,110 @@
+"""The Targets page: every quantitative target by park, zone, metric and year, with a timeline
+chart (baseline -> target) and CSV/XLSX downloads."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from layers.parks import PROGRAMMES, programme_name
+from layers.targets import METRICS
+from ui import data
+from ui.downloads import table_csv, table_xlsx
+from ui.filters import language_switch
+from ui.i18n import Lang, t
+from ui.state import view
+
+
+def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The targets as a table with names and headers in `lang`."""
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    metric = targets["metric"].map(lambda m: METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en)
+    cmp = targets["comparison"].fillna("")
+    return pd.DataFrame({
+        t("col_park", lang): targets["park_id"].map(parks[name_col]),
+        t("col_metric", lang): metric,
+        t("col_target_text", lang): targets[name_col],
+        t("col_target", lang): cmp + " " + targets["value"].map(lambda v: f"{v:,.10g}") + " " + targets["unit"],
+        t("col_target_year", lang): targets["target_year"].astype("string").fillna(""),
+        t("col_baseline", lang): targets["baseline_value"].map(lambda v: "" if pd.isna(v) else f"{v:,.10g}"),
+        t("col_baseline_year", lang): targets["baseline_year"].astype("string").fillna(""),
+        t("col_actual", lang): targets["actual_value"].map(lambda v: "" if pd.isna(v) else f"{v:,.10g}"),
+        t("col_source", lang): targets["source"],
+    }, index=targets.index).rename_axis("id")
+
+
+def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang: Lang) -> alt.Chart | None:
+    """Baseline -> target lines per park for one metric (one unit per chart)."""
+    rows = targets[targets["metric"] == metric]
+    if rows.empty:
+        return None
+    unit = rows["unit"].mode().iloc[0]
+    rows = rows[rows["unit"] == unit]
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    points = []
+    for _, r in rows.iterrows():
+        park = parks.at[r["park_id"], name_col] if r["park_id"] in parks.index else r["park_id"]
+        if pd.notna(r["baseline_value"]) and pd.notna(r["baseline_year"]):
+            points.append({"park": park, "year": int(r["baseline_year"]), "value": float(r["baseline_value"]), "kind": t("baseline", lang)})
+        if pd.notna(r["target_year"]):
+            points.append({"park": park, "year": int(r["target_year"]), "value": float(r["value"]), "kind": t("target", lang)})
+    if not points:
+        return None
+    df = pd.DataFrame(points).drop_duplicates()
+    y_title = f"{METRICS[metric].name_zh if lang == 'zh' else METRICS[metric].name_en} ({unit})"
+    base = alt.Chart(df).encode(
+        x=alt.X("year:O", title=t("col_target_year", lang)),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True, nice=True)),
+        color=alt.Color("park:N", title=t("col_park", lang)),
+        tooltip=["park", "year", "value", "kind"],
+    )
+    return (base.mark_line() + base.mark_point(filled=True, size=70).encode(shape=alt.Shape("kind:N", title=""))).properties(height=340)
+
+
+def render() -> None:
+    """Draw the Targets page."""
+    state = view()
+    language_switch(state)
+    lang = state.lang
+    st.title(t("page_targets", lang), anchor=False)
+    targets, problem = data.optional_layer("targets")
+    if targets is None:
+        st.warning(t("layer_warning", lang, layer="targets"))
+        st.code(problem or "")
+        return
+    parks = data.parks()
+    sb = st.sidebar
+    progs = sb.multiselect(t("programme", lang), list(PROGRAMMES), format_func=lambda v: programme_name(v, lang),
+                           key="wt_programmes", placeholder=t("all", lang))
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    park_ids = sorted(set(targets["park_id"]), key=lambda i: parks.at[i, name_col] if i in parks.index else i)
+    chosen_parks = sb.multiselect(t("col_park", lang), park_ids, format_func=lambda i: parks.at[i, name_col] if i in parks.index else i,
+                                  key="wt_parks", placeholder=t("all", lang))
+    metrics = sorted(set(targets["metric"]))
+    chosen_metrics = sb.multiselect(t("col_metric", lang), metrics,
+                                    format_func=lambda m: METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en,
+                                    key="wt_metrics", placeholder=t("all", lang))
+    shown = targets
+    if progs:
+        shown = shown[shown["park_id"].map(parks["programme"]).isin(progs)]
+    if chosen_parks:
+        shown = shown[shown["park_id"].isin(chosen_parks)]
+    if chosen_metrics:
+        shown = shown[shown["metric"].isin(chosen_metrics)]
+    st.caption(t("targets_shown", lang, n=len(shown), total=len(targets)))
+    table = targets_view(shown, parks, lang)
+    st.dataframe(table, width="stretch", height=380)
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download_csv", lang), table_csv(table), "parkatlas-targets.csv", "text/csv", key="dl_targets_csv")
+    c2.download_button(t("download_xlsx", lang), table_xlsx(table, "targets"), "parkatlas-targets.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_targets_xlsx")
+    st.subheader(t("timeline", lang), anchor=False)
+    present = shown["metric"].value_counts().index.tolist()  # the most common metric first
+    if present:
+        metric = st.selectbox(t("col_metric", lang), present, key="wt_chart_metric",
+                              format_func=lambda m: METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en)
+        chart = timeline_chart(shown, parks, metric, lang)
+        if chart is not None:
+            st.altair_chart(chart, width="stretch")
+        st.caption(t("timeline_note", lang))
