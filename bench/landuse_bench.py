@@ -5,7 +5,9 @@ ILLUSTRATIVE parcels (layers.landuse.illustrative_parcels) tile the parks' bound
 one run. Inputs are EPSG:4547 here (the overlay itself); the 4326 -> 4547 projection a page pays
 is timed separately at 1M.
 
-    python -m bench.landuse_bench [--sizes 10000 100000 1000000] [--baseline-max 100000]
+    python -m bench.landuse_bench [--sizes 10000 100000 1000000] [--baseline-max 100000] [--dask-sizes 1000000 5000000]
+
+The dask-geopandas partitioned version (2 partitions, processes and threads) runs at --dask-sizes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import time
 import geopandas as gpd
 
 from geo.crs import PLANAR
-from geo.overlay import composition
+from geo.overlay import composition, composition_partitioned
 from layers import registry
 from layers.landuse import illustrative_parcels
 
@@ -37,7 +39,7 @@ def timed(func, *args, repeat: int = 3) -> float:
     return statistics.median(times)
 
 
-def run(sizes: list[int], baseline_max: int) -> dict:
+def run(sizes: list[int], baseline_max: int, dask_sizes: list[int]) -> dict:
     parks = registry.load("parks")
     zones = parks[parks.geom_type.isin(["Polygon", "MultiPolygon"])][["geometry"]].to_crs(PLANAR)
     bounds = tuple(parks.total_bounds)
@@ -56,6 +58,15 @@ def run(sizes: list[int], baseline_max: int) -> dict:
         else:
             print(f"{len(parcels):>10}{ours:>10.2f}{'-':>11}{'-':>14}")
         results[n] = row
+    if dask_sizes:
+        print(f"\n{'parcels':>10}{'1 process s':>13}{'dask 2 proc s':>15}{'dask 2 thr s':>14}{'1 proc/dask':>13}")
+    for n in dask_sizes:
+        parcels = illustrative_parcels(bounds, n, seed=1, crs="planar")
+        one = timed(composition, zones, parcels, "code", repeat=1)
+        procs = timed(composition_partitioned, zones, parcels, "code", 2, "processes", repeat=1)
+        threads = timed(composition_partitioned, zones, parcels, "code", 2, "threads", repeat=1)
+        results[f"dask-{n}"] = {"parcels": len(parcels), "single_s": one, "dask_processes_s": procs, "dask_threads_s": threads}
+        print(f"{len(parcels):>10}{one:>13.2f}{procs:>15.2f}{threads:>14.2f}{one / min(procs, threads):>12.2f}x")
     big = max(sizes)
     wgs = illustrative_parcels(bounds, big, seed=1, crs="wgs84")
     t0 = time.perf_counter()
@@ -68,5 +79,6 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--baseline-max", type=int, default=100_000)
+    ap.add_argument("--dask-sizes", type=int, nargs="*", default=[1_000_000, 5_000_000])
     a = ap.parse_args()
-    run(a.sizes, a.baseline_max)
+    run(a.sizes, a.baseline_max, a.dask_sizes)

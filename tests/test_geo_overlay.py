@@ -82,3 +82,18 @@ def test_agrees_with_geopandas_overlay(seed, n):
     theirs = theirs[theirs > 0]
     assert sorted(ours.index) == sorted(theirs.index)
     assert np.allclose(ours.sort_index().to_numpy(), theirs.sort_index().to_numpy(), rtol=1e-9)
+
+
+@pytest.mark.parametrize("scheduler", ["synchronous", "threads"])
+def test_partitioned_composition_equals_single_process(scheduler):
+    from geo.overlay import composition_partitioned
+
+    rng = np.random.default_rng(7)
+    zones = planar([box(X + i * 700, Y, X + i * 700 + 900, Y + 900) for i in range(4)])
+    x0, y0 = rng.uniform(X - 200, X + 3000, 300), rng.uniform(Y - 200, Y + 900, 300)
+    parcels = planar([box(a, b, a + 150, b + 150) for a, b in zip(x0, y0)], code=rng.choice(["M1", "R2", "G1"], 300))
+    one = composition(zones, parcels, "code").set_index(["zone", "class"]).sort_index()
+    many = composition_partitioned(zones, parcels, "code", npartitions=5, scheduler=scheduler).set_index(["zone", "class"]).sort_index()
+    assert list(one.index) == list(many.index)
+    assert np.allclose(one["area_m2"], many["area_m2"], rtol=1e-12)
+    assert np.allclose(one["share"], many["share"], rtol=1e-12)
