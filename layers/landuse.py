@@ -18,7 +18,9 @@ import pandas as pd
 import shapely
 
 from geo.crs import PLANAR, WGS84
+from geo.measure import geodesic_area_m2
 from geo.overlay import composition
+from layers.base import GEOMETRY_QUALITIES, Column, LayerSchema, read_geojson, validate
 
 ILLUSTRATIVE_LABEL = "illustrative — not an official plan / 示意数据，非官方规划"
 
@@ -59,6 +61,26 @@ CODES: dict[str, LandUseCode] = {c.code: c for c in (
 )}
 """GB 50137-2011 codes (and M0) with names and conventional planning colours."""
 
+CODE_SYSTEMS = ("GB 50137-2011", "国土空间调查、规划、用途管制用地用海分类")
+
+SCHEMA = LayerSchema(
+    layer_id="landuse",
+    columns=(
+        Column("id"), Column("code", allowed=tuple(CODES)), Column("code_system", allowed=CODE_SYSTEMS),
+        Column("source"), Column("geometry_quality", allowed=GEOMETRY_QUALITIES), Column("as_of", kind="date"),
+    ),
+    geometry_types=frozenset({"Polygon", "MultiPolygon"}),
+)
+"""Real parcels (data/landuse.geojson, when there is one): no names, a code and its system."""
+
+
+def load(path) -> gpd.GeoDataFrame:
+    """Read and validate real land-use parcels; adds `area_m2` (geodesic, WGS84 ellipsoid)."""
+    gdf = validate(read_geojson(path), SCHEMA, origin=str(path))
+    gdf["area_m2"] = geodesic_area_m2(gdf.geometry)
+    return gdf.set_index("id", drop=False).rename_axis(None)
+
+
 GREEN_TARGET = 0.20
 """Every value-innovation park's green ratio target (绿地率达到20%, 穗府办函〔2018〕105号 一(二)5)."""
 
@@ -96,9 +118,9 @@ def illustrative_parcels(bounds: tuple[float, float, float, float], n: int, seed
     that want to time the overlay alone).
     """
     rng = np.random.default_rng(seed)
-    corners = gpd.GeoSeries(shapely.points([bounds[0], bounds[2]], [bounds[1], bounds[3]]), crs=WGS84).to_crs(PLANAR)
-    x0, x1 = sorted(corners.x)
-    y0, y1 = sorted(corners.y)
+    # The planar envelope of the (densified) lon/lat box, so the tiling covers all of it.
+    outline = gpd.GeoSeries([shapely.box(*bounds)], crs=WGS84).segmentize(0.001).to_crs(PLANAR)
+    x0, y0, x1, y1 = outline.total_bounds
     width, height = x1 - x0, y1 - y0
     cols = max(1, int(round(np.sqrt(n * width / height))))
     rows = max(1, int(round(n / cols)))
@@ -120,3 +142,27 @@ def illustrative_parcels(bounds: tuple[float, float, float, float], n: int, seed
         geometry=boxes, crs=PLANAR,
     )
     return gdf.to_crs(WGS84) if crs == "wgs84" else gdf
+
+
+def illustrative_for_park(park_id: str, geometry, cell_km2: float = 0.03, max_parcels: int = 20_000) -> gpd.GeoDataFrame:
+    """ILLUSTRATIVE parcels tiling one park's bounding box (cells of about `cell_km2`), seeded by the
+    park id so a park always gets the same demo parcels. EPSG:4326, labelled as illustrative."""
+    import zlib
+
+    bounds = tuple(geometry.bounds)
+    planar = gpd.GeoSeries([shapely.box(*bounds)], crs=WGS84).to_crs(PLANAR).iloc[0]
+    n = int(min(max_parcels, max(16, planar.area / 1e6 / cell_km2)))
+    return illustrative_parcels(bounds, n, seed=zlib.crc32(park_id.encode("utf-8")))
+
+
+def clip_to(parcels: gpd.GeoDataFrame, geometry) -> gpd.GeoDataFrame:
+    """The parts of `parcels` inside `geometry` (both EPSG:4326), for display."""
+    return gpd.clip(parcels, geometry, keep_geom_type=True)
+
+
+def corridor_polygons(lines: gpd.GeoDataFrame, width_m: pd.Series) -> gpd.GeoSeries:
+    """Document-derived green corridors and belts as polygons: each line buffered by half its stated
+    width, planar in EPSG:4547 (flat ends), back in EPSG:4326. Schematic by construction."""
+    planar = lines.geometry.to_crs(PLANAR)
+    buffered = [g.buffer(w / 2.0, cap_style="flat") for g, w in zip(planar, width_m)]
+    return gpd.GeoSeries(buffered, index=lines.index, crs=PLANAR).to_crs(WGS84)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from layers import facilities, parks, targets, transport
+from layers import facilities, landuse, parks, targets, transport
 from layers._errors import UnknownLayerError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -44,6 +44,7 @@ LAYERS: dict[str, LayerEntry] = {
     "transport_lines": LayerEntry("transport_lines", "transport_lines.geojson", transport.load_lines),
     "transport_nodes": LayerEntry("transport_nodes", "transport_nodes.geojson", transport.load_nodes),
     "facilities": LayerEntry("facilities", "facilities.geojson", facilities.load),
+    "landuse": LayerEntry("landuse", "landuse.geojson", landuse.load),
     "targets": LayerEntry("targets", "targets.csv", lambda path: targets.load(path, set(load("parks").index))),
 }
 

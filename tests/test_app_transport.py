@@ -77,3 +77,15 @@ def test_a_missing_layer_is_reported_and_the_atlas_still_works(full_data):
     labels = [e.label for e in at.expander]
     assert any("transport_nodes" in x for x in labels) and any("facilities" in x for x in labels)
     assert len(at.dataframe[0].value) == 4
+
+
+def test_land_use_of_the_selected_park_is_labelled_illustrative(full_data):
+    at = run({"park": "test-square-park", "lang": "en"})
+    at.toggle(key="w_landuse").set_value(True).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "illustrative — not an official plan" in captions
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    # the value-innovation park has the 20 % green target: a pass or a warning, never silence
+    verdicts = [m.value for m in at.success] + [m.value for m in at.warning]
+    assert any("Green ratio" in v and "target ≥ 20%" in v for v in verdicts)

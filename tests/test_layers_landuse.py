@@ -49,3 +49,25 @@ def test_illustrative_parcels_tile_the_box_and_say_what_they_are():
     again = illustrative_parcels(bounds, 400, seed=3, crs="planar")
     assert again.geom_equals(parcels).all() and (again["code"] == parcels["code"]).all()
     assert illustrative_parcels(bounds, 50, seed=3).crs.to_epsg() == 4326
+
+
+def test_illustrative_for_park_is_stable_and_covers_the_park():
+    from layers.landuse import clip_to, illustrative_for_park
+
+    park = box(113.30, 23.10, 113.32, 23.12)
+    a = illustrative_for_park("some-park", park)
+    b = illustrative_for_park("some-park", park)
+    assert len(a) == len(b) and (a["code"] == b["code"]).all()
+    clipped = clip_to(a, park)
+    assert clipped.union_all().area == pytest.approx(park.area, rel=1e-6)
+
+
+def test_corridor_is_a_buffer_of_its_stated_width():
+    from geo.measure import geodesic_area_m2
+    from layers.landuse import corridor_polygons
+    from shapely.geometry import LineString
+
+    line = gpd.GeoDataFrame(geometry=[LineString([(113.30, 23.10), (113.31, 23.10)])], crs=4326)
+    poly = corridor_polygons(line, pd.Series([100.0]))
+    length_m = 1023.9  # 0.01° of longitude at 23.1° N
+    assert geodesic_area_m2(poly).iloc[0] == pytest.approx(100 * length_m, rel=2e-3)

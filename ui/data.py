@@ -63,3 +63,20 @@ def access(year: int | str) -> pd.DataFrame | None:
     if lines is None or nodes is None:
         return None
     return access_table(parks(), lines, nodes, year)
+
+
+@st.cache_resource(show_spinner=False)
+def landuse_for_park(park_id: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, bool]:
+    """Land use of one park: (parcels clipped to it, its composition, illustrative?).
+
+    Real parcels (data/landuse.geojson) when the data folder has them, else illustrative parcels
+    generated for the park (layers.landuse.illustrative_for_park), which say so everywhere.
+    """
+    from layers.landuse import clip_to, illustrative_for_park, park_composition
+
+    park = parks().loc[[park_id]]
+    real, _ = optional_layer("landuse")
+    illustrative = real is None
+    parcels = illustrative_for_park(park_id, park.geometry.iloc[0]) if illustrative else real
+    candidates = parcels.iloc[parcels.sindex.query(park.geometry.iloc[0], predicate="intersects")]
+    return clip_to(candidates, park.geometry.iloc[0]), park_composition(park, candidates), illustrative

@@ -57,6 +57,8 @@ NETWORK_YEARS: list[int | str] = [*range(2018, 2036), "full"]
 def network_year(state: ViewState) -> int | str:
     """The "network as of" slider; returns the year (or "full") and keeps it in `state`."""
     lang = state.lang
+    state.show_landuse = st.sidebar.toggle(t("show_landuse", lang), value=state.show_landuse, key="w_landuse",
+                                           help=t("show_landuse_help", lang))
     state.network_year = st.sidebar.select_slider(
         t("network_year", lang), options=NETWORK_YEARS, value=state.network_year,
         format_func=lambda v: t("full_plan", lang) if v == "full" else str(v), key="w_year", help=t("network_help", lang),

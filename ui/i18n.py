@@ -120,6 +120,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "timeline": ("目标时间线（基期 → 目标）", "Timeline (baseline → target)"),
     "timeline_note": ("同一图中只比较同一单位的数值；建筑面积（万㎡）与用地面积（亩）不作比较。",
                       "One unit per chart; floor area (万㎡) is never compared with land area (亩)."),
+    "layer_landuse": ("用地", "Land use"),
+    "layer_corridors": ("绿廊/绿带（示意）", "Green corridors and belts (schematic)"),
+    "schematic_buffer": ("依文件所述宽度绘制的示意缓冲区", "Schematic: the line buffered by the width the document states"),
+    "show_landuse": ("显示所选园区用地（示意数据）", "Land use of the selected park (illustrative)"),
+    "show_landuse_help": ("内置数据没有真实地块：开启后用示意地块演示用地构成，非官方规划。",
+                          "The bundled data has no real parcels: this shows generated illustrative parcels, not an official plan."),
+    "landuse_section": ("用地构成", "Land-use composition"),
+    "green_ratio": ("绿地率 {ratio:.1%}（目标 ≥ {target:.0%}）", "Green ratio {ratio:.1%} (target ≥ {target:.0%})"),
+    "green_short": ("低于目标", "short of the target"),
+    "green_ok": ("达到目标", "meets the target"),
+    "landuse_method": ("面积为地块与园区边界在 EPSG:4547 中的叠加，按园区椭球面积比例换算为大地面积。",
+                       "Areas: parcels overlaid on the park outline in EPSG:4547, scaled to geodesic by the park's geodesic/planar ratio."),
     "data_error": ("内置数据未通过校验，无法显示：", "The bundled data failed validation and cannot be shown:"),
 }
 

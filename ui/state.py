@@ -26,6 +26,7 @@ class ViewState:
     park_filter: ParkFilter = field(default_factory=ParkFilter)
     selected_park: str | None = None
     network_year: int | str = "full"
+    show_landuse: bool = False
     deep_link_checked: bool = False
     last_click: tuple | None = None
 

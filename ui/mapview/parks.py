@@ -44,7 +44,7 @@ def display_frame(parks: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
     return out.assign(_order=-parks["area_m2"]).sort_values("_order", kind="stable").drop(columns="_order")
 
 
-def _style(selected: str | None):
+def _style(selected: str | None, hollow_selected: bool = False):
     def style(feature: dict) -> dict:
         p = feature["properties"]
         colour = PROGRAMMES[p["programme"]].colour
@@ -53,7 +53,7 @@ def _style(selected: str | None):
             "color": SELECTED_COLOUR if is_selected else colour,
             "weight": 4 if is_selected else (1.5 if p["kind"] == "phase" else 2),
             "fillColor": colour,
-            "fillOpacity": 0.45 if is_selected else 0.25,
+            "fillOpacity": (0.0 if hollow_selected else 0.45) if is_selected else 0.25,
             "dashArray": "6 4" if p["schematic"] else None,
             "radius": 7,
         }
@@ -61,11 +61,13 @@ def _style(selected: str | None):
     return style
 
 
-def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None) -> list[folium.FeatureGroup]:
+def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None,
+                hollow_selected: bool = False) -> list[folium.FeatureGroup]:
     """One FeatureGroup per programme with its parks (polygons, and points as circle markers),
     each feature with an escaped tooltip; the selected park is outlined in black.
 
-    frame: rows of `display_frame` (the parks to show)."""
+    frame: rows of `display_frame` (the parks to show). hollow_selected: leave the selected park
+    unfilled (its land use is drawn beneath it)."""
     groups = []
     for pid, programme in PROGRAMMES.items():
         subset = frame[frame["programme"] == pid]
@@ -73,7 +75,7 @@ def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None) -> li
         if not subset.empty:
             folium.GeoJson(
                 json.loads(subset.to_json(drop_id=True)),
-                style_function=_style(selected),
+                style_function=_style(selected, hollow_selected),
                 highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.5},
                 tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
                 marker=folium.CircleMarker(radius=7),

@@ -18,6 +18,8 @@ from ui import data
 from ui.filters import language_switch, network_year, sidebar_filters
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
+from ui.landuse_panel import render_landuse_section
+from ui.mapview.landuse import landuse_group
 from ui.mapview.transport import transport_groups
 from ui.downloads import table_csv
 from ui.park_table import access_view, park_table
@@ -107,11 +109,15 @@ def render() -> None:
     with map_col:
         st.caption(t("shown", lang, n=len(shown), total=len(parks)))
         frame = data.park_display_frame(lang).loc[shown.index]
+        landuse = _selected_landuse(state, parks)
+        overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None) + transport_groups(
+            lines, nodes, _facilities_or_empty(facilities), parks, lang)
+        if landuse is not None:
+            overlays.insert(0, landuse_group(landuse[0], lang, landuse[2]))
         result = st_folium(
             base_map(lang, state.basemap, home_center, home_zoom, vendor_url()),
             key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-            feature_group_to_add=park_groups(frame, lang, state.selected_park)
-            + transport_groups(lines, nodes, _facilities_or_empty(facilities), parks, lang),
+            feature_group_to_add=overlays,
             layer_control=layer_control(), center=center, zoom=zoom,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
@@ -124,6 +130,8 @@ def render() -> None:
         if state.selected_park in parks.index:
             st.html(profile_html(parks.loc[state.selected_park], parks, lang))
             _profile_sections(state.selected_park, year, facilities, lang)
+            if landuse is not None:
+                render_landuse_section(landuse[1], landuse[2], parks.at[state.selected_park, "programme"] == "gz-value-innovation", lang)
             if st.button(t("close_profile", lang), key="close_profile"):
                 select_park(state, None)
                 st.rerun()
@@ -148,6 +156,14 @@ def render() -> None:
             st.dataframe(acc, width="stretch", height=320)
             st.download_button(t("download_access_csv", lang), data=table_csv(acc),
                                file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv")
+
+
+def _selected_landuse(state: ViewState, parks: gpd.GeoDataFrame):
+    """(clipped parcels, composition, illustrative) of the selected polygon park, if land use is on."""
+    pid = state.selected_park
+    if not state.show_landuse or pid not in parks.index or parks.at[pid, "area_m2"] <= 0:
+        return None
+    return data.landuse_for_park(pid)
 
 
 def _facilities_or_empty(facilities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
