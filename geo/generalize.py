@@ -10,7 +10,7 @@ import math
 import geopandas as gpd
 import shapely
 
-from geo.crs import PLANAR, WGS84, require_wgs84
+from geo.crs import PLANAR, WGS84, project, require_wgs84
 
 
 def simplify_for_display(geometries: gpd.GeoSeries, tolerance_m: float = 5.0, decimals: int = 6) -> gpd.GeoSeries:
@@ -21,7 +21,7 @@ def simplify_for_display(geometries: gpd.GeoSeries, tolerance_m: float = 5.0, de
     through rounded.
     """
     require_wgs84(geometries)
-    simplified = geometries.to_crs(PLANAR).simplify(tolerance_m, preserve_topology=True).to_crs(WGS84)
+    simplified = project(project(geometries, PLANAR).simplify(tolerance_m, preserve_topology=True), WGS84)
     return gpd.GeoSeries(shapely.set_precision(simplified.array, 10.0 ** -decimals), index=geometries.index, crs=WGS84)
 
 

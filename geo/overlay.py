@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.crs import PLANAR, require_wgs84
+from geo.crs import PLANAR, project, require_wgs84
 from geo.measure import geodesic_area_m2
 
 
@@ -75,7 +75,7 @@ def _prepare(zones: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> tuple[gpd.Ge
     if zones.crs.equals(PLANAR):
         return zones.geometry, parcels.geometry, pd.Series(1.0, index=zones.index)
     require_wgs84(zones, "zones")
-    planar_zones, planar_parcels = zones.geometry.to_crs(PLANAR), parcels.geometry.to_crs(PLANAR)
+    planar_zones, planar_parcels = project(zones.geometry, PLANAR), project(parcels.geometry, PLANAR)
     scale = (geodesic_area_m2(zones.geometry) / planar_zones.area.replace(0, np.nan)).fillna(1.0)
     return planar_zones, planar_parcels, scale
 

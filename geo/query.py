@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from geo.crs import PLANAR, require_wgs84, transformer
+from geo.crs import PLANAR, project, require_wgs84, transformer
 from geo.measure import geodesic_area_m2
 
 
@@ -39,7 +39,7 @@ def features_at(gdf: gpd.GeoDataFrame, lon: float, lat: float, tolerance_m: floa
     if candidates.empty:
         return gdf.index[:0]
     x, y = transformer(4326, PLANAR.to_epsg()).transform(lon, lat)
-    planar = candidates.geometry.to_crs(PLANAR)
+    planar = project(candidates.geometry, PLANAR)
     here = Point(x, y)
     polygonal = planar.geom_type.isin(["Polygon", "MultiPolygon"])
     hit = (polygonal & planar.contains(here)) | (~polygonal & (planar.distance(here) <= tolerance_m))
@@ -69,8 +69,8 @@ def nearest(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame) -> pd.DataFram
                         "distance_m": pd.Series(float("nan"), index=sources.index)})
     if sources.empty or targets.empty:
         return out
-    src = sources.geometry.to_crs(PLANAR)
-    tgt = targets.geometry.to_crs(PLANAR)
+    src = project(sources.geometry, PLANAR)
+    tgt = project(targets.geometry, PLANAR)
     tree = tgt.sindex
     src_pos, tgt_pos = tree.nearest(src.values, return_all=False)
     positions = pd.Series(tgt_pos, index=src_pos)
@@ -99,8 +99,8 @@ def within_distance(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, distan
     result = pd.Series([[] for _ in range(len(sources))], index=sources.index, dtype=object)
     if sources.empty or targets.empty:
         return result
-    src = sources.geometry.to_crs(PLANAR)
-    tgt = targets.geometry.to_crs(PLANAR)
+    src = project(sources.geometry, PLANAR)
+    tgt = project(targets.geometry, PLANAR)
     src_pos, tgt_pos = tgt.sindex.query(src.values, predicate="dwithin", distance=distance_m)
     if len(src_pos) == 0:
         return result
