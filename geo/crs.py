@@ -29,8 +29,14 @@ PLANAR = CRS.from_epsg(4547)
 
 @lru_cache(maxsize=32)
 def transformer(src: int | str, dst: int | str) -> Transformer:
-    """A cached, always_xy `pyproj.Transformer` from `src` to `dst` (EPSG codes or strings)."""
-    return Transformer.from_crs(src, dst, always_xy=True)
+    """A cached, always_xy `pyproj.Transformer` from `src` to `dst` (EPSG codes or strings).
+
+    Built from its PROJ pipeline: pyproj re-creates a transformer's PROJ object in every thread
+    that uses it, and Streamlit runs each rerun in a new thread; from a CRS pair that costs ~40 ms
+    (a database search), from the pipeline text well under 1 ms.
+    """
+    found = Transformer.from_crs(src, dst, always_xy=True)
+    return Transformer.from_pipeline(found.definition) if found.definition else found
 
 
 def require_wgs84(data: gpd.GeoSeries | gpd.GeoDataFrame, what: str = "geometries") -> None:
