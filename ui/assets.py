@@ -53,6 +53,14 @@ LOCAL_FILES: dict[str, str | None] = {
 """folium's CDN URL -> our file under static/vendor/ (None: not used by our maps, dropped)."""
 
 
+BUNDLE = "parkatlas-map.js"
+"""Leaflet and every plugin script concatenated in load order: one request instead of four
+(streamlit-folium loads scripts one after another)."""
+
+BUNDLE_ORDER = ("leaflet/leaflet.js", "leaflet.fullscreen/Control.FullScreen.js",
+                "leaflet-measure/leaflet-measure.min.js", "leaflet-minimap/Control.MiniMap.min.js")
+
+
 class UnvendoredAssetError(RuntimeError):
     """A map element needs a JS/CSS URL that is not served from our own install."""
 
@@ -66,7 +74,11 @@ def _local(url: str, base_url: str) -> str | None:
         raise UnvendoredAssetError(
             f"{url} is not vendored: add its npm package to package.json and map it in ui/assets.py"
         ) from None
-    return None if rel is None else f"{base_url}/{rel}"
+    if rel is None:
+        return None
+    if rel in BUNDLE_ORDER and (VENDOR_DIR / BUNDLE).is_file():
+        rel = BUNDLE
+    return f"{base_url}/{rel}"
 
 
 def localize(element: folium.Element, base_url: str = "/app/static/vendor") -> folium.Element:
@@ -82,7 +94,13 @@ def localize(element: folium.Element, base_url: str = "/app/static/vendor") -> f
             links = getattr(el, attr, None)
             if links:
                 local = [(name, _local(url, base_url)) for name, url in links]
-                setattr(el, attr, [(name, url) for name, url in local if url is not None])
+                seen: set[str] = set()
+                kept = []
+                for name, url in local:
+                    if url is not None and url not in seen:
+                        seen.add(url)
+                        kept.append((name, url))
+                setattr(el, attr, kept)
         stack.extend(getattr(el, "_children", {}).values())
     return element
 
@@ -104,6 +122,8 @@ def install() -> None:
     missing = missing_files()
     if missing:
         raise SystemExit(f"vendored files missing after copy: {', '.join(missing)}")
+    parts = [f"/* {rel} */\n" + (VENDOR_DIR / rel).read_text(encoding="utf-8") for rel in BUNDLE_ORDER]
+    (VENDOR_DIR / BUNDLE).write_text("\n;\n".join(parts), encoding="utf-8")
     print(f"vendored {len(VENDORED_DIRS)} packages into {VENDOR_DIR.relative_to(ROOT)}")
 
 
