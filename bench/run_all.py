@@ -1,0 +1,31 @@
+"""Run every benchmark and print its figures (the README's Performance section quotes them).
+
+    python -m bench.run_all            # or: make bench
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench import access_bench, app_bench, landuse_bench
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    results = {}
+    print("== atlas page (cold start, filter rerun, payload, map drawn) ==")
+    results["app"] = app_bench.run()
+    print("\n== park access: STRtree vs naive all-pairs ==")
+    results["access"] = access_bench.run()
+    print("\n== land-use composition: ours vs geopandas.overlay, and dask-geopandas ==")
+    results["landuse"] = landuse_bench.run([10_000, 100_000, 1_000_000], 100_000, [1_000_000, 5_000_000])
+    out = ROOT / "test-artifacts" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nfigures written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
