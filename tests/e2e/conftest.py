@@ -8,6 +8,7 @@ Screenshots go to test-artifacts/browser/.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -33,13 +34,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """`streamlit run streamlit_app.py` on a free port of 127.0.0.1, with the bundled data."""
+@contextlib.contextmanager
+def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log"):
+    """`streamlit run streamlit_app.py` on a free port of 127.0.0.1; yields its base URL.
+
+    data_dir: a folder of layer files to serve instead of the bundled data/ (PARKATLAS_DATA_DIR).
+    """
     port = _free_port()
-    env = dict(os.environ)  # PARKATLAS_DATA_DIR, if set, points both the server and the tests at other data
+    env = dict(os.environ)
+    if data_dir is not None:
+        env["PARKATLAS_DATA_DIR"] = str(data_dir)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")
+    log = open(ARTIFACTS / log_name, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -53,7 +59,7 @@ def app_url():
                 break
             except OSError:
                 if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}; see {ARTIFACTS / 'streamlit.log'}")
+                    pytest.fail(f"streamlit exited with {proc.returncode}; see {ARTIFACTS / log_name}")
                 time.sleep(0.25)
         else:
             pytest.fail("streamlit did not become healthy in 60 s")
@@ -65,6 +71,13 @@ def app_url():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The app on the bundled data (or on PARKATLAS_DATA_DIR when the test run sets it)."""
+    with running_app() as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -90,8 +103,7 @@ class OffMachine:
         self.refused: list[str] = []
 
 
-@pytest.fixture()
-def page(browser, app_url):
+def new_page(browser, app_url):
     """A fresh page (1400 x 1000) whose off-machine requests never reach a network."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = context.new_page()
@@ -110,6 +122,12 @@ def page(browser, app_url):
     pg.route("**/*", route)
     pg.outside = outside
     pg.base = app_url
+    return context, pg
+
+
+@pytest.fixture()
+def page(browser, app_url):
+    context, pg = new_page(browser, app_url)
     yield pg
     context.close()
 
@@ -119,6 +137,16 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def park_paths(frame, expected: int, timeout_s: float = 20.0) -> dict:
+    """Poll the drawn park paths until `expected` are there (or the time is up); return the last count."""
+    deadline = time.monotonic() + timeout_s
+    drawn = frame.evaluate(PARK_PATHS_JS)
+    while drawn["paths"] < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+        drawn = frame.evaluate(PARK_PATHS_JS)
+    return drawn
 
 
 def map_frame(page, timeout_s: float = 30.0):
@@ -139,10 +167,13 @@ PARK_PATHS_JS = """() => {
   const ids = new Set();
   let paths = 0;
   map_div.eachLayer(l => {
+    if (!l._path || !l._path.classList.contains('leaflet-interactive') || l._path.closest('.leaflet-control-minimap')) return;
     const p = l.feature && l.feature.properties;
-    if (p && p.tip !== undefined && p.programme !== undefined && l._path && l._path.classList.contains('leaflet-interactive')
-        && !l._path.closest('.leaflet-control-minimap')) { paths += 1; ids.add(p.id); }
+    if (p && p.tip !== undefined && p.programme !== undefined) { paths += 1; ids.add(p.id); return; }
+    const marker = Array.from(l._path.classList).find(c => c.startsWith('park-') && c !== 'park-marker');
+    if (marker) { paths += 1; ids.add(marker.slice(5)); }
   });
   return {paths: paths, ids: Array.from(ids)};
 }"""
-"""Count the park features drawn on the main map (park properties carry `programme` and `tip`)."""
+"""Count the parks drawn on the main map: polygons (GeoJSON features with `programme` and `tip`)
+and point markers (class `park-<id>`)."""

@@ -52,6 +52,7 @@ def _style(selected: str | None, hollow_selected: bool = False):
         return {
             "color": SELECTED_COLOUR if is_selected else colour,
             "weight": 4 if is_selected else (1.5 if p["kind"] == "phase" else 2),
+            "fill": True,
             "fillColor": colour,
             "fillOpacity": (0.0 if hollow_selected else 0.45) if is_selected else 0.25,
             "dashArray": "6 4" if p["schematic"] else None,
@@ -72,13 +73,23 @@ def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None,
     for pid, programme in PROGRAMMES.items():
         subset = frame[frame["programme"] == pid]
         group = folium.FeatureGroup(name=programme_name(pid, lang), show=True)
+        points = subset[subset.geom_type == "Point"]
+        for pid_, row in points.iterrows():
+            style = _style(selected, hollow_selected)({"properties": {"programme": row["programme"], "id": row["id"],
+                                                                      "kind": row["kind"], "schematic": row["schematic"]}})
+            folium.CircleMarker(
+                location=(row.geometry.y, row.geometry.x), radius=7, color=style["color"], weight=style["weight"],
+                fill=True, fill_color=style["fillColor"], fill_opacity=max(style["fillOpacity"], 0.35),
+                tooltip=folium.Tooltip(row["tip"]), **{"className": f"park-marker park-{row['id']}"},
+            ).add_to(group)
+        subset = subset[subset.geom_type != "Point"]
         if not subset.empty:
             folium.GeoJson(
                 json.loads(subset.to_json(drop_id=True)),
                 style_function=_style(selected, hollow_selected),
                 highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.5},
                 tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-                marker=folium.CircleMarker(radius=7),
+                marker=folium.CircleMarker(radius=7, fill=True),
                 zoom_on_click=False,
             ).add_to(group)
         groups.append(group)

@@ -6,6 +6,8 @@ shows a notice and the whole atlas.
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -52,17 +54,24 @@ def _apply_deep_link(state: ViewState, parks: gpd.GeoDataFrame) -> str | None:
 
 
 def _picked_park(result: dict | None, shown: gpd.GeoDataFrame, state: ViewState) -> str | None:
-    """The id of the park a new map click landed on, or None (no click, or the same click again)."""
+    """The id of the park a new map click landed on, or None (no click, or the same click again).
+
+    Uses the clicked object's position when streamlit-folium reports one, else the map click
+    itself (it does not report clicks on GeoJSON point markers), with a tolerance of about 12
+    screen pixels at the current zoom so a click on a marker counts.
+    """
     if not result:
         return None
-    clicked = result.get("last_object_clicked")
+    clicked = result.get("last_object_clicked") or result.get("last_clicked")
     if not clicked:
         return None
     click = (clicked.get("lat"), clicked.get("lng"), result.get("last_object_clicked_tooltip"))
     if click == state.last_click:
         return None
     state.last_click = click
-    hits = features_at(shown, lon=float(click[1]), lat=float(click[0]))
+    zoom = result.get("zoom") or 10
+    metres_per_pixel = 156_543.03 * math.cos(math.radians(float(click[0]))) / (2 ** float(zoom))
+    hits = features_at(shown, lon=float(click[1]), lat=float(click[0]), tolerance_m=max(12 * metres_per_pixel, 5.0))
     tooltip = click[2] or ""
     named = [i for i in hits if shown.at[i, "name_zh"] in tooltip or shown.at[i, "name_en"] in tooltip]
     chosen = named or list(hits)
@@ -119,7 +128,7 @@ def render() -> None:
             key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
             feature_group_to_add=overlays,
             layer_control=layer_control(), center=center, zoom=zoom,
-            returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+            returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_clicked", "zoom"],
         )
     picked = _picked_park(result, shown, state)
     if picked and picked != state.selected_park:
