@@ -63,7 +63,10 @@ def test_one_feature_per_park_and_only_the_needed_properties(small):
         g.add_to(m)
     html = rendered(m)
     for pid in small.index:
-        assert html.count(f'"id": "{pid}"') == 1, pid
+        if small.at[pid, "geometry"].geom_type == "Point":  # circle markers, named by class
+            assert html.count(f'"className": "park-marker park-{pid}"') == 1, pid
+        else:
+            assert html.count(f'"id": "{pid}"') == 1, pid
     assert "boundary_text" not in html and "source" not in html
 
 

@@ -45,25 +45,30 @@ def _click_park(page, frame, park_id: str) -> None:
     (measured: Leaflet's own latLngToContainerPoint and the path's bounding box agree, the mouse
     does not), which would test Playwright rather than the app.
     """
-    found = frame.evaluate("""(id) => {
-        let path = null;
+    find = """(id) => {
+        let found = null;
         map_div.eachLayer(l => {
-            if (!l._path || path) return;
+            if (!l._path || found) return;
             const byFeature = l.feature && l.feature.properties.id === id;
-            const byClass = l._path.classList.contains('park-' + id);
-            if (!(byFeature || byClass)) return;
-            if (l.getBounds) map_div.fitBounds(l.getBounds(), {padding: [120, 120], animate: false});
-            else map_div.setView(l.getLatLng(), 14, {animate: false});
-            l.bringToFront();
-            path = l._path;
+            if (byFeature || l._path.classList.contains('park-' + id)) found = l;
         });
-        if (!path) return false;
+        return found;
+    }"""
+    frame.evaluate(f"""(id) => {{ const l = ({find})(id); if (!l) return;
+        if (l.getBounds) map_div.fitBounds(l.getBounds(), {{padding: [120, 120], animate: false}});
+        else map_div.setView(l.getLatLng(), 14, {{animate: false}});
+        l.bringToFront(); }}""", park_id)
+    page.wait_for_timeout(1500)  # the zoom change reruns the script; let it settle before clicking
+    found = frame.evaluate(f"""(id) => {{
+        const l = ({find})(id);
+        if (!l) return false;
+        const path = l._path;
         const r = path.getBoundingClientRect();
-        const o = {clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true, view: window};
+        const o = {{clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true, view: window}};
         if (document.elementFromPoint(o.clientX, o.clientY) !== path) return false;
         for (const type of ['mousedown', 'mouseup', 'click']) path.dispatchEvent(new MouseEvent(type, o));
         return true;
-    }""", park_id)
+    }}""", park_id)
     assert found, f"{park_id} is not drawn, or something covers its centre"
 
 
