@@ -54,6 +54,11 @@ def layer_ids() -> list[str]:
     return list(LAYERS)
 
 
+def is_bundled(layer_id: str) -> bool:
+    """Whether the data folder has a file for this layer (optional layers may be absent)."""
+    return layer_id in LAYERS and LAYERS[layer_id].path.is_file()
+
+
 def load(layer_id: str) -> gpd.GeoDataFrame:
     """Load, validate and return a bundled layer as a GeoDataFrame in EPSG:4326 (the `targets`
     table is a plain DataFrame).

@@ -31,7 +31,10 @@ def park_display_frame(lang: Lang) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False)
 def optional_layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
-    """A layer that the atlas can do without: (frame, None), or (None, why it could not load)."""
+    """A layer that the atlas can do without: (frame, None); (None, None) when the data folder
+    has no file for it; or (None, why it could not load) when its file is broken."""
+    if not registry.is_bundled(layer_id):
+        return None, None
     try:
         gdf = registry.load(layer_id)
     except (LayerError, OSError) as exc:
