@@ -1,8 +1,6 @@
 """Layer id -> the bundled file and loader; the app asks here, never for a file path.
 
->>> parks = load("parks")           # doctest: +SKIP
->>> parks.crs.to_epsg()             # doctest: +SKIP
-4326
+Use: `load("parks")` returns the validated parks layer (EPSG:4326, indexed by id).
 """
 
 from __future__ import annotations

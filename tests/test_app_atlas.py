@@ -112,3 +112,16 @@ def test_broken_bundled_data_is_reported_not_crashed(small_data):
     assert not at.exception
     assert at.error and "failed validation" in at.error[0].value
     assert "parks.geojson: cannot be read as UTF-8 JSON" in at.code[0].value
+
+
+def test_profile_lists_the_parks_targets(small_data):
+    import shutil
+
+    from tests.conftest import TEST_DATA
+
+    shutil.copy(TEST_DATA / "targets.csv", small_data / "targets.csv")
+    st.cache_resource.clear()
+    at = run({"park": "test-square-park", "lang": "en"})
+    body = [h.proto.body for h in at.get("html") if "parkatlas-targets" in h.proto.body]
+    assert len(body) == 1
+    assert "≥ 2,000 亿元 (2025)" in body[0] and "Green ratio" in body[0]

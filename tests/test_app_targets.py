@@ -39,10 +39,18 @@ def test_targets_page_renders_and_filters(data_dir, lang):
     assert page.METRICS["floor-area"].dimension != page.METRICS["land-developed"].dimension
 
 
-def test_missing_targets_file_is_reported(data_dir):
+def test_absent_targets_say_so_and_broken_targets_are_reported(data_dir):
     (data_dir / "targets.csv").unlink()
+    st.cache_resource.clear()
+    at = AppTest.from_string(PAGE, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.info and "no targets yet" in at.info[0].value
+    (data_dir / "targets.csv").write_text("id,park_id\nx,y\n", encoding="utf-8")
     st.cache_resource.clear()
     at = AppTest.from_string(PAGE, default_timeout=60)
     at.run()
     assert not at.exception
     assert at.warning and "targets" in at.warning[0].value
+    assert "missing column(s)" in at.code[0].value

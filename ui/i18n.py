@@ -132,6 +132,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "green_ok": ("达到目标", "meets the target"),
     "landuse_method": ("面积为地块与园区边界在 EPSG:4547 中的叠加，按园区椭球面积比例换算为大地面积。",
                        "Areas: parcels overlaid on the park outline in EPSG:4547, scaled to geodesic by the park's geodesic/planar ratio."),
+    "no_targets": ("数据目录中还没有目标数据（targets.csv）。", "The data folder has no targets yet (targets.csv)."),
+    "targets_section": ("发展目标", "Targets"),
     "data_error": ("内置数据未通过校验，无法显示：", "The bundled data failed validation and cannot be shown:"),
 }
 

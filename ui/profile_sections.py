@@ -90,3 +90,21 @@ def facilities_html(park_id: str, facilities: gpd.GeoDataFrame, lang: Lang) -> s
         items = f"<ul style='margin:2px 0 0 18px;padding:0'>{items}</ul>"
     return (f"<div class='parkatlas-facilities'><h4 style='margin:10px 0 4px 0'>{esc(t('facilities', lang))}</h4>"
             f"{items}</div>")
+
+
+def targets_html(park_id: str, targets: pd.DataFrame, lang: Lang) -> str:
+    """The park's quantitative targets as the documents state them (value, unit, year)."""
+    from layers.targets import METRICS
+
+    rows = targets[targets["park_id"] == park_id]
+    if rows.empty:
+        return ""
+    items = "".join(
+        f"<li>{esc(r['name_zh'] if lang == 'zh' else r['name_en'])}: {esc(r['comparison'] if isinstance(r['comparison'], str) else '')} "
+        f"{r['value']:,.10g} {esc(r['unit'])}"
+        + (f" ({int(r['target_year'])})" if pd.notna(r["target_year"]) else "")
+        + f" <span style='color:#666'>· {esc(METRICS[r['metric']].name_zh if lang == 'zh' else METRICS[r['metric']].name_en)}</span></li>"
+        for _, r in rows.iterrows()
+    )
+    return (f"<div class='parkatlas-targets'><h4 style='margin:10px 0 4px 0'>{esc(t('targets_section', lang))}</h4>"
+            f"<ul style='margin:2px 0 0 18px;padding:0'>{items}</ul></div>")

@@ -26,7 +26,7 @@ from ui.mapview.transport import transport_groups
 from ui.downloads import table_csv
 from ui.park_table import access_view, park_table
 from ui.profile import profile_html
-from ui.profile_sections import access_html, facilities_html
+from ui.profile_sections import access_html, facilities_html, targets_html
 from ui.state import ViewState, select_park, view
 
 MAP_HEIGHT = 680
@@ -199,3 +199,6 @@ def _profile_sections(park_id: str, year: int | str, facilities: gpd.GeoDataFram
         st.html(access_html(park_id, now, full, year, lines, nodes, lang))
     if facilities is not None:
         st.html(facilities_html(park_id, facilities, lang))
+    targets, _ = data.optional_layer("targets")
+    if targets is not None and (park_id == targets["park_id"]).any():
+        st.html(targets_html(park_id, targets, lang))

@@ -70,8 +70,11 @@ def render() -> None:
     st.title(t("page_targets", lang), anchor=False)
     targets, problem = data.optional_layer("targets")
     if targets is None:
-        st.warning(t("layer_warning", lang, layer="targets"))
-        st.code(problem or "")
+        if problem:
+            st.warning(t("layer_warning", lang, layer="targets"))
+            st.code(problem)
+        else:
+            st.info(t("no_targets", lang))
         return
     parks = data.parks()
     sb = st.sidebar
