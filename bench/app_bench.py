@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,21 +69,9 @@ def st_folium_payload() -> int:
 def browser_figures(repeat: int = 3) -> dict:
     from playwright.sync_api import sync_playwright
 
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    base = f"http://127.0.0.1:{port}"
-    srv = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-                            "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(base + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.25)
+    from tests.e2e.conftest import running_app
+
+    with running_app(log_name="streamlit-bench.log") as base:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -110,11 +96,8 @@ def browser_figures(repeat: int = 3) -> dict:
                         ws_bytes.append(received[0])
                 context.close()
             browser.close()
-        return {"map_drawn_first_s": statistics.median(cold), "map_drawn_warm_s": statistics.median(warm),
-                "websocket_bytes": statistics.median(ws_bytes)}
-    finally:
-        srv.terminate()
-        srv.wait(10)
+    return {"map_drawn_first_s": statistics.median(cold), "map_drawn_warm_s": statistics.median(warm),
+            "websocket_bytes": statistics.median(ws_bytes)}
 
 
 def _drawn(frame) -> bool:
