@@ -90,3 +90,10 @@ def test_land_use_of_the_selected_park_is_labelled_illustrative(full_data):
     # the value-innovation park has the 20 % green target: a pass or a warning, never silence
     verdicts = [m.value for m in at.success] + [m.value for m in at.warning]
     assert any("Green ratio" in v and "target ≥ 20%" in v for v in verdicts)
+
+
+def test_land_use_on_a_point_park_says_why_there_is_none(full_data):
+    at = run({"park": "test-point", "lang": "en"})
+    at.toggle(key="w_landuse").set_value(True).run()
+    assert not at.exception
+    assert any("no land-use composition" in c.value for c in at.caption)

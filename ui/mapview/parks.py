@@ -62,35 +62,43 @@ def _style(selected: str | None, hollow_selected: bool = False):
     return style
 
 
+def _add_parks(subset: gpd.GeoDataFrame, group: folium.FeatureGroup, selected: str | None, hollow_selected: bool) -> None:
+    """Points as circle markers (class `park-<id>`, exact click reports), polygons as one GeoJson."""
+    for _, row in subset[subset.geom_type == "Point"].iterrows():
+        style = _style(selected, hollow_selected)({"properties": {"programme": row["programme"], "id": row["id"],
+                                                                  "kind": row["kind"], "schematic": row["schematic"]}})
+        folium.CircleMarker(
+            location=(row.geometry.y, row.geometry.x), radius=7, color=style["color"], weight=style["weight"],
+            fill=True, fill_color=style["fillColor"], fill_opacity=max(style["fillOpacity"], 0.35),
+            tooltip=folium.Tooltip(row["tip"]), **{"className": f"park-marker park-{row['id']}"},
+        ).add_to(group)
+    polygons = subset[subset.geom_type != "Point"]
+    if not polygons.empty:
+        folium.GeoJson(
+            json.loads(polygons.to_json(drop_id=True)),
+            style_function=_style(selected, hollow_selected),
+            highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.5},
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+            zoom_on_click=False,
+        ).add_to(group)
+
+
 def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None,
                 hollow_selected: bool = False) -> list[folium.FeatureGroup]:
     """One FeatureGroup per programme with its parks (polygons, and points as circle markers),
-    each feature with an escaped tooltip; the selected park is outlined in black.
+    each with an escaped tooltip; the selected park comes last, in its own group, outlined in
+    black so nothing co-located hides it.
 
     frame: rows of `display_frame` (the parks to show). hollow_selected: leave the selected park
     unfilled (its land use is drawn beneath it)."""
     groups = []
-    for pid, programme in PROGRAMMES.items():
-        subset = frame[frame["programme"] == pid]
+    others = frame[frame.index != selected]
+    for pid in PROGRAMMES:
         group = folium.FeatureGroup(name=programme_name(pid, lang), show=True)
-        points = subset[subset.geom_type == "Point"]
-        for pid_, row in points.iterrows():
-            style = _style(selected, hollow_selected)({"properties": {"programme": row["programme"], "id": row["id"],
-                                                                      "kind": row["kind"], "schematic": row["schematic"]}})
-            folium.CircleMarker(
-                location=(row.geometry.y, row.geometry.x), radius=7, color=style["color"], weight=style["weight"],
-                fill=True, fill_color=style["fillColor"], fill_opacity=max(style["fillOpacity"], 0.35),
-                tooltip=folium.Tooltip(row["tip"]), **{"className": f"park-marker park-{row['id']}"},
-            ).add_to(group)
-        subset = subset[subset.geom_type != "Point"]
-        if not subset.empty:
-            folium.GeoJson(
-                json.loads(subset.to_json(drop_id=True)),
-                style_function=_style(selected, hollow_selected),
-                highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.5},
-                tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-                marker=folium.CircleMarker(radius=7, fill=True),
-                zoom_on_click=False,
-            ).add_to(group)
+        _add_parks(others[others["programme"] == pid], group, selected, hollow_selected)
+        groups.append(group)
+    if selected in frame.index:
+        group = folium.FeatureGroup(name=t("selected_park", lang), show=True, control=False)
+        _add_parks(frame.loc[[selected]], group, selected, hollow_selected)
         groups.append(group)
     return groups

@@ -139,6 +139,8 @@ def render() -> None:
         if state.selected_park in parks.index:
             st.html(profile_html(parks.loc[state.selected_park], parks, lang))
             _profile_sections(state.selected_park, year, facilities, lang)
+            if state.show_landuse and landuse is None:
+                st.caption(t("landuse_needs_outline", lang))
             if landuse is not None:
                 render_landuse_section(landuse[1], landuse[2], parks.at[state.selected_park, "programme"] == "gz-value-innovation", lang)
             if st.button(t("close_profile", lang), key="close_profile"):
