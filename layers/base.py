@@ -171,3 +171,15 @@ def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, origin: str) -> gpd.Geo
         raise LayerValidationError(problems)
     extra = [c for c in gdf.columns if c not in schema.column_names and c != "geometry"]
     return gdf[schema.column_names + extra + ["geometry"]]
+
+
+def label(labels: dict[str, tuple[str, str]], key: str | None, lang: str) -> str:
+    """The zh or en label of a coded value (the code itself when it has no label).
+
+    >>> label({"park": ("园区", "Park")}, "park", "en"), label({}, "x", "zh")
+    ('Park', 'x')
+    """
+    if key is None:
+        return ""
+    pair = labels.get(key)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else str(key)

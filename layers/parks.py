@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo.measure import convert_area, geodesic_area_m2
-from layers.base import SHARED_COLUMNS, Column, LayerSchema, read_geojson, validate
+from layers.base import SHARED_COLUMNS, Column, LayerSchema, label, read_geojson, validate  # noqa: F401 (label re-exported)
 
 KINDS = ("zone", "park", "carrier", "phase")
 STATUSES = ("established", "developing", "planned")
@@ -169,14 +169,6 @@ def all_industries(parks: gpd.GeoDataFrame, lang: str) -> list[str]:
     """Every leading industry named in the layer, in the language `lang` ("zh" or "en"), sorted."""
     column = "industries" if lang == "zh" else "industries_en"
     return sorted({term for terms in parks[column] for term in terms})
-
-
-def label(labels: dict[str, tuple[str, str]], key: str | None, lang: str) -> str:
-    """The zh or en label of a coded value (the code itself when it has no label)."""
-    if key is None:
-        return ""
-    pair = labels.get(key)
-    return (pair[0] if lang == "zh" else pair[1]) if pair else str(key)
 
 
 def programme_name(programme_id: str, lang: str) -> str:

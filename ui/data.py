@@ -47,12 +47,17 @@ def optional_layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
     return gdf, None
 
 
+def empty_layer(*columns: str) -> gpd.GeoDataFrame:
+    """An empty EPSG:4326 layer with `columns`, for an optional layer that is not bundled."""
+    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=4326)
+
+
 @st.cache_resource(show_spinner=False)
 def network(year: int | str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Transport lines and nodes in service in `year` (or the full plan); empty when absent."""
     lines, _ = optional_layer("transport_lines")
     nodes, _ = optional_layer("transport_nodes")
-    empty = gpd.GeoDataFrame({"mode": [], "status": []}, geometry=[], crs=4326)
+    empty = empty_layer("mode", "status", "line_ref")
     lines = empty if lines is None else lines[open_in(lines, year)]
     nodes = empty if nodes is None else nodes[open_in(nodes, year)]
     return lines, nodes

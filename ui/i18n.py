@@ -58,8 +58,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "as_of": ("资料日期", "As of"),
     "note": ("说明", "Note"),
     "not_stated": ("文件未说明", "not stated"),
-    "area_method": ("计算面积为 WGS84 椭球面大地测量面积（pyproj.Geod），依据示意边界，资料日期 {as_of}。",
-                    "Computed area: geodesic on the WGS84 ellipsoid (pyproj.Geod) of the schematic outline, as of {as_of}."),
+    "area_method": ("计算面积为所绘边界（{quality}）在 WGS84 椭球面上的大地测量面积（pyproj.Geod），资料日期 {as_of}。",
+                    "Computed area: geodesic on the WGS84 ellipsoid (pyproj.Geod) of the drawn outline ({quality}), as of {as_of}."),
     "point_no_area": ("仅有大致位置（点），无边界可计算面积。", "Only an approximate location (a point): no outline to measure."),
     # table headers
     "col_name": ("名称", "Name"),

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from layers.facilities import CATEGORY_LABELS
-from layers.parks import label
+from layers.base import label
 from layers.transport import MODE_LABELS, STATUS_LABELS
 from ui.i18n import Lang, t
 from ui.safe_html import esc

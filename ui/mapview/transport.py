@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo.generalize import simplify_for_display
 from layers.facilities import CATEGORY_COLOURS, CATEGORY_LABELS
-from layers.parks import label
+from layers.base import label
 from layers.transport import MODE_LABELS, STATUS_LABELS, line_style
 from ui.i18n import Lang, t
 from ui.safe_html import esc

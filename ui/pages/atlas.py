@@ -120,7 +120,7 @@ def render() -> None:
         frame = data.park_display_frame(lang).loc[shown.index]
         landuse = _selected_landuse(state, parks)
         overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None) + transport_groups(
-            lines, nodes, _facilities_or_empty(facilities), parks, lang)
+            lines, nodes, facilities if facilities is not None else data.empty_layer("park_id", "category"), parks, lang)
         if landuse is not None:
             overlays.insert(0, landuse_group(landuse[0], lang, landuse[2]))
         result = st_folium(
@@ -175,12 +175,6 @@ def _selected_landuse(state: ViewState, parks: gpd.GeoDataFrame):
     if not state.show_landuse or pid not in parks.index or parks.at[pid, "area_m2"] <= 0:
         return None
     return data.landuse_for_park(pid)
-
-
-def _facilities_or_empty(facilities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    if facilities is not None:
-        return facilities
-    return gpd.GeoDataFrame({"park_id": [], "category": []}, geometry=[], crs=4326)
 
 
 def _warn_missing_layers(lang: Lang) -> None:
