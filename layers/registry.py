@@ -43,7 +43,7 @@ LAYERS: dict[str, LayerEntry] = {
     "transport_nodes": LayerEntry("transport_nodes", "transport_nodes.geojson", transport.load_nodes),
     "facilities": LayerEntry("facilities", "facilities.geojson", facilities.load),
     "landuse": LayerEntry("landuse", "landuse.geojson", landuse.load),
-    "targets": LayerEntry("targets", "targets.csv", lambda path: targets.load(path, set(load("parks").index))),
+    "targets": LayerEntry("targets", "targets.csv", lambda path: targets.load(path, set(load("parks").index) | set(parks.PROGRAMMES))),
 }
 
 

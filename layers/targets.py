@@ -1,6 +1,9 @@
 """The `targets` layer: every quantitative target of the documents, joined to parks by `park_id`.
 
-A table (data/targets.csv, no geometry). Each target has a metric from METRICS, whose dimension
+A table (data/targets.csv, no geometry). A target belongs to a park (`park_id` = a park id) or,
+for the zone-wide indicator tables (the Guangzhou high-tech zone 2020 -> 2025, the Foshan zone's
+2023 targets, Qingcheng's 2025 targets), to a whole programme (`park_id` = a programme id of
+`layers.parks.PROGRAMMES`); `owner_name` names either. Each target has a metric from METRICS, whose dimension
 fixes the units it may be given in, so a floor area (万㎡) can never be compared with a land area
 (亩): `comparable(a, b)` is False across dimensions. Values are as the document states them; an
 optional actual value carries its own source.
@@ -34,6 +37,8 @@ DIMENSION_UNITS: dict[str, tuple[str, ...]] = {
     "floor_area": ("万㎡", "㎡"),
     "count": ("个", "家", "项", "套", "人", "万人", "所", "座", "条"),
     "ratio": ("%",),
+    "energy_intensity": ("吨标准煤/万元",),
+    "per_population": ("件/万人",),
 }
 
 METRICS: dict[str, Metric] = {m.id: m for m in (
@@ -60,6 +65,8 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     Metric("rd-share", "研发投入占比", "R&D spending share", "ratio"),
     Metric("industry-concentration", "主导产业集聚度", "Leading-industry concentration", "ratio"),
     Metric("graduate-share", "本科以上从业人员占比", "Share of staff with a degree", "ratio"),
+    Metric("energy-intensity", "万元GDP综合能耗", "Energy use per 10,000 yuan of GDP", "energy_intensity"),
+    Metric("patents-per-10k", "每万人发明专利拥有量", "Invention patents per 10,000 people", "per_population"),
     Metric("other-ratio", "其他比例指标", "Other ratio", "ratio"),
     Metric("other-count", "其他数量指标", "Other count", "count"),
     Metric("other-money", "其他金额指标", "Other amount", "money"),
@@ -74,6 +81,31 @@ COLUMNS = ("id", "park_id", "metric", "name_zh", "name_en", "value", "unit", "ta
 COMPARISONS = ("≥", "≤", "=", "约", ">", "<")
 
 
+def owner_name(owner_id: str, parks: pd.DataFrame, lang: str) -> str:
+    """The name of what a target belongs to: a park (by id) or a whole programme / zone.
+
+    >>> owner_name("qingcheng", pd.DataFrame({"name_zh": [], "name_en": []}), "en")
+    'Qingcheng parks (whole programme)'
+    """
+    from layers.parks import PROGRAMMES  # parks imports nothing of targets; local to keep the table module light
+
+    if owner_id in parks.index:
+        return str(parks.at[owner_id, "name_zh" if lang == "zh" else "name_en"])
+    if owner_id in PROGRAMMES:
+        prog = PROGRAMMES[owner_id]
+        return f"{prog.name_zh}（整体）" if lang == "zh" else f"{prog.name_en} (whole programme)"
+    return owner_id
+
+
+def owner_programme(owner_id: str, parks: pd.DataFrame) -> str | None:
+    """The programme a target's owner belongs to (the programme itself for zone-wide targets)."""
+    from layers.parks import PROGRAMMES
+
+    if owner_id in parks.index:
+        return str(parks.at[owner_id, "programme"])
+    return owner_id if owner_id in PROGRAMMES else None
+
+
 def comparable(metric_a: str, metric_b: str) -> bool:
     """True when two metrics measure the same dimension (never land area vs floor area)."""
     return METRICS[metric_a].dimension == METRICS[metric_b].dimension
@@ -85,7 +117,8 @@ def _missing(v: object) -> bool:
 
 def validate_targets(df: pd.DataFrame, origin: str, park_ids: set[str] | None = None) -> pd.DataFrame:
     """Check a targets table; return it indexed by id, or raise LayerValidationError naming the
-    file, target id and field of every problem. park_ids: the ids targets may point at."""
+    file, target id and field of every problem. park_ids: the ids targets may point at (park ids
+    and, for zone-wide targets, programme ids)."""
     problems: list[str] = []
     missing_cols = [c for c in COLUMNS if c not in df.columns]
     if missing_cols:
@@ -130,7 +163,7 @@ def validate_targets(df: pd.DataFrame, origin: str, park_ids: set[str] | None = 
         if not _missing(r["as_of"]) and not AS_OF_PATTERN.match(str(r["as_of"])):
             say(tid, "as_of", f"{r['as_of']!r} is not an ISO date")
         if park_ids is not None and not _missing(r["park_id"]) and r["park_id"] not in park_ids:
-            say(tid, "park_id", f"{r['park_id']!r} is not the id of a park")
+            say(tid, "park_id", f"{r['park_id']!r} is not the id of a park or a programme")
     if problems:
         raise LayerValidationError(problems)
     out = df.copy()
@@ -149,3 +182,46 @@ def load(path: Path, park_ids: set[str] | None = None) -> pd.DataFrame:
     return validate_targets(df, str(path), park_ids)
 
 
+
+
+def sizing_choices(targets: pd.DataFrame, park_ids: set[str]) -> dict[str, list[int]]:
+    """Metrics the atlas can size parks by: metric id -> target years present, for the park-level
+    targets (zone-wide targets have no single place to draw them)."""
+    rows = targets[targets["park_id"].isin(park_ids) & targets["target_year"].notna()]
+    return {m: sorted(int(y) for y in g["target_year"].unique()) for m, g in rows.groupby("metric")}
+
+
+def metric_values(targets: pd.DataFrame, metric: str, year: int, park_ids: set[str]) -> tuple[pd.Series, str | None]:
+    """Each park's target value for `metric` in `year`, in one unit: (park_id -> value, unit).
+
+    Only park-level targets count; when a metric is stated in several units, the most common unit
+    is kept (values are never converted between, e.g., 人 and 万人 silently). When a park has two
+    targets of the same metric and year (e.g. two revenue scopes), the larger is taken.
+
+    >>> df = pd.DataFrame({"park_id": ["a", "b", "c"], "metric": ["jobs"] * 3, "value": [3.0, 1.5, 9.0],
+    ...                    "unit": ["万人", "万人", "人"], "target_year": [2020, 2020, 2020]})
+    >>> metric_values(df, "jobs", 2020, {"a", "b", "c"})
+    (park_id
+    a    3.0
+    b    1.5
+    Name: value, dtype: float64, '万人')
+    """
+    rows = targets[(targets["metric"] == metric) & (targets["target_year"] == year) & targets["park_id"].isin(park_ids)]
+    if rows.empty:
+        return pd.Series(dtype=float, name="value").rename_axis("park_id"), None
+    unit = rows["unit"].mode().iloc[0]
+    rows = rows[rows["unit"] == unit]
+    return rows.groupby("park_id")["value"].max().astype(float), str(unit)
+
+
+def marker_radius(values: pd.Series, smallest_px: float = 6.0, largest_px: float = 22.0) -> pd.Series:
+    """Circle radius in screen pixels proportional to sqrt(value), so a circle's AREA is
+    proportional to the value (the honest way to size symbols); the largest value gets `largest_px`.
+
+    >>> marker_radius(pd.Series({"a": 100.0, "b": 25.0})).round(1).tolist()
+    [22.0, 11.0]
+    """
+    top = float(values.max()) if not values.empty else 0.0
+    if top <= 0:
+        return pd.Series(smallest_px, index=values.index)
+    return (values.clip(lower=0) / top).pow(0.5).mul(largest_px).clip(lower=smallest_px)

@@ -32,7 +32,7 @@ def test_floor_area_is_never_comparable_with_land():
     (3, "unit", "万㎡", r"target 't-test-land': field 'unit': '万㎡' is not a unit of land_area"),
     (0, "metric", "happiness", r"field 'metric': 'happiness' is not one of the known metrics"),
     (0, "source", None, r"target 't-test-revenue-2020': field 'source': is missing"),
-    (1, "park_id", "nowhere", r"field 'park_id': 'nowhere' is not the id of a park"),
+    (1, "park_id", "nowhere", r"field 'park_id': 'nowhere' is not the id of a park or a programme"),
     (0, "actual_value", 900.0, r"field 'actual_source': is required with actual_value"),
     (0, "baseline_value", 10.0, r"field 'baseline_year': is required with baseline_value"),
     (0, "target_year", 20200, r"field 'target_year': 20200 is not a year"),

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from layers.parks import PROGRAMMES, programme_name
-from layers.targets import METRICS
+from layers.targets import METRICS, owner_name, owner_programme
 from ui import data
 from ui.downloads import table_csv, table_xlsx
 from ui.filters import language_switch
@@ -22,7 +22,7 @@ def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang) -> pd.D
     metric = targets["metric"].map(lambda m: METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en)
     cmp = targets["comparison"].fillna("")
     return pd.DataFrame({
-        t("col_park", lang): targets["park_id"].map(parks[name_col]),
+        t("col_owner", lang): targets["park_id"].map(lambda i: owner_name(i, parks, lang)),
         t("col_metric", lang): metric,
         t("col_target_text", lang): targets[name_col],
         t("col_target", lang): cmp + " " + targets["value"].map(lambda v: f"{v:,.10g}") + " " + targets["unit"],
@@ -41,10 +41,9 @@ def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang
         return None
     unit = rows["unit"].mode().iloc[0]
     rows = rows[rows["unit"] == unit]
-    name_col = "name_zh" if lang == "zh" else "name_en"
     points = []
     for _, r in rows.iterrows():
-        park = parks.at[r["park_id"], name_col] if r["park_id"] in parks.index else r["park_id"]
+        park = owner_name(r["park_id"], parks, lang)
         if pd.notna(r["baseline_value"]) and pd.notna(r["baseline_year"]):
             points.append({"park": park, "year": int(r["baseline_year"]), "value": float(r["baseline_value"]), "kind": t("baseline", lang)})
         if pd.notna(r["target_year"]):
@@ -56,7 +55,7 @@ def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang
     base = alt.Chart(df).encode(
         x=alt.X("year:O", title=t("col_target_year", lang)),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True, nice=True)),
-        color=alt.Color("park:N", title=t("col_park", lang)),
+        color=alt.Color("park:N", title=t("col_owner", lang)),
         tooltip=["park", "year", "value", "kind"],
     )
     return (base.mark_line() + base.mark_point(filled=True, size=70).encode(shape=alt.Shape("kind:N", title=""))).properties(height=340)
@@ -80,9 +79,8 @@ def render() -> None:
     sb = st.sidebar
     progs = sb.multiselect(t("programme", lang), list(PROGRAMMES), format_func=lambda v: programme_name(v, lang),
                            key="wt_programmes", placeholder=t("all", lang))
-    name_col = "name_zh" if lang == "zh" else "name_en"
-    park_ids = sorted(set(targets["park_id"]), key=lambda i: parks.at[i, name_col] if i in parks.index else i)
-    chosen_parks = sb.multiselect(t("col_park", lang), park_ids, format_func=lambda i: parks.at[i, name_col] if i in parks.index else i,
+    owners = sorted(set(targets["park_id"]), key=lambda i: owner_name(i, parks, lang))
+    chosen_parks = sb.multiselect(t("col_owner", lang), owners, format_func=lambda i: owner_name(i, parks, lang),
                                   key="wt_parks", placeholder=t("all", lang))
     metrics = sorted(set(targets["metric"]))
     chosen_metrics = sb.multiselect(t("col_metric", lang), metrics,
@@ -90,7 +88,7 @@ def render() -> None:
                                     key="wt_metrics", placeholder=t("all", lang))
     shown = targets
     if progs:
-        shown = shown[shown["park_id"].map(parks["programme"]).isin(progs)]
+        shown = shown[shown["park_id"].map(lambda i: owner_programme(i, parks)).isin(progs)]
     if chosen_parks:
         shown = shown[shown["park_id"].isin(chosen_parks)]
     if chosen_metrics:
