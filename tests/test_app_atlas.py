@@ -3,6 +3,8 @@ here: a click is simulated by replacing st_folium with a fake that returns one).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -125,3 +127,33 @@ def test_profile_lists_the_parks_targets(small_data):
     body = [h.proto.body for h in at.get("html") if "parkatlas-targets" in h.proto.body]
     assert len(body) == 1
     assert "≥ 2,000 亿元 (2025)" in body[0] and "Green ratio" in body[0]
+
+
+def test_sizing_parks_by_a_target_scales_markers_by_value(small_data, monkeypatch):
+    """Choosing a metric and year draws each park's dot with AREA proportional to its target and
+    puts the scale in the map legend; a park with no such target is a small hollow dot."""
+    import ui.pages.atlas as atlas
+    from tests.conftest import TEST_DATA
+
+    (small_data / "targets.csv").write_bytes((TEST_DATA / "targets.csv").read_bytes())
+    st.cache_resource.clear()
+    drawn: dict = {}
+
+    def fake_st_folium(m, **kwargs):
+        for group in kwargs["feature_group_to_add"]:
+            group.add_to(m)
+        drawn["html"] = m.get_root().render()
+        return None
+
+    monkeypatch.setattr(atlas, "st_folium", fake_st_folium)
+    at = run({"lang": "en"})
+    assert '"radius": 4.0' not in drawn["html"]  # not sized: every dot the same
+    at.selectbox(key="w_size_metric").set_value("land-developed").run()
+    assert not at.exception
+    assert at.selectbox(key="w_size_year").value == 2023
+    html = drawn["html"]
+    # test-foshan-base (a polygon) has the only 2023 land target (5000 亩): the largest symbol, on
+    # its outline; the one point park without such a target is a small hollow dot.
+    assert html.count('"radius": 22.0') == 1 and html.count('"radius": 4.0') == 1
+    legend = json.dumps("Land developed (2023 target, 亩)")[1:-1]  # the legend's HTML is a JSON string
+    assert legend in html and json.dumps("5,000 亩")[1:-1] in html and "width:44px" in html

@@ -64,3 +64,23 @@ def network_year(state: ViewState) -> int | str:
         format_func=lambda v: t("full_plan", lang) if v == "full" else str(v), key="w_year", help=t("network_help", lang),
     )
     return state.network_year
+
+
+def target_sizing(state: ViewState, choices: dict[str, list[int]]) -> tuple[str | None, int | None]:
+    """"Size parks by target": a metric (or none) and one of its target years; kept in `state`."""
+    from layers.targets import METRICS
+
+    lang = state.lang
+    sb = st.sidebar
+    options: list[str | None] = [None, *sorted(choices)]
+    current = state.size_metric if state.size_metric in choices else None
+    metric = sb.selectbox(t("size_by", lang), options, index=options.index(current), key="w_size_metric",
+                          format_func=lambda m: t("size_none", lang) if m is None else (METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en),
+                          help=t("size_help", lang))
+    year = None
+    if metric is not None:
+        years = choices[metric]
+        year = sb.selectbox(t("size_year", lang), years, index=years.index(state.size_year) if state.size_year in years else len(years) - 1,
+                            key="w_size_year")
+    state.size_metric, state.size_year = metric, year
+    return metric, year

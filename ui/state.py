@@ -27,6 +27,8 @@ class ViewState:
     selected_park: str | None = None
     network_year: int | str = "full"
     show_landuse: bool = False
+    size_metric: str | None = None
+    size_year: int | None = None
     deep_link_checked: bool = False
     last_click: tuple | None = None
 

@@ -61,9 +61,17 @@ class Legend(folium.MacroElement):
         """
     )
 
-    def __init__(self, title: str, items: list[tuple[str, str]], notes: list[str]):
+    def __init__(self, title: str, items: list[tuple[str, str]], notes: list[str],
+                 sizes: tuple[str, list[tuple[float, str]]] | None = None):
         super().__init__()
         self._name = "Legend"
+        size_html = ""
+        if sizes is not None:  # (caption, [(radius px, value label)]): circles drawn at their true size
+            caption, steps = sizes
+            size_html = f"<div style='margin-top:4px'><b>{esc(caption)}</b></div>" + "".join(
+                f'<div style="display:flex;align-items:center;gap:6px"><span style="display:inline-block;width:{2 * r:.0f}px;'
+                f'height:{2 * r:.0f}px;border-radius:50%;border:1.5px solid #444;background:rgba(120,120,120,.25)"></span>{esc(v)}</div>'
+                for r, v in steps)
         rows = "".join(
             f'<div><span style="display:inline-block;width:12px;height:12px;background:{esc(colour)};'
             f'opacity:.7;margin-right:6px;vertical-align:middle;border:1px solid {esc(colour)}"></span>{esc(label)}</div>'
@@ -71,13 +79,15 @@ class Legend(folium.MacroElement):
         )
         notes_html = "".join(f'<div style="color:#555">{esc(n)}</div>' for n in notes)
         self.html_json = json.dumps(f"<details open><summary style='cursor:pointer'><b>{esc(title)}</b></summary>"
-                                    f"{rows}{notes_html}</details>")
+                                    f"{rows}{notes_html}{size_html}</details>")
 
 
-def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, vendor_url: str) -> folium.Map:
+def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, vendor_url: str,
+             size_legend: tuple[str, list[tuple[float, str]]] | None = None) -> folium.Map:
     """The stable part of the atlas map: basemaps, scale, full screen, measure (with 亩), minimap
     and the legend. center is (lat, lon) in degrees WGS84; vendor_url is where static/vendor is
-    served. Returns a folium.Map whose JS/CSS all come from our own install."""
+    served; size_legend: (caption, [(radius px, value label)]) when parks are sized by a target.
+    Returns a folium.Map whose JS/CSS all come from our own install."""
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False)
     MetricScale().add_to(m)
     for key in ("light", "osm", "satellite"):
@@ -90,7 +100,8 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     MiniMap(tile_layer=folium.TileLayer(TILES["light"]), position="bottomleft", toggle_display=True,
             width=140, height=110).add_to(m)
     items = [(p.colour, programme_name(p.id, lang)) for p in PROGRAMMES.values()]
-    Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]).add_to(m)
+    Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)],
+           sizes=size_legend).add_to(m)
     return localize(m, vendor_url)
 
 

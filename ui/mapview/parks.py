@@ -62,14 +62,25 @@ def _style(selected: str | None, hollow_selected: bool = False):
     return style
 
 
-def _add_parks(subset: gpd.GeoDataFrame, group: folium.FeatureGroup, selected: str | None, hollow_selected: bool) -> None:
-    """Points as circle markers (class `park-<id>`, exact click reports), polygons as one GeoJson."""
-    for _, row in subset[subset.geom_type == "Point"].iterrows():
+NO_VALUE_RADIUS = 4.0
+"""Radius (px) of a park that has no target for the metric the map is sized by."""
+
+
+def _add_parks(subset: gpd.GeoDataFrame, group: folium.FeatureGroup, selected: str | None, hollow_selected: bool,
+               radii: dict[str, float] | None = None) -> None:
+    """Points as circle markers (class `park-<id>`, exact click reports), polygons as one GeoJson.
+
+    radii: when the map is sized by a target, park id -> marker radius in px; parks not in it are
+    drawn as small hollow dots."""
+    for pid, row in subset[subset.geom_type == "Point"].iterrows():
         style = _style(selected, hollow_selected)({"properties": {"programme": row["programme"], "id": row["id"],
                                                                   "kind": row["kind"], "schematic": row["schematic"]}})
+        radius, opacity = 7.0, max(style["fillOpacity"], 0.35)
+        if radii is not None:
+            radius, opacity = (radii[pid], 0.45) if pid in radii else (NO_VALUE_RADIUS, 0.0)
         folium.CircleMarker(
-            location=(row.geometry.y, row.geometry.x), radius=7, color=style["color"], weight=style["weight"],
-            fill=True, fill_color=style["fillColor"], fill_opacity=max(style["fillOpacity"], 0.35),
+            location=(row.geometry.y, row.geometry.x), radius=radius, color=style["color"], weight=style["weight"],
+            fill=True, fill_color=style["fillColor"], fill_opacity=opacity,
             tooltip=folium.Tooltip(row["tip"]), **{"className": f"park-marker park-{row['id']}"},
         ).add_to(group)
     polygons = subset[subset.geom_type != "Point"]
@@ -81,24 +92,31 @@ def _add_parks(subset: gpd.GeoDataFrame, group: folium.FeatureGroup, selected: s
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
             zoom_on_click=False,
         ).add_to(group)
+        for pid, row in polygons[polygons.index.isin(list(radii or {}))].iterrows():
+            # A proportional symbol on the outline (its area stands for the value, not the park's size).
+            spot = row.geometry.representative_point()
+            folium.CircleMarker(location=(spot.y, spot.x), radius=radii[pid], color=SELECTED_COLOUR, weight=1.5,
+                                fill=True, fill_color=PROGRAMMES[row["programme"]].colour, fill_opacity=0.45,
+                                tooltip=folium.Tooltip(row["tip"]), **{"className": f"park-symbol park-{row['id']}"}).add_to(group)
 
 
 def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None,
-                hollow_selected: bool = False) -> list[folium.FeatureGroup]:
+                hollow_selected: bool = False, radii: dict[str, float] | None = None) -> list[folium.FeatureGroup]:
     """One FeatureGroup per programme with its parks (polygons, and points as circle markers),
     each with an escaped tooltip; the selected park comes last, in its own group, outlined in
     black so nothing co-located hides it.
 
     frame: rows of `display_frame` (the parks to show). hollow_selected: leave the selected park
-    unfilled (its land use is drawn beneath it)."""
+    unfilled (its land use is drawn beneath it). radii: park id -> marker radius (px) when the
+    map is sized by a target (see `_add_parks`)."""
     groups = []
     others = frame[frame.index != selected]
     for pid in PROGRAMMES:
         group = folium.FeatureGroup(name=programme_name(pid, lang), show=True)
-        _add_parks(others[others["programme"] == pid], group, selected, hollow_selected)
+        _add_parks(others[others["programme"] == pid], group, selected, hollow_selected, radii)
         groups.append(group)
     if selected in frame.index:
         group = folium.FeatureGroup(name=t("selected_park", lang), show=True, control=False)
-        _add_parks(frame.loc[[selected]], group, selected, hollow_selected)
+        _add_parks(frame.loc[[selected]], group, selected, hollow_selected, radii)
         groups.append(group)
     return groups

@@ -17,7 +17,7 @@ from geo.query import features_at
 from layers._errors import LayerError
 from layers.parks import filter_parks
 from ui import data
-from ui.filters import language_switch, network_year, sidebar_filters
+from ui.filters import language_switch, network_year, sidebar_filters, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
 from ui.landuse_panel import render_landuse_section
@@ -102,6 +102,7 @@ def render() -> None:
     unknown = _apply_deep_link(state, parks)
     flt = sidebar_filters(parks, state)
     year = network_year(state)
+    radii, size_legend = _target_sizes(state, parks)
     shown = filter_parks(parks, flt)
     lines, nodes = data.network(year)
     facilities, _ = data.optional_layer("facilities")
@@ -119,12 +120,12 @@ def render() -> None:
         st.caption(t("shown", lang, n=len(shown), total=len(parks)))
         frame = data.park_display_frame(lang).loc[shown.index]
         landuse = _selected_landuse(state, parks)
-        overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None) + transport_groups(
+        overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None, radii=radii) + transport_groups(
             lines, nodes, facilities if facilities is not None else data.empty_layer("park_id", "category"), parks, lang)
         if landuse is not None:
             overlays.insert(0, landuse_group(landuse[0], lang, landuse[2]))
         result = st_folium(
-            base_map(lang, state.basemap, home_center, home_zoom, vendor_url()),
+            base_map(lang, state.basemap, home_center, home_zoom, vendor_url(), size_legend),
             key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
             feature_group_to_add=overlays,
             layer_control=layer_control(), center=center, zoom=zoom,
@@ -167,6 +168,30 @@ def render() -> None:
             st.dataframe(acc, width="stretch", height=320)
             st.download_button(t("download_access_csv", lang), data=table_csv(acc),
                                file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv")
+
+
+def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame):
+    """(park id -> marker radius, legend) when the user sizes parks by a target, else (None, None).
+
+    Dot AREA is proportional to the value (layers.targets.marker_radius); the legend shows the
+    largest, middle and smallest values at their drawn sizes."""
+    from layers.targets import METRICS, marker_radius, metric_values, sizing_choices
+
+    targets, _ = data.optional_layer("targets")
+    if targets is None:
+        return None, None
+    ids = set(parks.index)
+    metric, year = target_sizing(state, sizing_choices(targets, ids))
+    if metric is None:
+        return None, None
+    values, unit = metric_values(targets, metric, year, ids)
+    radii = marker_radius(values)
+    lang = state.lang
+    name = METRICS[metric].name_zh if lang == "zh" else METRICS[metric].name_en
+    ordered = values.sort_values(ascending=False)
+    picks = list(dict.fromkeys([ordered.index[0], ordered.index[len(ordered) // 2], ordered.index[-1]])) if len(ordered) else []
+    steps = [(float(radii[i]), f"{values[i]:,.10g} {unit}") for i in picks] + [(4.0, t("size_legend_none", lang))]
+    return radii.to_dict(), (t("size_legend", lang, metric=name, year=year, unit=unit), steps)
 
 
 def _selected_landuse(state: ViewState, parks: gpd.GeoDataFrame):
