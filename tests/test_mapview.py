@@ -89,3 +89,34 @@ def test_selected_park_is_outlined(small):
     for g in park_groups(frame, "en", selected="test-foshan-base"):
         g.add_to(m)
     assert '"color": "#111111"' in rendered(m)
+
+
+def test_gaode_basemap_shows_layers_shifted_to_gcj02_for_display_only(small):
+    """Over Gaode (GCJ-02 tiles) the layers are shifted for display, the map holds only Gaode
+    tiles (no WGS84 basemap to switch to under shifted layers), and a click shifts back."""
+    from geo.chinese_offsets import wgs84_to_gcj02
+    from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
+
+    shifted = for_display(small, "gaode")
+    assert for_display(small, "light") is small
+    pt = small.geometry[small.geom_type == "Point"].iloc[0]
+    moved = shifted.geometry[small.geom_type == "Point"].iloc[0]
+    glon, glat = wgs84_to_gcj02(pt.x, pt.y)
+    assert (round(moved.x, 9), round(moved.y, 9)) == (round(float(glon), 9), round(float(glat), 9))
+    assert small.geometry[small.geom_type == "Point"].iloc[0].equals(pt)  # input not mutated
+    lat, lon = click_to_wgs84(*point_for_display(23.1, 113.3, "gaode"), "gaode")
+    assert abs(lat - 23.1) < 1e-8 and abs(lon - 113.3) < 1e-8
+    html = rendered(base_map("en", "gaode", (23.1, 113.3), 9, VENDOR))
+    assert "autonavi.com" in html and "World_Imagery" not in html and "tile.openstreetmap.org" not in html
+    assert "layers are shifted to GCJ-02 for display only" in html  # the legend says so
+
+
+def test_tianditu_is_offered_only_with_a_token(monkeypatch):
+    from ui.mapview.basemaps import available_basemaps
+
+    monkeypatch.delenv("TIANDITU_TOKEN", raising=False)
+    assert "tianditu" not in available_basemaps() and "gaode" in available_basemaps()
+    monkeypatch.setenv("TIANDITU_TOKEN", "abc123")
+    assert available_basemaps()[-1] == "tianditu"
+    html = rendered(base_map("zh", "tianditu", (23.1, 113.3), 9, VENDOR))
+    assert "tianditu.gov.cn/vec_w" in html and "tianditu.gov.cn/cva_w" in html and "tk=abc123" in html

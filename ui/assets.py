@@ -28,6 +28,7 @@ VENDORED_DIRS: dict[str, str] = {
     "leaflet-measure": "leaflet-measure/dist",
     "leaflet-minimap": "leaflet-minimap/dist",
     "leaflet.fullscreen": "leaflet.fullscreen",
+    "leaflet-draw": "leaflet-draw/dist",
 }
 """static/vendor/<name> <- node_modules/<path>: whole folders, so the images the CSS names come too."""
 
@@ -40,6 +41,9 @@ LOCAL_FILES: dict[str, str | None] = {
     "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css": "leaflet-measure/leaflet-measure.css",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet-minimap/3.6.1/Control.MiniMap.js": "leaflet-minimap/Control.MiniMap.min.js",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet-minimap/3.6.1/Control.MiniMap.css": "leaflet-minimap/Control.MiniMap.min.css",
+    # The Draw plugin (Data page only, so it stays out of the bundle).
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": "leaflet-draw/leaflet.draw.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet-draw/leaflet.draw.css",
     # folium.Map's defaults that our maps do not use: dropped.
     "https://code.jquery.com/jquery-3.7.1.min.js": None,
     "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": None,

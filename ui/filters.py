@@ -9,7 +9,8 @@ import streamlit as st
 
 from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, PROGRAMMES, ParkFilter, area_for_filtering_km2, label, programme_name
 from ui.i18n import LANGS, t
-from ui.state import BASEMAPS, ViewState
+from ui.mapview.basemaps import available_basemaps
+from ui.state import ViewState
 
 
 def language_switch(state: ViewState) -> None:
@@ -41,7 +42,8 @@ def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     lo, hi = sb.slider(t("area_range", lang), min_value=0.0, max_value=top, value=(0.0, top), step=0.1,
                        key="w_area", help=t("area_help", lang))
     narrowed = lo > 0.0 or hi < top
-    state.basemap = sb.selectbox(t("basemap", lang), BASEMAPS, index=BASEMAPS.index(state.basemap),
+    basemaps = available_basemaps()
+    state.basemap = sb.selectbox(t("basemap", lang), basemaps, index=basemaps.index(state.basemap) if state.basemap in basemaps else 0,
                                  format_func=lambda v: t(f"basemap_{v}", lang), key="w_basemap")
     state.park_filter = ParkFilter(
         cities=tuple(cities), programmes=tuple(programmes), kinds=tuple(kinds), industry=industry,

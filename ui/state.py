@@ -13,7 +13,6 @@ import streamlit as st
 from layers.parks import ParkFilter
 from ui.i18n import Lang
 
-BASEMAPS = ("light", "osm", "satellite")
 _KEY = "parkatlas_view"
 
 

@@ -8,18 +8,15 @@ import json
 import folium
 from folium.plugins import Fullscreen, MeasureControl, MiniMap
 from jinja2 import Template
-from xyzservices import providers
+from xyzservices import providers  # noqa: F401 (kept for callers)
 
 from layers.parks import PROGRAMMES, programme_name
 from ui.assets import localize
 from ui.i18n import Lang, t
+from ui.mapview.basemaps import WEB_TILES, add_basemap_layers
 from ui.safe_html import esc
 
-TILES = {
-    "light": providers.Esri.WorldGrayCanvas,
-    "osm": providers.OpenStreetMap.Mapnik,
-    "satellite": providers.Esri.WorldImagery,
-}
+TILES = WEB_TILES
 """Basemaps: tiles load in the user's browser; nothing of ours needs the internet."""
 
 MU_UNIT = {"mu": {"factor": 0.0015, "display": "亩 (mu)", "decimals": 1}}
@@ -90,9 +87,7 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     Returns a folium.Map whose JS/CSS all come from our own install."""
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False)
     MetricScale().add_to(m)
-    for key in ("light", "osm", "satellite"):
-        folium.TileLayer(TILES[key], name=t(f"basemap_{key}", lang), show=(key == basemap), overlay=False,
-                         control=True).add_to(m)
+    add_basemap_layers(m, basemap, {key: t(f"basemap_{key}", lang) for key in (*WEB_TILES, "gaode", "tianditu")})
     Fullscreen(position="topleft", title="Full screen" if lang == "en" else "全屏",
                title_cancel="Exit full screen" if lang == "en" else "退出全屏").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
@@ -100,7 +95,8 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     MiniMap(tile_layer=folium.TileLayer(TILES["light"]), position="bottomleft", toggle_display=True,
             width=140, height=110).add_to(m)
     items = [(p.colour, programme_name(p.id, lang)) for p in PROGRAMMES.values()]
-    Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)],
+    Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]
+           + ([t("gaode_note", lang)] if basemap == "gaode" else []),
            sizes=size_legend).add_to(m)
     return localize(m, vendor_url)
 

@@ -20,6 +20,7 @@ from ui import data
 from ui.filters import language_switch, network_year, sidebar_filters, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
+from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
 from ui.landuse_panel import render_landuse_section
 from ui.mapview.landuse import landuse_group
 from ui.mapview.transport import transport_groups
@@ -69,6 +70,8 @@ def _picked_park(result: dict | None, shown: gpd.GeoDataFrame, state: ViewState)
     if click == state.last_click:
         return None
     state.last_click = click
+    lat, lon = click_to_wgs84(float(click[0]), float(click[1]), state.basemap)  # Gaode shows GCJ-02
+    click = (lat, lon, click[2])
     zoom = result.get("zoom") or 10
     metres_per_pixel = 156_543.03 * math.cos(math.radians(float(click[0]))) / (2 ** float(zoom))
     hits = features_at(shown, lon=float(click[1]), lat=float(click[0]), tolerance_m=max(12 * metres_per_pixel, 5.0))
@@ -116,14 +119,18 @@ def render() -> None:
     map_col, side_col = st.columns([3, 2], gap="medium")
     home_center, home_zoom = _view_of(parks, parks, None)
     center, zoom = _view_of(shown, parks, state.selected_park)
+    bm = state.basemap  # over Gaode every layer is shifted to GCJ-02 for display only
+    home_center, center = point_for_display(*home_center, bm), point_for_display(*center, bm)
     with map_col:
         st.caption(t("shown", lang, n=len(shown), total=len(parks)))
-        frame = data.park_display_frame(lang).loc[shown.index]
+        frame = for_display(data.park_display_frame(lang).loc[shown.index], bm)
         landuse = _selected_landuse(state, parks)
         overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None, radii=radii) + transport_groups(
-            lines, nodes, facilities if facilities is not None else data.empty_layer("park_id", "category"), parks, lang)
+            for_display(lines, bm), for_display(nodes, bm),
+            for_display(facilities if facilities is not None else data.empty_layer("park_id", "category"), bm),
+            for_display(parks, bm), lang)
         if landuse is not None:
-            overlays.insert(0, landuse_group(landuse[0], lang, landuse[2]))
+            overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
         result = st_folium(
             base_map(lang, state.basemap, home_center, home_zoom, vendor_url(), size_legend),
             key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
