@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.query import nearest, within_distance
-from layers.transport import FULL_PLAN, open_in
+from layers.transport import FULL_PLAN, open_in, placed
 
 STATION_MODES = ("station", "tram-stop", "hsr-station", "pier", "hub")
 """Nodes a person boards at; airports and airport check-in points are reported on their own."""
@@ -32,6 +32,7 @@ def access_table(parks: gpd.GeoDataFrame, lines: gpd.GeoDataFrame, nodes: gpd.Ge
     `lines_2km` (line_refs, nearest first, each once). Distances in metres, EPSG:4547, from the
     park boundary; NaN / None / [] where nothing is in service.
     """
+    lines, nodes = placed(lines), placed(nodes)  # named-only links (no geometry) have no distance
     lines_now = lines[open_in(lines, year)] if not lines.empty else lines
     nodes_now = nodes[open_in(nodes, year)] if not nodes.empty else nodes
     stations = nodes_now[nodes_now["mode"].isin(STATION_MODES)]

@@ -2,7 +2,10 @@
 (Point) — links the planning documents name near the parks, with their status as the document
 states it (`as_of` its date) and, where a later opening is known, `open_year` with its own source.
 
-Geometry drawn through real station positions or along a described corridor is `schematic`.
+Geometry drawn through real station positions or along a described corridor is `schematic`. A
+link the document names but gives no two placeable points for (a road that bounds a park, a
+pier "in the park") has NO geometry (null): it is kept, cited, with `park_ids` naming the parks
+whose section promises it, and shown in their profiles — never drawn at an invented spot.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ _COMMON = (
     Column("open_year", kind="int", nullable=True, minimum=1990),
     Column("open_year_source", nullable=True),
     Column("note", nullable=True),
+    Column("park_ids", kind="str_list", nullable=True),
 )
+"""`park_ids`: the parks whose section of the document names the link (None or [] for none)."""
 
 
 def _open_year_cited(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
@@ -48,6 +53,7 @@ LINES_SCHEMA = LayerSchema(
     layer_id="transport_lines",
     columns=SHARED_COLUMNS + (Column("mode", allowed=LINE_MODES), Column("line_ref")) + _COMMON,
     geometry_types=frozenset({"LineString", "MultiLineString"}),
+    geometry_nullable=True,
     checks=(_open_year_cited,),
 )
 
@@ -55,6 +61,7 @@ NODES_SCHEMA = LayerSchema(
     layer_id="transport_nodes",
     columns=SHARED_COLUMNS + (Column("mode", allowed=NODE_MODES), Column("line_refs", kind="str_list")) + _COMMON,
     geometry_types=frozenset({"Point"}),
+    geometry_nullable=True,
     checks=(_open_year_cited,),
 )
 
@@ -94,6 +101,18 @@ def open_in(gdf: gpd.GeoDataFrame, year: int | str) -> pd.Series:
     known = opened.notna() & (opened.fillna(9999) <= year)
     existing = opened.isna() & (gdf["status"] == "existing") & (as_of_year <= year)
     return (known | existing).astype(bool)
+
+
+def placed(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The links that have a geometry (drawn and used for distances); named-only links are not."""
+    return gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty] if not gdf.empty else gdf
+
+
+def named_for_park(gdf: gpd.GeoDataFrame, park_id: str) -> gpd.GeoDataFrame:
+    """The links whose `park_ids` name `park_id` (placed or not)."""
+    if gdf.empty or "park_ids" not in gdf.columns:
+        return gdf.iloc[0:0]
+    return gdf[gdf["park_ids"].map(lambda ids: isinstance(ids, list) and park_id in ids)]
 
 
 def check_line_refs(lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame) -> list[str]:

@@ -97,3 +97,19 @@ def test_land_use_on_a_point_park_says_why_there_is_none(full_data):
     at.toggle(key="w_landuse").set_value(True).run()
     assert not at.exception
     assert any("no land-use composition" in c.value for c in at.caption)
+
+
+def test_a_link_named_without_a_position_is_listed_not_drawn(full_data):
+    """A road the document names for a park but gives no position for: in the profile, marked
+    as not drawn; never on the map and never in distances."""
+    at = run({"park": "test-square-park", "lang": "en"})
+    named = [h.proto.body for h in at.get("html") if "parkatlas-named-links" in h.proto.body]
+    assert len(named) == 1
+    assert "Test Expressway" in named[0] and "position not given, not drawn" in named[0]
+    from layers import registry
+    from layers.access import access_table
+
+    lines, nodes = registry.load("transport_lines"), registry.load("transport_nodes")
+    assert lines.at["line-test-named-road", "geometry"] is None
+    acc = access_table(registry.load("parks"), lines, nodes, "full")
+    assert all("test-expressway" not in refs for refs in acc["lines_2km"])

@@ -88,6 +88,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "layer_stations": ("车站与码头", "Stations and piers"),
     "layer_facilities": ("规划配套设施", "Planned facilities"),
     "network_year": ("交通网络年份", "Network as of"),
+    "named_links": ("文件为本园区提出的交通", "Transport the plan names for this park"),
+    "position_not_given": ("文件未给出位置，未绘制", "position not given, not drawn"),
     "size_by": ("按目标值标示园区大小", "Size parks by target"),
     "size_none": ("不标示", "None"),
     "size_year": ("目标年份", "Target year"),

@@ -108,3 +108,21 @@ def targets_html(park_id: str, targets: pd.DataFrame, lang: Lang) -> str:
     )
     return (f"<div class='parkatlas-targets'><h4 style='margin:10px 0 4px 0'>{esc(t('targets_section', lang))}</h4>"
             f"<ul style='margin:2px 0 0 18px;padding:0'>{items}</ul></div>")
+
+
+def named_links_html(park_id: str, lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, lang: Lang) -> str:
+    """The links the document names for this park (drawn or not), with their status as stated;
+    a link with no geometry says its position is not given (it is not on the map or in distances)."""
+    from layers.transport import named_for_park
+
+    rows = pd.concat([named_for_park(lines, park_id), named_for_park(nodes, park_id)]) if not (lines.empty and nodes.empty) else lines
+    if rows.empty:
+        return ""
+    items = "".join(
+        f"<li>{esc(r['name_zh'] if lang == 'zh' else r['name_en'])} "
+        f"<span style='color:#666'>({esc(label(MODE_LABELS, r['mode'], lang))} · {esc(label(STATUS_LABELS, r['status'], lang))}"
+        + ("" if r.geometry is not None and not r.geometry.is_empty else f"; {esc(t('position_not_given', lang))}") + ")</span></li>"
+        for _, r in rows.iterrows()
+    )
+    return (f"<div class='parkatlas-named-links'><h4 style='margin:10px 0 4px 0'>{esc(t('named_links', lang))}</h4>"
+            f"<ul style='margin:2px 0 0 18px;padding:0'>{items}</ul></div>")

@@ -15,7 +15,7 @@ import pandas as pd
 from geo.generalize import simplify_for_display
 from layers.facilities import CATEGORY_COLOURS, CATEGORY_LABELS
 from layers.base import label
-from layers.transport import MODE_LABELS, STATUS_LABELS, line_style
+from layers.transport import MODE_LABELS, STATUS_LABELS, line_style, placed
 from ui.i18n import Lang, t
 from ui.safe_html import esc
 
@@ -48,6 +48,7 @@ def _features(gdf: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
 
 def _line_group(lines: gpd.GeoDataFrame, modes: tuple[str, ...], name: str, lang: Lang) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=name, show=True)
+    lines = placed(lines)  # a named-only link has no geometry: it is listed in the profile instead
     subset = lines[lines["mode"].isin(modes)]
     if subset.empty:
         return group
@@ -66,7 +67,7 @@ def _line_group(lines: gpd.GeoDataFrame, modes: tuple[str, ...], name: str, lang
 
 def _node_group(nodes: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=t("layer_stations", lang), show=True)
-    for _, row in nodes.iterrows():
+    for _, row in placed(nodes).iterrows():
         big = row["mode"] in ("hsr-station", "airport", "hub")
         refs = ", ".join(row["line_refs"])
         folium.CircleMarker(

@@ -27,7 +27,7 @@ from ui.mapview.transport import transport_groups
 from ui.downloads import table_csv
 from ui.park_table import access_view, park_table
 from ui.profile import profile_html
-from ui.profile_sections import access_html, facilities_html, targets_html
+from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
 from ui.state import ViewState, select_park, view
 
 MAP_HEIGHT = 680
@@ -225,6 +225,9 @@ def _profile_sections(park_id: str, year: int | str, facilities: gpd.GeoDataFram
         lines, _ = data.optional_layer("transport_lines")
         nodes, _ = data.optional_layer("transport_nodes")
         st.html(access_html(park_id, now, full, year, lines, nodes, lang))
+        named = named_links_html(park_id, lines, nodes, lang)
+        if named:
+            st.html(named)
     if facilities is not None:
         st.html(facilities_html(park_id, facilities, lang))
     targets, _ = data.optional_layer("targets")
