@@ -13,3 +13,17 @@ class CRSError(GeoError, ValueError):
 
 class UnitError(GeoError, ValueError):
     """An area or length unit name that we do not know."""
+
+
+class InputError(GeoError, ValueError):
+    """A file the user brought cannot be imported as it is; the message names the file, says what is
+    wrong and what to do (pass crs=, choose a layer, re-save as UTF-8, ...)."""
+
+
+class FileTooLargeError(InputError):
+    """A file (or an archive's expanded content) is larger than the import limit."""
+
+
+class UnsafeArchiveError(InputError):
+    """A zip archive that is refused before anything is extracted: path traversal (`..`, absolute
+    paths), symlinks, too many entries, or a zip bomb (too large or too compressible)."""
