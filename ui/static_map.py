@@ -1,0 +1,527 @@
+"""Static PNG/PDF export of map views and park comparisons (issue 7), drawn server-side with
+matplotlib (Agg, no pyplot, no Streamlit, no folium).
+
+A view is drawn in Web Mercator (EPSG:3857, like the web map and its tiles). The axes fill the
+whole image (`fig.add_axes([0, 0, 1, 1])`); title, caption, scale bar and footer are overlays, so
+a lon/lat maps to a known pixel (`pixel_of`). The basemap is a mosaic of light tiles when they can
+be fetched; offline the vector layers are drawn on a plain background and the footer says so.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import time
+import unicodedata
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager, patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+from PIL import Image
+from xyzservices import providers
+
+from geo.crs import project, require_wgs84
+from layers.facilities import CATEGORY_COLOURS
+from layers.parks import PROGRAMMES
+from layers.transport import line_style
+
+Bounds = tuple[float, float, float, float]
+"""(minlon, minlat, maxlon, maxlat) in EPSG:4326 degrees, or (x0, y0, x1, y1) in EPSG:3857 metres."""
+
+TileFetcher = Callable[[int, int, int], "bytes | None"]
+"""(z, x, y) -> PNG/JPEG bytes of one XYZ tile, or None when it cannot be had."""
+
+BASEMAP = providers.Esri.WorldGrayCanvas
+"""The light presentation basemap (the same as ui/mapview/base.py TILES["light"])."""
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Serif CJK SC",
+             "Noto Serif CJK JP", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback")
+"""Fonts that can draw Chinese, best first."""
+
+NO_BASEMAP_NOTE = "Basemap not available offline — vector layers only / 离线：未加载底图，仅矢量图层"
+NO_BASEMAP_NOTE_EN = "Basemap not available offline — vector layers only"
+NO_CJK_NOTE = "No Chinese (CJK) font found: names drawn in English, Chinese text left out"
+BACKGROUND = "#f2f1ed"
+HIGHLIGHT_EDGE = "#1a1a1a"
+MAX_TILES = 30
+TILE_TIMEOUT_S = 2.0
+TILE_BUDGET_S = 10.0
+"""Seconds one view may spend fetching tiles in all; past it the view is drawn without a basemap."""
+_HALF_WORLD = 20037508.342789244  # half the width of the EPSG:3857 world, metres
+_TILE_PX = 256
+
+
+class StaticMapError(ValueError):
+    """A view, layer or table that cannot be drawn; the message says which value and why."""
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What to draw: `bounds` (minlon, minlat, maxlon, maxlat) in EPSG:4326 degrees, a title, a
+    caption, and the ids of parks to highlight (drawn larger, outlined dark, labelled)."""
+
+    bounds: Bounds
+    title: str = ""
+    caption: str = ""
+    highlighted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderLayers:
+    """The layers to draw, each a GeoDataFrame in EPSG:4326: parks (indexed by id; name_zh,
+    name_en, programme, geometry_quality), optional transport lines/nodes (mode, line_ref, status)
+    and facilities (category)."""
+
+    parks: gpd.GeoDataFrame
+    lines: gpd.GeoDataFrame | None = None
+    nodes: gpd.GeoDataFrame | None = None
+    facilities: gpd.GeoDataFrame | None = None
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """A PNG image; `basemap` says whether tiles were drawn; `note` what is missing, if anything."""
+
+    png: bytes
+    basemap: bool
+    note: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+
+# ---------------------------------------------------------------- fonts and text
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family name of an installed font that draws Chinese (see CJK_FONTS), or None."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def _rc(font: str | None) -> dict:
+    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    return {"font.family": "sans-serif", "font.sans-serif": family, "axes.unicode_minus": False,
+            "lines.scale_dashes": False, "pdf.fonttype": 42, "text.parse_math": False}
+
+
+def has_cjk(text: str) -> bool:
+    """True when `text` holds a character DejaVu Sans cannot draw (CJK ideographs, kana, hangul,
+    full-width punctuation)."""
+    return any(unicodedata.east_asian_width(c) in ("W", "F") for c in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` broken into lines of at most `width` columns (a CJK character counts 2): breaks at
+    spaces, or between CJK characters, or inside a word longer than a line."""
+    lines: list[str] = []
+    for para in str(text).split("\n"):
+        line, used = "", 0
+        for tok in re.findall(r"\s+|[^\s\u2e80-\uffef]+|[\u2e80-\uffef]", para):
+            if tok.isspace():
+                if line:
+                    line, used = line + " ", used + 1
+                continue
+            w = sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in tok)
+            if used + w > width and line.strip():
+                lines.append(line.rstrip())
+                line, used = "", 0
+            while w > width:  # a word longer than a line: cut it
+                lines.append(tok[:width])
+                tok = tok[width:]
+                w = len(tok)
+            line, used = line + tok, used + w
+        lines.append(line.rstrip())
+    return lines
+
+
+# ---------------------------------------------------------------- geometry helpers
+
+def _merc(lon: float, lat: float) -> tuple[float, float]:
+    x = math.radians(lon) * 6378137.0
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * 6378137.0
+    return x, y
+
+
+def view_extent(bounds: Bounds, size_px: tuple[int, int]) -> Bounds:
+    """The EPSG:3857 extent (x0, y0, x1, y1, metres) drawn for `bounds` (EPSG:4326) at `size_px`
+    (width, height): the bounds' Mercator box grown about its centre to the image's aspect ratio."""
+    minlon, minlat, maxlon, maxlat = bounds
+    if not (-180 <= minlon < maxlon <= 180 and -85 < minlat < maxlat < 85):
+        raise StaticMapError(f"bounds {bounds!r} must be (minlon, minlat, maxlon, maxlat) in EPSG:4326 with "
+                             "min < max, lon within ±180 and lat within ±85")
+    x0, y0 = _merc(minlon, minlat)
+    x1, y1 = _merc(maxlon, maxlat)
+    w, h = size_px
+    cx, cy, dx, dy = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+    if dx / dy < w / h:
+        dx = dy * w / h
+    else:
+        dy = dx * h / w
+    return cx - dx / 2, cy - dy / 2, cx + dx / 2, cy + dy / 2
+
+
+def pixel_of(lon: float, lat: float, bounds: Bounds, size_px: tuple[int, int]) -> tuple[float, float]:
+    """The (column, row) pixel position of lon/lat (EPSG:4326) in an image of `bounds` at `size_px`."""
+    x0, y0, x1, y1 = view_extent(bounds, size_px)
+    x, y = _merc(lon, lat)
+    return (x - x0) / (x1 - x0) * size_px[0], (y1 - y) / (y1 - y0) * size_px[1]
+
+
+def _rings_path(geom) -> MplPath:
+    polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+    paths = [MplPath(np.asarray(ring.coords)[:, :2], closed=True)
+             for p in polys for ring in (p.exterior, *p.interiors)]
+    return MplPath.make_compound_path(*paths)
+
+
+def _line_parts(geom) -> list[np.ndarray]:
+    parts = list(geom.geoms) if geom.geom_type.startswith("Multi") else [geom]
+    return [np.asarray(g.coords)[:, :2] for g in parts]
+
+
+def _in_view(gdf: gpd.GeoDataFrame | None, extent, what: str) -> gpd.GeoDataFrame | None:
+    """Features of `gdf` (EPSG:4326) whose bounding box meets `extent`, projected to EPSG:3857."""
+    if gdf is None or gdf.empty:
+        return None
+    require_wgs84(gdf, what)
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    g = gdf.set_geometry(project(gdf.geometry, 3857))
+    b = g.geometry.bounds
+    x0, y0, x1, y1 = extent
+    return g[(b["maxx"] >= x0) & (b["minx"] <= x1) & (b["maxy"] >= y0) & (b["miny"] <= y1)]
+
+
+# ---------------------------------------------------------------- basemap tiles
+
+def url_tile_fetcher(provider=BASEMAP, timeout: float = TILE_TIMEOUT_S) -> TileFetcher:
+    """A TileFetcher reading `provider`'s XYZ tiles over HTTP (urllib, `timeout` seconds each);
+    it returns None on any network or HTTP error."""
+
+    def fetch(z: int, x: int, y: int) -> bytes | None:
+        url = provider.build_url(x=x, y=y, z=z)
+        req = urllib.request.Request(url, headers={"User-Agent": "ParkAtlas/1 static export"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return resp.read()
+        except (OSError, ValueError):
+            return None
+
+    return fetch
+
+
+def no_tiles(z: int, x: int, y: int) -> bytes | None:
+    """A TileFetcher for offline use: there is never a tile."""
+    return None
+
+
+def tile_grid(extent, width_px: int, max_zoom: int = 16, max_tiles: int = MAX_TILES) -> tuple[int, range, range]:
+    """The zoom and tile columns/rows covering `extent` (EPSG:3857): the zoom whose 256-px tiles
+    come closest to the image's resolution (`width_px` across), lowered until at most `max_tiles`."""
+    x0, y0, x1, y1 = extent
+    res = (x1 - x0) / width_px
+    z = max(0, min(max_zoom, math.ceil(math.log2(2 * _HALF_WORLD / (_TILE_PX * res)))))
+    while True:
+        n, span = 2 ** z, 2 * _HALF_WORLD / 2 ** z
+        cols = range(max(0, int((x0 + _HALF_WORLD) // span)), min(n - 1, int((x1 + _HALF_WORLD) // span)) + 1)
+        rows = range(max(0, int((_HALF_WORLD - y1) // span)), min(n - 1, int((_HALF_WORLD - y0) // span)) + 1)
+        if len(cols) * len(rows) <= max_tiles or z == 0:
+            return z, cols, rows
+        z -= 1
+
+
+def _mosaic(extent, width_px: int, fetcher: TileFetcher, max_zoom: int) -> tuple[Image.Image, tuple] | None:
+    """Tiles under `extent` stitched into one image with its EPSG:3857 extent (left, right,
+    bottom, top), or None as soon as one tile cannot be had or decoded, or past TILE_BUDGET_S."""
+    z, cols, rows = tile_grid(extent, width_px, max_zoom)
+    deadline = time.monotonic() + TILE_BUDGET_S
+    canvas = Image.new("RGB", (len(cols) * _TILE_PX, len(rows) * _TILE_PX), BACKGROUND)
+    for j, ty in enumerate(rows):
+        for i, tx in enumerate(cols):
+            try:
+                data = fetcher(z, tx, ty)
+                if not data or time.monotonic() > deadline:
+                    return None
+                tile = Image.open(io.BytesIO(data)).convert("RGB")
+            except (OSError, ValueError):
+                return None
+            canvas.paste(tile.resize((_TILE_PX, _TILE_PX)), (i * _TILE_PX, j * _TILE_PX))
+    span = 2 * _HALF_WORLD / 2 ** z
+    left, top = -_HALF_WORLD + cols.start * span, _HALF_WORLD - rows.start * span
+    return canvas, (left, left + len(cols) * span, top - len(rows) * span, top)
+
+
+# ---------------------------------------------------------------- drawing
+
+def _pt(px: float, dpi: int) -> float:
+    return px * 72.0 / dpi
+
+
+def _dash(dash: str | None, dpi: int, k: float):
+    if not dash:
+        return "solid"
+    return (0, tuple(_pt(float(v) * k, dpi) for v in dash.split()))
+
+
+def _draw_parks(ax, parks: gpd.GeoDataFrame, highlighted: set[str], lang: str, font: str | None, dpi: int,
+                k: float) -> None:
+    """Parks coloured by programme; highlighted ones larger, outlined dark, on top and labelled."""
+    halo = [patheffects.withStroke(linewidth=_pt(4 * k, dpi), foreground="white")]
+    order = sorted(parks.index, key=lambda i: i in highlighted)  # highlighted on top
+    for pid in order:
+        row = parks.loc[pid]
+        hi = pid in highlighted
+        prog = PROGRAMMES.get(row["programme"])
+        colour = prog.colour if prog else "#555555"
+        geom, z = row.geometry, (5 if hi else 3)
+        if geom.geom_type == "Point":
+            r = (14 if hi else 7) * k
+            ax.plot([geom.x], [geom.y], "o", ms=_pt(2 * r, dpi), mfc=colour, mec=HIGHLIGHT_EDGE if hi else "white",
+                    mew=_pt((3 if hi else 1.5) * k, dpi), alpha=1.0 if hi else 0.85, zorder=z + 1)
+            anchor, dy = (geom.x, geom.y), r + 4 * k
+        else:
+            dashed = row.get("geometry_quality") == "schematic"
+            ax.add_patch(PathPatch(_rings_path(geom), facecolor=to_rgba(colour, 0.45 if hi else 0.22),
+                                   lw=0, zorder=z))
+            ax.add_patch(PathPatch(_rings_path(geom), fill=False, edgecolor=HIGHLIGHT_EDGE if hi else colour,
+                                   lw=_pt((4 if hi else 2) * k, dpi), zorder=z + 0.5,
+                                   linestyle=_dash("6 4", dpi, k) if dashed else "solid"))
+            anchor, dy = (geom.centroid.x, geom.bounds[3]), 4 * k  # label above the polygon
+        if hi:
+            name = row["name_zh"] if (lang == "zh" and font) else row["name_en"]
+            ax.annotate(str(name), anchor, xytext=(0, _pt(dy, dpi)), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=_pt(22 * k, dpi), fontweight="bold",
+                        color=HIGHLIGHT_EDGE, path_effects=halo, zorder=9, annotation_clip=False)
+
+
+def _draw_transport(ax, lines, nodes, dpi: int, k: float) -> None:
+    if lines is not None:
+        for _, row in lines.iterrows():
+            st = line_style(row["mode"], row["line_ref"], row["status"])
+            for xy in _line_parts(row.geometry):
+                ax.plot(xy[:, 0], xy[:, 1], color=st["color"], lw=_pt(st["weight"] * k, dpi), alpha=st["opacity"],
+                        linestyle=_dash(st["dashArray"], dpi, k), solid_capstyle="round", zorder=2)
+    if nodes is not None:
+        for _, row in nodes.iterrows():
+            big = row["mode"] in ("hsr-station", "airport", "hub")
+            ax.plot([row.geometry.x], [row.geometry.y], "s" if big else "o", ms=_pt((12 if big else 8) * k, dpi),
+                    mfc="white", mec="#333333", mew=_pt(2 * k, dpi), zorder=4)
+
+
+def _draw_facilities(ax, fac, dpi: int, k: float) -> None:
+    for _, row in fac.iterrows():
+        colour, geom = CATEGORY_COLOURS.get(row["category"], "#555555"), row.geometry
+        if geom.geom_type == "Point":
+            ax.plot([geom.x], [geom.y], "D", ms=_pt(8 * k, dpi), mfc=colour, mec="white", mew=_pt(k, dpi), zorder=4)
+        elif "Polygon" in geom.geom_type:
+            ax.add_patch(PathPatch(_rings_path(geom), facecolor=to_rgba(colour, 0.3),
+                                   edgecolor=colour, lw=_pt(k, dpi), zorder=2))
+        else:
+            for xy in _line_parts(geom):
+                ax.plot(xy[:, 0], xy[:, 1], color=colour, lw=_pt(3 * k, dpi), alpha=0.8, zorder=2)
+
+
+def _draw_legend(ax, parks: gpd.GeoDataFrame, lang: str, font: str | None, fs: float, y: float) -> None:
+    """The programmes of the parks drawn, colour and name, at the bottom right."""
+    shown = [PROGRAMMES[p] for p in dict.fromkeys(parks["programme"]) if p in PROGRAMMES]
+    handles = [Line2D([], [], marker="s", ls="", ms=fs, mfc=p.colour, mec=p.colour, alpha=0.8,
+                      label=p.name_zh if (lang == "zh" and font) else p.name_en) for p in shown]
+    if handles:
+        leg = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.99, y), fontsize=fs * 0.85,
+                        framealpha=0.92, edgecolor="#bbbbbb")
+        leg.set_zorder(11)
+
+
+def _nice_km(km: float) -> float:
+    exp = 10 ** math.floor(math.log10(km))
+    return max(m * exp for m in (1, 2, 5) if m * exp <= km)
+
+
+def _draw_scale_bar(ax, extent, fs: float, y: float) -> None:
+    """A scale bar (km, true length at the view's centre latitude) at the bottom left, at height y
+    (axes fraction)."""
+    x0, y0, x1, y1 = extent
+    lat = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2 / 6378137.0)) - math.pi / 2)
+    width_km = (x1 - x0) * math.cos(math.radians(lat)) / 1000
+    km = _nice_km(width_km / 5)
+    frac = km / width_km
+    ax.plot([0.02, 0.02 + frac], [y, y], transform=ax.transAxes, color="#222222", lw=fs / 3,
+            solid_capstyle="butt", zorder=10)
+    label = f"{km:g} km"
+    ax.text(0.02 + frac / 2, y + 0.01, label, transform=ax.transAxes, ha="center", va="bottom", fontsize=fs,
+            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")], zorder=10)
+
+
+def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", tile_fetcher: TileFetcher | None = None,
+                    size_px: tuple[int, int] = (1600, 1000), dpi: int = 160) -> RenderResult:
+    """Draw `view` of `layers` as a PNG of `size_px` (width, height) pixels, in EPSG:3857.
+
+    Parks are coloured by programme (schematic polygons dashed, points as circles); highlighted
+    parks are larger, outlined dark and labelled (in `lang`, "zh" or "en"). Transport lines follow
+    `layers.transport.line_style`. `tile_fetcher` (z, x, y) -> bytes | None supplies basemap
+    tiles; None means the light basemap over HTTP (`url_tile_fetcher`), `no_tiles` means offline.
+    With no tiles the background is plain and the footer and `note` say the basemap is missing;
+    with no CJK font, names are drawn in English and `note` says so.
+    """
+    if lang not in ("zh", "en"):
+        raise StaticMapError(f"lang {lang!r} must be 'zh' or 'en'")
+    w, h = size_px
+    if w < 200 or h < 150:
+        raise StaticMapError(f"size_px {size_px!r} is too small: at least 200 x 150 pixels")
+    extent = view_extent(view.bounds, size_px)
+    font = cjk_font()
+    notes: list[str] = []
+    k = w / 1600  # pixel sizes below are for a 1600-px-wide image; k keeps their share of other sizes
+
+    fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, facecolor=BACKGROUND)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_facecolor(BACKGROUND)
+
+    with matplotlib.rc_context(_rc(font)):
+        fetcher = tile_fetcher if tile_fetcher is not None else url_tile_fetcher()
+        mosaic = _mosaic(extent, w, fetcher, BASEMAP.get("max_zoom", 18))
+        if mosaic is not None:
+            img, (left, right, bottom, top) = mosaic
+            ax.imshow(np.asarray(img), extent=(left, right, bottom, top), interpolation="bilinear", zorder=0)
+        else:
+            notes.append(NO_BASEMAP_NOTE if font else NO_BASEMAP_NOTE_EN)
+
+        parks = _in_view(layers.parks, extent, "parks")
+        missing = set(view.highlighted) - set(layers.parks.index)
+        if missing:
+            raise StaticMapError(f"highlighted park id(s) {sorted(missing)} are not in layers.parks")
+        if parks is not None:
+            _draw_parks(ax, parks, set(view.highlighted), lang, font, dpi, k)
+        _draw_transport(ax, _in_view(layers.lines, extent, "transport lines"),
+                        _in_view(layers.nodes, extent, "transport nodes"), dpi, k)
+        fac = _in_view(layers.facilities, extent, "facilities")
+        if fac is not None:
+            _draw_facilities(ax, fac, dpi, k)
+        ax.set_xlim(extent[0], extent[2])
+        ax.set_ylim(extent[1], extent[3])
+        ax.set_aspect("auto")
+
+        fs = _pt(20 * k, dpi)  # body text: 20 px high on a 1600-px image
+        text_ok = (lambda s: s) if font else (lambda s: "".join(c for c in s if not has_cjk(c)).strip())
+        if not font:
+            notes.append(NO_CJK_NOTE)
+        box = {"boxstyle": "round,pad=0.5", "facecolor": "white", "edgecolor": "#bbbbbb", "alpha": 0.92}
+        if view.title or view.caption:
+            body = "\n".join(wrap(text_ok(view.caption), 60)) if view.caption else ""
+            ax.text(0.015, 0.975, text_ok(view.title) + ("\n" + body if body else ""), transform=ax.transAxes,
+                    ha="left", va="top", fontsize=fs * 1.15, bbox=box, zorder=11, linespacing=1.4)
+        documents = dict.fromkeys(PROGRAMMES[p].document for p in (parks["programme"] if parks is not None else [])
+                                  if p in PROGRAMMES)
+        footer = [text_ok(f"ParkAtlas 园区图谱 · data: {'; '.join(documents) or '—'} · EPSG:3857 view")]
+        if mosaic is not None:
+            footer.append(BASEMAP.get("attribution", BASEMAP.get("name", "")))
+        footer.extend(n for n in notes if n != NO_CJK_NOTE)
+        cols = int(w / dpi * 72 * 0.95 / (fs * 0.8 * 0.55))  # columns of ~0.55 em across the image
+        footer = [ln for part in footer for ln in wrap(part, cols)]
+        ax.text(0.5, 0.012, "\n".join(footer), transform=ax.transAxes, ha="center", va="bottom", fontsize=fs * 0.8,
+                color="#333333", bbox={**box, "boxstyle": "square,pad=0.35"}, zorder=11)
+        above = 0.012 + (len(footer) + 0.7) * fs * 0.8 * 1.2 / (h / dpi * 72) + 0.015  # axes fraction
+        _draw_scale_bar(ax, extent, fs, above)
+        ax.annotate("N\n▲", (0.975, 0.96), xycoords="axes fraction", ha="center", va="top", fontsize=fs * 1.2,
+                    fontweight="bold", zorder=10)
+        if parks is not None and not parks.empty:
+            _draw_legend(ax, parks, lang, font, fs, above)
+
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, facecolor=BACKGROUND)
+    return RenderResult(png=buf.getvalue(), basemap=mosaic is not None, note="; ".join(notes), notes=tuple(notes))
+
+
+# ---------------------------------------------------------------- PDFs
+
+def story_pdf(pngs: list[bytes], title: str) -> bytes:
+    """One PDF with one page per slide image (PNG bytes), in order; `title` is its document title."""
+    if not pngs:
+        raise StaticMapError("story_pdf needs at least one slide image; got none")
+    images = []
+    for i, data in enumerate(pngs):
+        try:
+            images.append(Image.open(io.BytesIO(data)).convert("RGB"))
+        except (OSError, ValueError) as exc:
+            raise StaticMapError(f"slide {i + 1} of {len(pngs)} is not a readable image: {exc}") from exc
+    buf = io.BytesIO()
+    images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=160.0, title=title)
+    return buf.getvalue()
+
+
+A4_LANDSCAPE_IN = (11.69, 8.27)
+
+
+def comparison_pdf(table: pd.DataFrame, title: str, note: str) -> bytes:
+    """A one-page A4 landscape PDF of a comparison `table` (rows = attributes in the index,
+    columns = 2 to 4 parks), long cells wrapped, with `note` (sources, data quality, date) below.
+    The font shrinks (10 pt down to 5.5 pt) until the table fits the page; StaticMapError if it never does."""
+    font = cjk_font()
+    with matplotlib.rc_context(_rc(font)):
+        fig = comparison_figure(table, title, note)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="pdf", metadata={"Title": title if font else _strip_cjk(title)})
+    return buf.getvalue()
+
+
+def _strip_cjk(s: str) -> str:
+    return "".join(c for c in s if not has_cjk(c))
+
+
+def comparison_figure(table: pd.DataFrame, title: str, note: str) -> Figure:
+    """The A4 landscape matplotlib Figure behind `comparison_pdf` (call it inside the same rc
+    context, see `comparison_pdf`)."""
+    if not 2 <= table.shape[1] <= 4:
+        raise StaticMapError(f"comparison table has {table.shape[1]} park column(s); it must have 2 to 4")
+    font = cjk_font()
+    clean = (lambda s: s) if font else _strip_cjk
+    cells = [[clean(str(a))] + [clean("—" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+                                for v in row] for a, row in zip(table.index, table.itertuples(index=False))]
+    header = [""] + [clean(str(c)) for c in table.columns]
+    page_w, page_h = A4_LANDSCAPE_IN
+    margin, title_h, usable_w = 0.5, 0.55, A4_LANDSCAPE_IN[0] - 1.0  # inches
+    fracs = [0.22] + [0.78 / table.shape[1]] * table.shape[1]
+    for size in (10, 9, 8, 7, 6, 5.5):  # points; the first size at which everything fits
+        line_h = size * 1.3 * 1.2 / 72  # inches per line at linespacing 1.3
+        chars = [max(8, int(f * usable_w * 72 / (size * 0.55)) - 2) for f in fracs]
+        rows = [[wrap(c, n) for c, n in zip(r, chars)] for r in [header] + cells]
+        heights = [max(len(c) for c in r) * line_h + 0.1 for r in rows]
+        note_lines = wrap(clean(note), int(usable_w * 72 / (size * 0.9 * 0.55)))
+        if sum(heights) + title_h + len(note_lines) * line_h + 0.2 <= page_h - 2 * margin:
+            break
+    else:
+        raise StaticMapError(f"comparison table of {table.shape[0]} rows does not fit one A4 page even at {size} pt; "
+                             "shorten its cells or split it")
+    fig = Figure(figsize=A4_LANDSCAPE_IN)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, page_w)
+    ax.set_ylim(page_h, 0)  # y in inches from the top
+    ax.text(margin, margin, clean(title), fontsize=15, fontweight="bold", va="top")
+    y = margin + title_h
+    xs = np.cumsum([margin] + [f * usable_w for f in fracs])
+    for i, (r, hgt) in enumerate(zip(rows, heights)):
+        if i == 0 or i % 2 == 0:
+            ax.add_patch(Rectangle((margin, y), usable_w, hgt, color="#e8eef5" if i == 0 else "#f6f6f6", lw=0))
+        for j, lines in enumerate(r):
+            ax.text(xs[j] + 0.06, y + 0.05, "\n".join(lines), fontsize=size, va="top", ha="left",
+                    fontweight="bold" if (i == 0 or j == 0) else "normal", linespacing=1.3)
+        y += hgt
+        ax.plot([margin, margin + usable_w], [y, y], color="#cccccc", lw=0.5)
+    ax.text(margin, page_h - margin, "\n".join(note_lines), fontsize=size * 0.9, va="bottom", color="#444444",
+            linespacing=1.3)
+    return fig
