@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from layers.parks import ParkFilter
+from layers.user_layers import UserLayer
 from ui.i18n import Lang
 
 _KEY = "parkatlas_view"
@@ -29,6 +30,10 @@ class ViewState:
     size_metric: str | None = None
     size_year: int | None = None
     deep_link_checked: bool = False
+    user_layers: dict[str, UserLayer] = field(default_factory=dict)
+    """Layers the user imported or drew this session, by their (unique) name."""
+    pending_import: object | None = None
+    """The last import, checked but not yet added (geo.io.ImportResult plus the options used)."""
     last_click: tuple | None = None
 
 

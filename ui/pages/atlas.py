@@ -21,6 +21,7 @@ from ui.filters import language_switch, network_year, sidebar_filters, target_si
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
+from ui.mapview.user_layers import user_layer_group
 from ui.landuse_panel import render_landuse_section
 from ui.mapview.landuse import landuse_group
 from ui.mapview.transport import transport_groups
@@ -131,6 +132,8 @@ def render() -> None:
             for_display(parks, bm), lang)
         if landuse is not None:
             overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
+        overlays += [user_layer_group(name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
+                     for i, (name, layer) in enumerate(state.user_layers.items())]
         result = st_folium(
             base_map(lang, state.basemap, home_center, home_zoom, vendor_url(), size_legend),
             key="atlas_map", height=MAP_HEIGHT, use_container_width=True,

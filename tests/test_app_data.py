@@ -1,0 +1,110 @@
+"""The Data page (AppTest): upload -> check report -> add as a layer; a failed import changes
+nothing; drawn shapes are measured; any layer exports in the chosen format and CRS."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import geopandas as gpd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import TEST_DATA
+
+BAD = TEST_DATA / "bad"
+PAGE = "from ui.pages import data_page\ndata_page.render()\n"
+
+
+@pytest.fixture()
+def small_data(small_parks_path, tmp_path, monkeypatch):
+    (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
+    for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson"):
+        (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
+    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def page(lang: str = "en") -> AppTest:
+    at = AppTest.from_string(PAGE, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="w_upload").upload(name, data).run()
+    at.button(key="w_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def user_layers(at: AppTest) -> dict:
+    return at.session_state["parkatlas_view"].user_layers
+
+
+def test_upload_report_then_add_as_a_new_layer_never_replacing(small_data):
+    at = upload(page(), "script_attrs.geojson", (BAD / "script_attrs.geojson").read_bytes())
+    report = "\n".join(m.value for m in at.markdown)
+    assert "Features:" in report and "Format: GeoJSON" in report
+    assert user_layers(at) == {}  # nothing is added before the user confirms
+    at.button(key="w_add_layer").click().run()
+    assert list(user_layers(at)) == ["script_attrs"]
+    # The same file again becomes a second layer with a name of its own.
+    upload(at, "script_attrs.geojson", (BAD / "script_attrs.geojson").read_bytes())
+    at.button(key="w_add_layer").click().run()
+    assert list(user_layers(at)) == ["script_attrs", "script_attrs (2)"]
+    layer = user_layers(at)["script_attrs"]
+    assert layer.gdf.crs.to_epsg() == 4326 and layer.gdf["source"].eq("script_attrs.geojson").all()
+
+
+def test_a_failed_import_says_why_and_changes_nothing(small_data):
+    at = upload(page(), "ok.geojson", (BAD / "script_attrs.geojson").read_bytes())
+    at.button(key="w_add_layer").click().run()
+    before = dict(user_layers(at))
+    at = upload(at, "truncated.geojson", (BAD / "truncated.geojson").read_bytes())
+    assert at.error and "truncated.geojson" in at.error[0].value
+    assert user_layers(at) == before
+
+
+def test_a_projected_file_without_crs_asks_for_confirmation(small_data):
+    at = upload(page(), "projected_no_prj.zip", (BAD / "projected_no_prj.zip").read_bytes())
+    assert any("guess" in w.value for w in at.warning)
+    assert at.selectbox(key="w_confirm_crs").value == 4547
+
+
+def test_landuse_mapping_refuses_unknown_codes_and_adds_nothing(small_data):
+    parcels = gpd.GeoDataFrame({"dldm": ["M1", "XX9"]}, geometry=gpd.GeoSeries.from_wkt(
+        ["POLYGON((113.3 23.1,113.31 23.1,113.31 23.11,113.3 23.1))", "POLYGON((113.32 23.1,113.33 23.1,113.33 23.11,113.32 23.1))"]),
+        crs=4326)
+    at = upload(page(), "parcels.geojson", parcels.to_json().encode())
+    at.selectbox(key="w_imp_role").set_value("landuse").run()
+    at.selectbox(key="w_imp_code_col").set_value("dldm").run()
+    at.button(key="w_add_layer").click().run()
+    assert at.error and "'XX9' is not a land-use code" in at.code[0].value and "feature #2" in at.code[0].value
+    assert user_layers(at) == {}
+
+
+def test_export_a_bundled_layer_as_a_zipped_shapefile_in_4547(small_data):
+    at = page()
+    at.selectbox(key="w_exp_format").set_value("shp").run()
+    at.selectbox(key="w_exp_crs").set_value("cgcs2000-gk-114").run()
+    at.button(key="w_exp_build").click().run()
+    assert not at.exception
+    button = at.get("download_button")[0]
+    assert "parks" in button.proto.label and "cgcs2000-gk-114" in button.proto.label
+    assert at.info and "schematic" in at.info[0].value  # the small parks file has schematic outlines
+
+
+def test_draw_measures_are_geodesic_in_km2_ha_and_mu():
+    from geo.export import measure_drawn
+    from ui.draw_panel import measure_text
+
+    square = {"type": "Polygon", "coordinates": [[[113, 23], [113.01, 23], [113.01, 23.01], [113, 23.01], [113, 23]]]}
+    assert measure_text(measure_drawn(square), "zh").startswith("面积（测地）：1.135 km² · 113.")
+    line = {"type": "LineString", "coordinates": [[113, 23], [113.01, 23]]}
+    assert measure_text(measure_drawn(line), "en").startswith("Length (geodesic): 1.025 km")

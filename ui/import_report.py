@@ -1,0 +1,66 @@
+"""The check report of an import, shown before anything is added: what was detected (format,
+encoding, CRS), repaired and dropped, the bounds on a preview map, and the attributes."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.generalize import zoom_for_bounds
+from geo.io import ImportReport
+from ui.i18n import Lang, t
+from ui.mapview import base_map
+from ui.mapview.user_layers import user_layer_group
+
+
+def report_lines(report: ImportReport, lang: Lang) -> list[str]:
+    """The report as short lines of text (also used by tests)."""
+    types = ", ".join(f"{k} × {v}" for k, v in report.geometry_types.items()) or "—"
+    lines = [
+        t("rep_features", lang, n_in=report.features_in, n_out=report.features_out),
+        t("rep_format", lang, fmt=report.format or "—", layer=report.layer or "—"),
+        t("rep_types", lang, types=types),
+        t("rep_crs", lang, crs=report.crs_original or "—", how=report.crs_source or "—"),
+        t("rep_system", lang, system=t(f"system_{report.coordinate_system}", lang)),
+    ]
+    if report.encoding:
+        lines.append(t("rep_encoding", lang, enc=report.encoding, how=report.encoding_source or "—"))
+    if report.axes_swapped_detected:
+        lines.append(t("rep_swapped_applied" if report.axes_swapped_applied else "rep_swapped_seen", lang))
+    lines.append(t("rep_z_dropped" if report.z_dropped else "rep_z_none", lang))
+    if report.bounds:
+        b = ", ".join(f"{v:.5f}" for v in report.bounds)
+        lines.append(t("rep_bounds", lang, bounds=b))
+    return lines
+
+
+def render_report(report: ImportReport, gdf: gpd.GeoDataFrame, lang: Lang) -> None:
+    """Draw the report of a checked import: summary, warnings, repairs, drops, preview map, table."""
+    from ui.import_panel import attribute_preview
+
+    st.subheader(t("import_report", lang, name=report.source), anchor=False)
+    st.markdown("\n".join(f"- {line}" for line in report_lines(report, lang)))
+    if report.crs_source.startswith("detected"):
+        st.warning(t("rep_crs_confirm", lang))
+    if report.far_from_study_region:
+        st.warning(t("rep_far", lang))
+    for warning in report.warnings:
+        st.warning(warning)
+    if report.repaired:
+        with st.expander(t("rep_repaired", lang, n=len(report.repaired)), icon="🛠️"):
+            st.dataframe({"#": [n.index + 1 for n in report.repaired], "": [n.description for n in report.repaired]},
+                         hide_index=True)
+    if report.dropped:
+        with st.expander(t("rep_dropped", lang, n=len(report.dropped)), icon="⚠️", expanded=True):
+            st.dataframe({"#": [n.index + 1 for n in report.dropped], "": [n.description for n in report.dropped]},
+                         hide_index=True)
+    if not gdf.empty and report.bounds:
+        minx, miny, maxx, maxy = report.bounds
+        zoom = zoom_for_bounds(report.bounds, width_px=700, height_px=380)
+        from ui.pages.atlas import vendor_url
+
+        st_folium(base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2), zoom, vendor_url()),
+                  key="import_preview", height=400, use_container_width=True,
+                  feature_group_to_add=[user_layer_group(report.source, gdf)], returned_objects=[])
+    st.dataframe(attribute_preview(gdf), width="stretch", height=240)
