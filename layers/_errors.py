@@ -26,3 +26,11 @@ class LayerValidationError(LayerError, ValueError):
         shown = "\n".join(self.problems[:20])
         more = f"\n... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
         super().__init__(f"{len(self.problems)} problem(s):\n{shown}{more}")
+
+
+class StoryError(LayerValidationError):
+    """A story file (data/stories/*.yaml) that cannot be shown.
+
+    `problems` holds one line per problem, each naming the file, the slide (1-based) and the
+    field, e.g. ``metro-to-parks.yaml: slide 3: field 'parks': 'gz-x' is not the id of a park``.
+    """

@@ -26,9 +26,10 @@ def access_table(parks: gpd.GeoDataFrame, lines: gpd.GeoDataFrame, nodes: gpd.Ge
                  year: int | str = FULL_PLAN) -> pd.DataFrame:
     """One row per park (same index) describing its access in `year` (or the full plan).
 
-    Columns: `nearest_station` (node id) and `nearest_station_m`; `nearest_<mode>` and
-    `nearest_<mode>_m` for each node mode present (e.g. station, tram-stop, hsr-station,
-    airport); `stations_800m`, `stations_2km` (node ids, nearest first); `lines_800m`,
+    Columns: `nearest_stop` (node id) and `nearest_stop_m`: the nearest place to board of any
+    kind (station, tram stop, HSR station, pier, hub); `nearest_<mode>` and `nearest_<mode>_m`
+    for each node mode present (e.g. `nearest_station` = the nearest metro/rail station,
+    tram-stop, hsr-station, airport); `stations_800m`, `stations_2km` (node ids, nearest first); `lines_800m`,
     `lines_2km` (line_refs, nearest first, each once). Distances in metres, EPSG:4547, from the
     park boundary; NaN / None / [] where nothing is in service.
     """
@@ -38,8 +39,8 @@ def access_table(parks: gpd.GeoDataFrame, lines: gpd.GeoDataFrame, nodes: gpd.Ge
     stations = nodes_now[nodes_now["mode"].isin(STATION_MODES)]
     out = pd.DataFrame(index=parks.index)
     first = nearest(parks, stations)
-    out["nearest_station"] = first["target"]
-    out["nearest_station_m"] = first["distance_m"]
+    out["nearest_stop"] = first["target"]
+    out["nearest_stop_m"] = first["distance_m"]
     for mode in sorted(nodes["mode"].unique()) if not nodes.empty else []:
         subset = nodes_now[nodes_now["mode"] == mode]
         res = nearest(parks, subset)

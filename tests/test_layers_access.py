@@ -72,7 +72,8 @@ def test_open_in_follows_status_and_open_year(network):
 def test_access_in_2021(network):
     park, lines, nodes = network
     row = access_table(park, lines, nodes, 2021).loc["p"]
-    assert row["nearest_station"] == "inside" and row["nearest_station_m"] == 0
+    assert row["nearest_stop"] == "inside" and row["nearest_stop_m"] == 0
+    assert row["nearest_station"] == "inside"  # the nearest of mode 'station' (metro/rail)
     assert row["stations_800m"] == ["inside", "east-500"]
     assert row["nearest_hsr-station_m"] == pytest.approx(3000, abs=1)
     assert row["nearest_airport_m"] == pytest.approx(9000, abs=1)
@@ -97,3 +98,13 @@ def test_line_refs_on_nodes_must_exist(network):
     nodes.at["inside", "line_refs"] = ["m9"]
     assert check_line_refs(lines, nodes) == [
         "transport_nodes: feature 'inside': field 'line_refs': 'm9' is not the line_ref of any line"]
+
+
+def test_nearest_stop_of_any_kind_is_not_the_nearest_metro_station(network):
+    """Without metro stations in service, the nearest place to board is the HSR station; the
+    per-mode column for metro stations stays empty (the two were once one column)."""
+    park, lines, nodes = network
+    only_hsr = nodes[nodes["mode"] != "station"]
+    row = access_table(park, lines, only_hsr, 2021).loc["p"]
+    assert row["nearest_stop"] == "hsr-3000" and row["nearest_stop_m"] == pytest.approx(3000, abs=1)
+    assert "nearest_station" not in row.index

@@ -166,6 +166,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "exp_build": ("生成文件", "Build the file"),
     "exp_building": ("正在生成 …", "Building …"),
     "exp_download": ("下载 {name}", "Download {name}"),
+    "acc_nearest_metro": ("最近地铁/轨道站", "Nearest metro/rail station"),
     "named_links": ("文件为本园区提出的交通", "Transport the plan names for this park"),
     "position_not_given": ("文件未给出位置，未绘制", "position not given, not drawn"),
     "size_by": ("按目标值标示园区大小", "Size parks by target"),

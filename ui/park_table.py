@@ -55,8 +55,8 @@ def access_view(parks: gpd.GeoDataFrame, access: pd.DataFrame, nodes: gpd.GeoDat
 
     table = pd.DataFrame({
         t("col_name", lang): parks[name_col],
-        t("acc_nearest", lang): col("nearest_station").map(node_name),
-        t("acc_nearest", lang) + " (m)": col("nearest_station_m").round(0),
+        t("acc_nearest", lang): col("nearest_stop").map(node_name),
+        t("acc_nearest", lang) + " (m)": col("nearest_stop_m").round(0),
         t("acc_stations_800", lang): a["stations_800m"].map(len),
         t("acc_lines_800", lang): a["lines_800m"].map(lambda refs: sep.join(line_name.get(r, r) for r in refs)),
         t("acc_stations_2k", lang): a["stations_2km"].map(len),

@@ -46,8 +46,8 @@ def access_html(park_id: str, now: pd.DataFrame, full: pd.DataFrame, year: int |
     year_label = t("full_plan", lang) if year == "full" else str(year)
 
     def cell(row: pd.Series, key: str) -> str:
-        if key == "nearest_station":
-            return f"{esc(_node_name(nodes, row['nearest_station'], lang))}<br>{esc(_dist(row['nearest_station_m']))}"
+        if key == "nearest_stop":
+            return f"{esc(_node_name(nodes, row['nearest_stop'], lang))}<br>{esc(_dist(row['nearest_stop_m']))}"
         if key in ("stations_800m", "stations_2km"):
             ids = row[key]
             return f"{len(ids)}" + (f"<br><span style='color:#666'>{esc('、'.join(_node_name(nodes, i, lang) for i in ids[:4]))}</span>" if ids else "")
@@ -58,7 +58,7 @@ def access_html(park_id: str, now: pd.DataFrame, full: pd.DataFrame, year: int |
             return "–"
         return f"{esc(_node_name(nodes, row[node_key], lang))}<br>{esc(_dist(row[node_key + '_m']))}"
 
-    rows = [("nearest_station", "acc_nearest"), ("stations_800m", "acc_stations_800"), ("lines_800m", "acc_lines_800"),
+    rows = [("nearest_stop", "acc_nearest"), ("station", "acc_nearest_metro"), ("stations_800m", "acc_stations_800"), ("lines_800m", "acc_lines_800"),
             ("stations_2km", "acc_stations_2k"), ("lines_2km", "acc_lines_2k"), ("hsr-station", "acc_hsr"), ("airport", "acc_airport")]
     both = year != "full"
     body = "".join(
