@@ -96,7 +96,7 @@ def test_export_a_bundled_layer_as_a_zipped_shapefile_in_4547(small_data):
     at.button(key="w_exp_build").click().run()
     assert not at.exception
     button = at.get("download_button")[0]
-    assert "parks" in button.proto.label and "cgcs2000-gk-114" in button.proto.label
+    assert button.proto.label.startswith("Download parks-cgcs2000-gk-114") and button.proto.label.endswith(".zip")
     assert at.info and "schematic" in at.info[0].value  # the small parks file has schematic outlines
 
 

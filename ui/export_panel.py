@@ -21,27 +21,25 @@ _COMPUTED = ("area_m2", "area_km2", "area_ha", "area_mu", "area_diff_pct")
 """The parks layer's own computed columns: an export recomputes its measures, so these are dropped."""
 
 
-def export_choices(state: ViewState) -> dict[str, Callable[[], gpd.GeoDataFrame]]:
-    """Layer label -> a function returning the layer (EPSG:4326), in the order the user sees them."""
+def export_choices(state: ViewState) -> dict[str, tuple[str, Callable[[], gpd.GeoDataFrame]]]:
+    """Label shown -> (layer name for the file, a function returning the layer in EPSG:4326), in
+    the order the user sees them."""
     lang = state.lang
     parks = data.parks()
-    choices: dict[str, Callable[[], gpd.GeoDataFrame]] = {
-        t("exp_parks_all", lang, n=len(parks)): lambda: parks.drop(columns=list(_COMPUTED), errors="ignore"),
+    choices: dict[str, tuple[str, Callable[[], gpd.GeoDataFrame]]] = {
+        t("exp_parks_all", lang, n=len(parks)): ("parks", lambda: parks.drop(columns=list(_COMPUTED), errors="ignore")),
     }
     shown = filter_parks(parks, state.park_filter)
     if len(shown) != len(parks):
-        choices[t("exp_parks_filtered", lang, n=len(shown))] = lambda: shown.drop(columns=list(_COMPUTED), errors="ignore")
+        choices[t("exp_parks_filtered", lang, n=len(shown))] = (
+            "parks-filtered", lambda: shown.drop(columns=list(_COMPUTED), errors="ignore"))
     for layer_id in _BUNDLED:
         gdf, _ = data.optional_layer(layer_id)
         if gdf is not None:
-            choices[t("exp_bundled", lang, layer=layer_id, n=len(gdf))] = (lambda g=gdf: g)
+            choices[t("exp_bundled", lang, layer=layer_id, n=len(gdf))] = (layer_id, lambda g=gdf: g)
     for name, layer in state.user_layers.items():
-        choices[t("exp_user", lang, name=name, n=len(layer.gdf))] = (lambda g=layer.gdf: g)
+        choices[t("exp_user", lang, name=name, n=len(layer.gdf))] = (name, lambda g=layer.gdf: g)
     return choices
-
-
-def _slug(label: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in label.split(" (")[0]).strip("-").lower() or "layer"
 
 
 def render_export(state: ViewState) -> None:
@@ -55,14 +53,15 @@ def render_export(state: ViewState) -> None:
     crs = c3.selectbox(t("exp_crs", lang), list(EXPORT_CRS), key="w_exp_crs", format_func=lambda k: EXPORT_CRS[k].title)
     if crs == "gcj02":
         st.warning(t("exp_gcj02_note", lang))
-    gdf = choices[which]()
+    layer_name, load = choices[which]
+    gdf = load()
     label = label_for(gdf)
     if label:
         st.info(t("exp_label_note", lang, label=label))
     if st.button(t("exp_build", lang), key="w_exp_build"):
         try:
             with st.spinner(t("exp_building", lang)):
-                exported = export_layer(gdf, fmt, crs, layer_name=_slug(which), label=label)
+                exported = export_layer(gdf, fmt, crs, layer_name=layer_name, label=label)
         except GeoError as exc:
             st.error(str(exc))
             return

@@ -48,11 +48,11 @@ def render_report(report: ImportReport, gdf: gpd.GeoDataFrame, lang: Lang) -> No
     for warning in report.warnings:
         st.warning(warning)
     if report.repaired:
-        with st.expander(t("rep_repaired", lang, n=len(report.repaired)), icon="🛠️"):
+        with st.expander(t("rep_repaired", lang, n=len(report.repaired)), icon=":material/build:"):
             st.dataframe({"#": [n.index + 1 for n in report.repaired], "": [n.description for n in report.repaired]},
                          hide_index=True)
     if report.dropped:
-        with st.expander(t("rep_dropped", lang, n=len(report.dropped)), icon="⚠️", expanded=True):
+        with st.expander(t("rep_dropped", lang, n=len(report.dropped)), icon=":material/warning:", expanded=True):
             st.dataframe({"#": [n.index + 1 for n in report.dropped], "": [n.description for n in report.dropped]},
                          hide_index=True)
     if not gdf.empty and report.bounds:
