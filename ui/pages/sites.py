@@ -1,0 +1,192 @@
+"""The Sites page (investors): find parks by industry, city, size, status and transport access,
+ranked with the reason for each rank, on a map; compare two to four side by side (XLSX, PDF).
+
+Every state — filters, compared parks, map view, language — is in the URL (`ui.urlstate`), so a
+pasted link opens the same view. Distances are planar EPSG:4547 metres from the park boundary
+(layers.access), for the network in service in the chosen year or the full plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.generalize import zoom_for_bounds
+from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, label
+from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
+from ui import data
+from ui.downloads import table_csv, table_xlsx
+from ui.filters import NETWORK_YEARS, language_switch
+from ui.i18n import Lang, t
+from ui.mapview import base_map, layer_control, park_groups
+from ui.pages.atlas import vendor_url
+from ui.state import view
+from ui.urlstate import decode, encode, query_state, site_query
+
+DISTANCES_M = [None, 500, 800, 1000, 2000, 5000, 10000, 20000, 50000]
+_URL_KEYS = ("ind", "city", "kind", "st", "area", "metro", "net", "hsr", "air", "cmp", "lat", "lon", "z")
+
+
+def _seed_widgets_from_url(parks) -> list[str]:
+    """On the session's first run, put the URL's state into the widgets; return what was dropped."""
+    if st.session_state.get("ws_seeded"):
+        return []
+    st.session_state["ws_seeded"] = True
+    state = decode(dict(st.query_params), park_ids=set(parks.index))
+    seeds = {"ws_ind": state.get("industries"), "ws_city": state.get("cities"), "ws_kind": state.get("kinds"),
+             "ws_status": state.get("statuses"), "ws_metro": state.get("metro_within_m"),
+             "ws_hsr": state.get("max_hsr_m"), "ws_air": state.get("max_airport_m"), "ws_cmp": state.get("compare"),
+             "ws_min_area": state.get("min_area_km2"), "ws_max_area": state.get("max_area_km2")}
+    for key, value in seeds.items():
+        if value is not None:
+            st.session_state[key] = value
+    net = state.get("network")
+    if net is not None:
+        st.session_state["ws_net"] = net if net in (EXISTING, "full") or net in NETWORK_YEARS else EXISTING
+    if "lat" in state and "lon" in state:
+        st.session_state["ws_view"] = ((state["lat"], state["lon"]), state.get("zoom", 11))
+    return state["_problems"]
+
+
+def _distance_select(sb, label_key: str, key: str, lang: Lang) -> float | None:
+    current = st.session_state.get(key)
+    options = DISTANCES_M if current in DISTANCES_M else [*DISTANCES_M, current]
+    return sb.selectbox(t(label_key, lang), options, key=key,
+                        format_func=lambda v: t("any", lang) if v is None else (f"{v:,.0f} m" if v < 2000 else f"{v / 1000:,.0f} km"))
+
+
+def _query(parks, lang: Lang):
+    """The sidebar's search form; returns a layers.sites.SiteQuery."""
+    sb = st.sidebar
+    sb.header(t("site_search", lang))
+    chips = industry_chips(parks, lang)
+    for key in ("ws_ind",):  # chips of the other language (a shared link) are kept if still valid
+        st.session_state[key] = [c for c in st.session_state.get(key, []) if c in chips]
+    industries = sb.multiselect(t("industry_chips", lang), chips, key="ws_ind", placeholder=t("all", lang))
+    cities = sb.multiselect(t("city", lang), CITIES, key="ws_city", format_func=lambda v: label(CITY_LABELS, v, lang),
+                            placeholder=t("all", lang))
+    kinds = sb.multiselect(t("kind", lang), KINDS, key="ws_kind", format_func=lambda v: label(KIND_LABELS, v, lang),
+                           placeholder=t("all", lang))
+    statuses = sb.multiselect(t("status", lang), STATUSES, key="ws_status", format_func=lambda v: label(STATUS_LABELS, v, lang),
+                              placeholder=t("all", lang))
+    c1, c2 = sb.columns(2)
+    lo = c1.number_input(t("min_area", lang), min_value=0.0, value=None, step=0.5, key="ws_min_area")
+    hi = c2.number_input(t("max_area", lang), min_value=0.0, value=None, step=0.5, key="ws_max_area")
+    networks = [EXISTING, *NETWORK_YEARS]
+    net = sb.selectbox(t("network_year", lang), networks, key="ws_net",
+                       format_func=lambda v: t("existing_today", lang, year=date.today().year) if v == EXISTING
+                       else (t("full_plan", lang) if v == "full" else str(v)))
+    metro = _distance_select(sb, "metro_within", "ws_metro", lang)
+    hsr = _distance_select(sb, "hsr_within", "ws_hsr", lang)
+    air = _distance_select(sb, "airport_within", "ws_air", lang)
+    return site_query({"industries": industries, "cities": cities, "kinds": kinds, "statuses": statuses,
+                       "min_area_km2": lo, "max_area_km2": hi, "network": net, "metro_within_m": metro,
+                       "max_hsr_m": hsr, "max_airport_m": air})
+
+
+def _sync_url(query, compare: list[str], lang: Lang, view_state) -> None:
+    """Write the page's whole state into the URL (only keys that differ are touched)."""
+    state = {**query_state(query), "lang": lang}
+    if len(compare) >= 2:
+        state["compare"] = compare
+    if view_state:
+        (lat, lon), zoom = view_state
+        state.update(lat=lat, lon=lon, zoom=zoom)
+    wanted = encode(state)
+    for key in _URL_KEYS:
+        if key in wanted and st.query_params.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+        elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+
+
+def render() -> None:
+    """Draw the Sites page."""
+    state = view()
+    language_switch(state)
+    lang = state.lang
+    parks = data.parks()
+    dropped = _seed_widgets_from_url(parks)
+    query = _query(parks, lang)
+    st.title(t("page_sites", lang), anchor=False)
+    for problem in dropped:
+        st.warning(t("url_value_dropped", lang, what=problem))
+    year = resolve_network(query.network)
+    access = data.access(year)
+    lines, _ = data.optional_layer("transport_lines")
+    nodes, _ = data.optional_layer("transport_nodes")
+    ranked = rank_sites(parks, access, query, lang, nodes=nodes, lines=lines)
+    if access is None and query.transport_criteria:
+        st.warning(t("no_transport_data", lang))
+    st.caption(t("sites_found", lang, n=len(ranked), total=len(parks), year=t("full_plan", lang) if year == "full" else year))
+
+    map_col, list_col = st.columns([2, 3], gap="medium")
+    with list_col:
+        table = ranked[["rank", "name", "city", "reasons"]].rename(columns={
+            "rank": t("rank", lang), "name": t("col_name", lang), "city": t("city", lang), "reasons": t("reasons", lang)})
+        st.dataframe(table, width="stretch", height=420, hide_index=True)
+        st.download_button(t("download_csv", lang), table_csv(table.set_index(t("rank", lang))), "parkatlas-sites.csv",
+                           "text/csv", key="ws_dl_csv")
+    with map_col:
+        view_state = _results_map(parks, ranked, lang)
+
+    st.subheader(t("compare", lang), anchor=False)
+    options = list(ranked.index) + [p for p in st.session_state.get("ws_cmp", []) if p not in ranked.index]
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    compare = st.multiselect(t("compare_pick", lang), options, key="ws_cmp", max_selections=4,
+                             format_func=lambda i: parks.at[i, name_col] if i in parks.index else i)
+    _sync_url(query, compare, lang, view_state)
+    if len(compare) < 2:
+        st.caption(t("compare_hint", lang))
+        return
+    _render_comparison(parks, compare, access, lines, nodes, lang)
+
+
+def _results_map(parks, ranked: pd.DataFrame, lang: Lang):
+    """The results on a map (the view follows the results unless the URL or the user set one);
+    returns the map's (centre, zoom) for the URL."""
+    shown = parks.loc[ranked.index] if not ranked.empty else parks
+    seeded = st.session_state.get("ws_view")
+    if seeded:
+        center, zoom = seeded
+    else:
+        minx, miny, maxx, maxy = shown.total_bounds
+        center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 13)
+    frame = data.park_display_frame(lang).loc[ranked.index]
+    result = st_folium(base_map(lang, "light", center, zoom, vendor_url()), key="sites_map", height=440,
+                       use_container_width=True, feature_group_to_add=park_groups(frame, lang, None),
+                       layer_control=layer_control(), returned_objects=["center", "zoom"])
+    if result and result.get("center") and result.get("zoom") is not None:
+        c = result["center"]
+        return (round(float(c["lat"]), 5), round(float(c["lng"]), 5)), int(result["zoom"])
+    return (round(float(center[0]), 5), round(float(center[1]), 5)), int(zoom)
+
+
+def _render_comparison(parks, ids: list[str], access, lines, nodes, lang: Lang) -> None:
+    """The side-by-side table, with XLSX and one-page PDF downloads."""
+    from ui.static_map import StaticMapError, comparison_pdf
+
+    targets, _ = data.optional_layer("targets")
+    facilities, _ = data.optional_layer("facilities")
+    table = compare_parks(parks, ids, access, targets, facilities, lang, nodes=nodes, lines=lines)
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    table.columns = [parks.at[i, name_col] for i in table.columns]
+    st.dataframe(table, width="stretch", height=min(60 + 36 * len(table), 720))
+    note = t("compare_note", lang, date=date.today().isoformat())
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download_xlsx", lang), table_xlsx(table, "compare", note), "parkatlas-compare.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ws_dl_xlsx")
+    if c2.button(t("compare_pdf", lang), key="ws_build_pdf"):
+        try:
+            with st.spinner(t("exp_building", lang)):
+                pdf = comparison_pdf(table, t("compare_title", lang), note)
+        except StaticMapError as exc:
+            c2.error(str(exc))
+            return
+        c2.download_button(t("download_pdf", lang), pdf, "parkatlas-compare.pdf", "application/pdf", key="ws_dl_pdf",
+                           type="primary")
