@@ -25,11 +25,10 @@ from geo.export import (
     EXPORT_FORMATS,
     ILLUSTRATIVE_LABEL,
     SCHEMATIC_LABEL,
-    drawn_layer,
     export_layer,
     label_for,
-    measure_drawn,
 )
+from geo.drawn import drawn_layer, measure_drawn
 
 GEOD = Geod(ellps="WGS84")
 SQUARE = box(113.0, 23.0, 113.01, 23.01)

@@ -9,7 +9,7 @@ from folium.plugins import Draw
 from streamlit_folium import st_folium
 
 from geo._errors import InputError
-from geo.export import drawn_layer, measure_drawn
+from geo.drawn import drawn_layer, measure_drawn
 from layers.user_layers import UserLayer, unique_name
 from ui.assets import localize
 from ui.i18n import Lang, t
