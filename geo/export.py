@@ -89,7 +89,8 @@ EXPORT_CRS: dict[str, ExportCRS] = {c.key: c for c in (
 )}
 
 AREA_METHOD = "geodesic, WGS84 ellipsoid"
-ILLUSTRATIVE_LABEL = "illustrative — not an official plan / 示意数据，非正式规划"
+ILLUSTRATIVE_LABEL = "illustrative — not an official plan / 示意数据，非官方规划"
+"""The same words as layers.landuse.ILLUSTRATIVE_LABEL (a test holds them equal)."""
 SCHEMATIC_LABEL = "schematic geometry / 示意边界"
 
 _POLYGONAL = ("Polygon", "MultiPolygon")

@@ -366,3 +366,9 @@ def test_drawn_layer_errors_name_the_feature():
         drawn_layer([], "x")
     with pytest.raises(InputError, match="non-empty name"):
         drawn_layer([good], "  ")
+
+
+def test_the_illustrative_label_is_worded_the_same_everywhere():
+    from layers.landuse import ILLUSTRATIVE_LABEL as LANDUSE_LABEL
+
+    assert ILLUSTRATIVE_LABEL == LANDUSE_LABEL
