@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.pages import atlas, data_page, sites, targets
+from ui.pages import atlas, data_page, present, sites, targets
 
 st.set_page_config(page_title="ParkAtlas 园区图谱", page_icon="🗺️", layout="wide")
 pages = [
@@ -10,5 +10,6 @@ pages = [
     st.Page(sites.render, title="Sites · 选址", url_path="sites"),
     st.Page(targets.render, title="Targets · 发展目标", url_path="targets"),
     st.Page(data_page.render, title="Data · 数据导入导出", url_path="data"),
+    st.Page(present.render, title="Present · 演示", url_path="present"),
 ]
 st.navigation(pages).run()

@@ -35,6 +35,12 @@ class ViewState:
     pending_import: object | None = None
     """The last import, checked but not yet added (geo.io.ImportResult plus the options used)."""
     last_click: tuple | None = None
+    story_id: str | None = None
+    """The story open on the Present page (None until the page first runs)."""
+    slide: int = 0
+    """The slide shown on the Present page, 0-based (the URL's `?slide=` is 1-based)."""
+    presenting: bool = False
+    """Presentation mode: sidebar and Streamlit chrome hidden, a taller map."""
 
 
 def view() -> ViewState:

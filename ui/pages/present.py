@@ -1,0 +1,79 @@
+"""Present: guided stories (data/stories/*.yaml), one map view per slide with its caption on the
+map, previous/next with the arrow keys, presentation mode, PNG/PDF export and "save current view
+as slide".
+
+Link: `?story=<id>&slide=<n>` (1-based) opens a slide; the URL follows the slide shown. An
+unknown story or slide shows a notice and the first story (or its first slide).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers._errors import LayerError
+from ui import data
+from ui import present_view as pv
+from ui.filters import language_switch
+from ui.i18n import t
+from ui.pages.atlas import vendor_url
+from ui.state import view
+
+
+def render() -> None:
+    """Draw the Present page."""
+    state = view()
+    language_switch(state)
+    lang = state.lang
+    try:
+        parks = data.parks()
+    except LayerError as exc:
+        st.error(t("data_error", lang))
+        st.code(str(exc))
+        return
+    found, problems = pv.stories(parks)
+    notices = pv.apply_url(state, found, lang)
+
+    if state.presenting:
+        st.html(pv.PRESENT_CSS)
+    else:
+        st.title(t("present_heading", lang), anchor=False)
+    for notice in notices:
+        st.warning(notice)
+    if problems:
+        with st.expander(t("present_broken", lang, n=len(problems)), icon="⚠️", expanded=not found):
+            st.warning(t("present_broken_help", lang))
+            st.code("\n".join(problems), language=None)
+    if not found:
+        st.info(t("present_no_stories", lang))
+        return
+    story = found[state.story_id]
+    total = len(story.slides)
+
+    pick_col, mode_col = st.columns([4, 1], vertical_alignment="bottom")
+    pv.keep_widget("w_present_story", state.story_id)
+    pick_col.selectbox(t("present_story", lang), list(found), key="w_present_story",
+                       format_func=lambda i: found[i].title.get(lang), on_change=pv.pick_story,
+                       args=(state, "w_present_story"), label_visibility="collapsed" if state.presenting else "visible")
+    pv.keep_widget("w_present_mode", state.presenting)
+    mode_col.toggle(t("present_mode", lang), key="w_present_mode", help=t("present_mode_help", lang),
+                    on_change=pv.set_presenting, args=(state, "w_present_mode"))
+    if not state.presenting:
+        st.caption(story.description.get(lang))
+
+    prev_col, count_col, next_col, _ = st.columns([2, 1, 2, 7], vertical_alignment="center")
+    prev_col.button(t("present_prev", lang), key="present_prev", shortcut="Left", icon=":material/arrow_back:",
+                    disabled=state.slide <= 0, on_click=pv.step, args=(state, -1, total), width="stretch")
+    count_col.markdown(f"<div class='parkatlas-slide-counter' style='text-align:center;font-size:1.25rem;"
+                       f"font-weight:600'>{state.slide + 1} / {total}</div>", unsafe_allow_html=True)
+    next_col.button(t("present_next", lang), key="present_next", shortcut="Right", icon=":material/arrow_forward:",
+                    disabled=state.slide >= total - 1, on_click=pv.step, args=(state, +1, total), width="stretch")
+    pv.sync_url(state)
+
+    pv.draw_slide_map(story, state.slide, lang, vendor_url(),
+                      pv.PRESENT_MAP_HEIGHT if state.presenting else pv.MAP_HEIGHT)
+    if state.presenting:
+        return
+    st.subheader(t("present_export", lang), anchor=False)
+    pv.export_section(story, state.slide, lang)
+    with st.expander(t("present_save", lang), icon=":material/add_photo_alternate:"):
+        pv.save_slide_section(story, state.slide, lang)
