@@ -21,6 +21,7 @@ from layers import parks as parks_layer
 from layers import transport
 from tests.conftest import TEST_DATA
 from ui import static_map as sm
+from ui import static_pdf as sp
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 POINT = (113.05, 23.7)  # test-point, programme qingcheng (#9467bd)
@@ -230,17 +231,17 @@ def test_cjk_font_none_when_no_font_installed(monkeypatch):
 def test_story_pdf_one_page_per_slide(layers):
     slides = [sm.render_view_png(sm.MapView(b), layers, tile_fetcher=sm.no_tiles, size_px=(800, 500), dpi=80).png
               for b in (GZ_VIEW.bounds, AROUND_POINT, (112.9, 22.9, 113.5, 23.8))]
-    pdf = sm.story_pdf(slides, "Story")
+    pdf = sp.story_pdf(slides, "Story")
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert page_count(pdf) == 3
-    assert page_count(sm.story_pdf(slides[:1], "One")) == 1
+    assert page_count(sp.story_pdf(slides[:1], "One")) == 1
 
 
 def test_story_pdf_errors():
     with pytest.raises(sm.StaticMapError, match="story_pdf needs at least one slide image; got none"):
-        sm.story_pdf([], "Empty")
+        sp.story_pdf([], "Empty")
     with pytest.raises(sm.StaticMapError, match="slide 2 of 2 is not a readable image"):
-        sm.story_pdf([solid_png(TILE_RGB), b"not a png"], "Broken")
+        sp.story_pdf([solid_png(TILE_RGB), b"not a png"], "Broken")
 
 
 COMPARISON = pd.DataFrame(
@@ -251,7 +252,7 @@ COMPARISON = pd.DataFrame(
 
 
 def test_comparison_pdf_is_one_a4_landscape_page():
-    pdf = sm.comparison_pdf(COMPARISON, "Park comparison", "Sources: test documents; schematic; as of 2026-11-24")
+    pdf = sp.comparison_pdf(COMPARISON, "Park comparison", "Sources: test documents; schematic; as of 2026-11-24")
     assert pdf.startswith(b"%PDF-")
     assert page_count(pdf) == 1
     assert re.findall(rb"/MediaBox\s*\[\s*([\d. ]+?)\s*\]", pdf) == [b"0 0 841.68 595.44"]
@@ -262,20 +263,20 @@ def test_comparison_pdf_is_one_a4_landscape_page():
 def test_comparison_too_long_for_a_page():
     table = pd.DataFrame({"a": ["x"] * 200, "b": ["y"] * 200}, index=[f"attr {i}" for i in range(200)])
     with pytest.raises(sm.StaticMapError, match="comparison table of 200 rows does not fit one A4 page even at 5.5 pt"):
-        sm.comparison_pdf(table, "t", "n")
+        sp.comparison_pdf(table, "t", "n")
 
 
 @pytest.mark.parametrize("n", [1, 5])
 def test_comparison_needs_two_to_four_parks(n):
     table = pd.DataFrame({f"p{i}": ["x"] for i in range(n)}, index=["Area"])
     with pytest.raises(sm.StaticMapError, match=f"comparison table has {n} park column\\(s\\); it must have 2 to 4"):
-        sm.comparison_pdf(table, "t", "n")
+        sp.comparison_pdf(table, "t", "n")
 
 
 def test_comparison_without_cjk_font_has_no_tofu(monkeypatch):
     monkeypatch.setattr(sm, "cjk_font", lambda: None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        pdf = sm.comparison_pdf(COMPARISON, "园区对比 Comparison", "来源 Sources")
+        pdf = sp.comparison_pdf(COMPARISON, "园区对比 Comparison", "来源 Sources")
     assert page_count(pdf) == 1
     assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []

@@ -6,6 +6,7 @@ The app never writes into data/: a saved slide is offered as a story file to dow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,7 +17,6 @@ from layers import registry
 from layers._errors import StoryError
 from layers.stories import STORY_LAYERS, Slide, Story, load_stories, slide_bounds, story_from_view, story_to_yaml
 from ui import data
-from ui import static_map as sm
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control
 from ui.mapview.basemaps import for_display, point_for_display
@@ -29,7 +29,7 @@ PRESENT_MAP_HEIGHT = 820
 MAP_WIDTH_GUESS = {False: 820, True: 1250}
 """The map's width (px) assumed when fitting a slide's bounds: beside the sidebar, and in
 presentation mode (edge to edge)."""
-TILE_FETCHER: sm.TileFetcher | None = None
+TILE_FETCHER: Callable[[int, int, int], bytes | None] | None = None
 """Tiles for PNG/PDF export: None tries the light basemap online and falls back to a plain
 background (tests replace it with `ui.static_map.no_tiles`)."""
 EXPORT_SIZE = (1600, 1000)
@@ -156,7 +156,11 @@ def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: in
 
 # ------------------------------------------------------------------ export
 
-def _render(story: Story, slide: Slide, lang: Lang, fetcher: sm.TileFetcher | None) -> sm.RenderResult:
+def _render(story: Story, slide: Slide, lang: Lang, fetcher):
+    """One slide as a PNG (ui.static_map.RenderResult). matplotlib is imported here, on export,
+    not when the app starts."""
+    from ui import static_map as sm
+
     parks = data.parks()
     lines, nodes = data.network(slide.network_year)
     facilities, _ = data.optional_layer("facilities")
@@ -192,11 +196,15 @@ def export_section(story: Story, index: int, lang: Lang) -> None:
                 bar.progress(i / len(story.slides), text=t("present_rendering", lang, i=i + 1, n=len(story.slides)))
                 res = _render(story, slide, lang, fetcher)
                 if not res.basemap and fetcher is None:
-                    fetcher = sm.no_tiles  # offline: do not wait for tiles on every slide
+                    from ui.static_map import no_tiles
+
+                    fetcher = no_tiles  # offline: do not wait for tiles on every slide
                 pngs.append(res.png)
                 notes += [n for n in res.notes if n not in notes]
             bar.empty()
-            st.download_button(t("present_pdf_download", lang), data=sm.story_pdf(pngs, story.title.get(lang)),
+            from ui.static_pdf import story_pdf
+
+            st.download_button(t("present_pdf_download", lang), data=story_pdf(pngs, story.title.get(lang)),
                                mime="application/pdf", file_name=f"story-{story.id}.pdf", key="present_pdf_download",
                                on_click="ignore", type="primary", icon=":material/download:")
             if notes:

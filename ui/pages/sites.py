@@ -169,7 +169,8 @@ def _results_map(parks, ranked: pd.DataFrame, lang: Lang):
 
 def _render_comparison(parks, ids: list[str], access, lines, nodes, lang: Lang) -> None:
     """The side-by-side table, with XLSX and one-page PDF downloads."""
-    from ui.static_map import StaticMapError, comparison_pdf
+    from ui.static_map import StaticMapError
+    from ui.static_pdf import comparison_pdf
 
     targets, _ = data.optional_layer("targets")
     facilities, _ = data.optional_layer("facilities")

@@ -1,0 +1,97 @@
+"""PDFs for presenters and investors: a story as one PDF (a page per slide image) and a park
+comparison on one A4 landscape page. Drawn with matplotlib, Chinese text in a CJK font when one
+is installed (`ui.static_map.cjk_font`)."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from PIL import Image
+
+from ui.static_map import StaticMapError, _rc, cjk_font, has_cjk, wrap
+
+def story_pdf(pngs: list[bytes], title: str) -> bytes:
+    """One PDF with one page per slide image (PNG bytes), in order; `title` is its document title."""
+    if not pngs:
+        raise StaticMapError("story_pdf needs at least one slide image; got none")
+    images = []
+    for i, data in enumerate(pngs):
+        try:
+            images.append(Image.open(io.BytesIO(data)).convert("RGB"))
+        except (OSError, ValueError) as exc:
+            raise StaticMapError(f"slide {i + 1} of {len(pngs)} is not a readable image: {exc}") from exc
+    buf = io.BytesIO()
+    images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=160.0, title=title)
+    return buf.getvalue()
+
+
+A4_LANDSCAPE_IN = (11.69, 8.27)
+
+
+def comparison_pdf(table: pd.DataFrame, title: str, note: str) -> bytes:
+    """A one-page A4 landscape PDF of a comparison `table` (rows = attributes in the index,
+    columns = 2 to 4 parks), long cells wrapped, with `note` (sources, data quality, date) below.
+    The font shrinks (10 pt down to 5.5 pt) until the table fits the page; StaticMapError if it never does."""
+    font = cjk_font()
+    with matplotlib.rc_context(_rc(font)):
+        fig = comparison_figure(table, title, note)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="pdf", metadata={"Title": title if font else _strip_cjk(title)})
+    return buf.getvalue()
+
+
+def _strip_cjk(s: str) -> str:
+    return "".join(c for c in s if not has_cjk(c))
+
+
+def comparison_figure(table: pd.DataFrame, title: str, note: str) -> Figure:
+    """The A4 landscape matplotlib Figure behind `comparison_pdf` (call it inside the same rc
+    context, see `comparison_pdf`)."""
+    if not 2 <= table.shape[1] <= 4:
+        raise StaticMapError(f"comparison table has {table.shape[1]} park column(s); it must have 2 to 4")
+    font = cjk_font()
+    clean = (lambda s: s) if font else _strip_cjk
+    cells = [[clean(str(a))] + [clean("—" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+                                for v in row] for a, row in zip(table.index, table.itertuples(index=False))]
+    header = [""] + [clean(str(c)) for c in table.columns]
+    page_w, page_h = A4_LANDSCAPE_IN
+    margin, title_h, usable_w = 0.5, 0.55, A4_LANDSCAPE_IN[0] - 1.0  # inches
+    fracs = [0.22] + [0.78 / table.shape[1]] * table.shape[1]
+    for size in (10, 9, 8, 7, 6, 5.5):  # points; the first size at which everything fits
+        line_h = size * 1.3 * 1.2 / 72  # inches per line at linespacing 1.3
+        chars = [max(8, int(f * usable_w * 72 / (size * 0.55)) - 2) for f in fracs]
+        rows = [[wrap(c, n) for c, n in zip(r, chars)] for r in [header] + cells]
+        heights = [max(len(c) for c in r) * line_h + 0.1 for r in rows]
+        note_lines = wrap(clean(note), int(usable_w * 72 / (size * 0.9 * 0.55)))
+        if sum(heights) + title_h + len(note_lines) * line_h + 0.2 <= page_h - 2 * margin:
+            break
+    else:
+        raise StaticMapError(f"comparison table of {table.shape[0]} rows does not fit one A4 page even at {size} pt; "
+                             "shorten its cells or split it")
+    fig = Figure(figsize=A4_LANDSCAPE_IN)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, page_w)
+    ax.set_ylim(page_h, 0)  # y in inches from the top
+    ax.text(margin, margin, clean(title), fontsize=15, fontweight="bold", va="top")
+    y = margin + title_h
+    xs = np.cumsum([margin] + [f * usable_w for f in fracs])
+    for i, (r, hgt) in enumerate(zip(rows, heights)):
+        if i == 0 or i % 2 == 0:
+            ax.add_patch(Rectangle((margin, y), usable_w, hgt, color="#e8eef5" if i == 0 else "#f6f6f6", lw=0))
+        for j, lines in enumerate(r):
+            ax.text(xs[j] + 0.06, y + 0.05, "\n".join(lines), fontsize=size, va="top", ha="left",
+                    fontweight="bold" if (i == 0 or j == 0) else "normal", linespacing=1.3)
+        y += hgt
+        ax.plot([margin, margin + usable_w], [y, y], color="#cccccc", lw=0.5)
+    ax.text(margin, page_h - margin, "\n".join(note_lines), fontsize=size * 0.9, va="bottom", color="#444444",
+            linespacing=1.3)
+    return fig
