@@ -78,9 +78,9 @@ def stations(reference_dir) -> dict[str, tuple[float, float]]:
 # --- loading, citation, status -------------------------------------------------------------
 
 def test_bundled_layers_load_with_unique_ids(layers):
-    assert {k: len(v) for k, v in layers.items()} == {"transport_lines": 46, "transport_nodes": 8, "facilities": 62}
+    assert {k: len(v) for k, v in layers.items()} == {"transport_lines": 46, "transport_nodes": 37, "facilities": 62}
     assert {k: len(placed(layers[k])) for k in ("transport_lines", "transport_nodes")} == {
-        "transport_lines": 6, "transport_nodes": 2}
+        "transport_lines": 6, "transport_nodes": 31}  # 2 named nodes + 29 stations of the drawn lines
     for gdf in layers.values():
         assert gdf["id"].is_unique
         assert gdf.crs.to_epsg() == 4326
@@ -221,7 +221,8 @@ def test_line_vertices_are_reference_station_positions(lines, stations):
 
 def test_nodes_are_approximate_and_at_a_reference_station(nodes, stations):
     assert (nodes["geometry_quality"] == "approximate-location").all()
-    assert sorted(placed(nodes)["id"]) == ["node-guanzhou-metro-12", "node-xinzao-tod-hub"]
+    named = placed(nodes)[~placed(nodes)["id"].str.startswith("stn-")]
+    assert sorted(named["id"]) == ["node-guanzhou-metro-12", "node-xinzao-tod-hub"]
     assert nodes.loc["node-guanzhou-metro-12"].geometry.coords[0] == stations["官洲"]
     assert nodes.loc["node-xinzao-tod-hub"].geometry.coords[0] == stations["新造"]
 
@@ -238,8 +239,24 @@ def test_placed_nodes_lie_inside_a_reference_district(nodes, reference_dir):
     districts = gpd.read_file(reference_dir / "districts_gz_fs_qy.geojson")
     joined = gpd.sjoin(placed(nodes)[["id", "geometry"]], districts[["name_zh", "geometry"]], how="left", predicate="within")
     assert joined["name_zh"].notna().all(), joined[joined["name_zh"].isna()]["id"].tolist()
-    assert dict(zip(joined["id"], joined["name_zh"])) == {
+    named = joined[~joined["id"].str.startswith("stn-")]
+    assert dict(zip(named["id"], named["name_zh"])) == {
         "node-guanzhou-metro-12": "海珠区", "node-xinzao-tod-hub": "番禺区"}
+
+
+def test_every_vertex_of_a_drawn_line_is_one_of_its_stations(lines, nodes, stations):
+    """The stations of a drawn line are its vertices, at reference positions, with the line's
+    status and opening year; a station shared by two drawn lines is one node naming both."""
+    stops = placed(nodes)[placed(nodes)["id"].str.startswith("stn-")]
+    assert len(stops) == 29
+    known = set(stations.values())
+    assert all((round(g.x, 5), round(g.y, 5)) in known for g in stops.geometry)
+    for _, line in placed(lines).iterrows():
+        on_line = stops[stops["line_refs"].map(lambda refs, r=line["line_ref"]: r in refs)]
+        vertices = {(round(x, 5), round(y, 5)) for x, y in line.geometry.coords}
+        assert {(round(g.x, 5), round(g.y, 5)) for g in on_line.geometry} == vertices, line["id"]
+    line18 = stops[stops["line_refs"].map(lambda r: r == ["gz-metro-18"])]
+    assert set(line18["status"]) == {"planned"} and set(line18["open_year"]) == {2021}
 
 
 def test_facilities_have_no_invented_site(facilities):
@@ -283,7 +300,10 @@ def test_network_in_service_by_year(lines, nodes):
     assert in_service(drawn, 2020) == ["gz-metro-13", "gz-metro-14", "gz-metro-21"]
     assert in_service(drawn, 2021) == ["gz-metro-13", "gz-metro-14", "gz-metro-18", "gz-metro-21", "gz-tram-huangpu-1"]
     assert open_in(lines, FULL_PLAN).all()
-    assert in_service(nodes, 2030) == []  # no node is existing or has a known opening
+    named = nodes[~nodes["id"].str.startswith("stn-")]
+    assert in_service(named, 2030) == []  # no named node is existing or has a known opening
+    stops = nodes[nodes["id"].str.startswith("stn-")]
+    assert len(in_service(stops, 2018)) == 10  # the stations of lines 13 and 14 (opened 2017), 镇龙 shared with 21
 
     # named-only links: the boundary roads the 2018 document treats as existing, and 虎门二桥 from 2019
     named = lines[lines.geometry.isna()]
@@ -338,7 +358,7 @@ def test_lines_as_the_documents_state_them(lines, line_id, line_ref, mode, statu
 
 
 def test_nodes_as_the_documents_state_them(nodes):
-    got = {nid: (row["mode"], row["status"], row["line_refs"]) for nid, row in nodes.iterrows()}
+    got = {nid: (row["mode"], row["status"], row["line_refs"]) for nid, row in nodes.iterrows() if not nid.startswith("stn-")}
     assert got == {
         "node-guanzhou-metro-12": ("station", "planned", ["gz-metro-12"]),
         "node-xinzao-tod-hub": ("hub", "planned", []),
