@@ -83,3 +83,10 @@ def test_comparison_pdf_is_one_page(small_data):
     assert not at.exception
     pdf = [b for b in at.get("download_button") if "PDF" in b.proto.label]
     assert pdf, "no PDF download offered"
+
+
+def test_a_broken_parks_file_is_reported_not_a_crash(small_data):
+    (small_data / "parks.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    st.cache_resource.clear()
+    at = page()
+    assert at.error and at.code and "parks.geojson" in at.code[0].value

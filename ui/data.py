@@ -88,3 +88,16 @@ def landuse_for_park(park_id: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, bool
     parcels = illustrative_for_park(park_id, park.geometry.iloc[0]) if illustrative else real
     candidates = parcels.iloc[parcels.sindex.query(park.geometry.iloc[0], predicate="intersects")]
     return clip_to(candidates, park.geometry.iloc[0]), park_composition(park, candidates), illustrative
+
+
+def parks_or_report(lang: Lang) -> gpd.GeoDataFrame | None:
+    """The parks layer, or None after telling the user why it could not be loaded (a page then
+    stops drawing instead of crashing)."""
+    from ui.i18n import t
+
+    try:
+        return parks()
+    except LayerError as exc:
+        st.error(t("data_error", lang))
+        st.code(str(exc))
+        return None

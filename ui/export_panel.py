@@ -13,7 +13,7 @@ from geo._errors import GeoError
 from geo.export import EXPORT_CRS, EXPORT_FORMATS, export_layer, label_for
 from layers.parks import filter_parks
 from ui import data
-from ui.i18n import Lang, t
+from ui.i18n import t
 from ui.state import ViewState
 
 _BUNDLED = ("transport_lines", "transport_nodes", "facilities")

@@ -8,7 +8,6 @@ import json
 import folium
 from folium.plugins import Fullscreen, MeasureControl, MiniMap
 from jinja2 import Template
-from xyzservices import providers  # noqa: F401 (kept for callers)
 
 from layers.parks import PROGRAMMES, programme_name
 from ui.assets import localize

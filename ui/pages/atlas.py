@@ -14,7 +14,6 @@ from streamlit_folium import st_folium
 
 from geo.generalize import zoom_for_bounds
 from geo.query import features_at
-from layers._errors import LayerError
 from layers.parks import filter_parks
 from ui import data
 from ui.filters import language_switch, network_year, sidebar_filters, target_sizing
@@ -97,11 +96,8 @@ def render() -> None:
     state = view()
     language_switch(state)
     lang = state.lang
-    try:
-        parks = data.parks()
-    except LayerError as exc:
-        st.error(t("data_error", lang))
-        st.code(str(exc))
+    parks = data.parks_or_report(lang)
+    if parks is None:
         return
     unknown = _apply_deep_link(state, parks)
     flt = sidebar_filters(parks, state)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers._errors import LayerError
 from ui import data
 from ui import present_view as pv
 from ui.filters import language_switch
@@ -24,11 +23,8 @@ def render() -> None:
     state = view()
     language_switch(state)
     lang = state.lang
-    try:
-        parks = data.parks()
-    except LayerError as exc:
-        st.error(t("data_error", lang))
-        st.code(str(exc))
+    parks = data.parks_or_report(lang)
+    if parks is None:
         return
     found, problems = pv.stories(parks)
     notices = pv.apply_url(state, found, lang)

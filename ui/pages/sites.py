@@ -110,7 +110,9 @@ def render() -> None:
     state = view()
     language_switch(state)
     lang = state.lang
-    parks = data.parks()
+    parks = data.parks_or_report(lang)
+    if parks is None:
+        return
     dropped = _seed_widgets_from_url(parks)
     query = _query(parks, lang)
     st.title(t("page_sites", lang), anchor=False)
