@@ -29,7 +29,8 @@ import pandas as pd
 
 from geo.measure import convert_area
 from layers.facilities import CATEGORY_LABELS
-from layers.parks import CITY_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, area_for_filtering_km2, programme_name
+from layers.parks import (CITY_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, ParkFilter, area_for_filtering_km2,
+                          filter_parks, programme_name)
 from layers.transport import FULL_PLAN
 
 EXISTING = "existing"
@@ -187,21 +188,17 @@ def rank_sites(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: Site
     `area_basis` ("computed" / "stated" / "unknown"), `station`, `station_m`, `lines_800m`,
     `hsr_m`, `airport_m` (metres, NaN when unknown), `verified` (bool) and `reasons` (text).
     """
-    keep = pd.Series(True, index=parks.index)
-    if query.cities:
-        keep &= parks["city"].isin(query.cities)
-    if query.kinds:
-        keep &= parks["kind"].isin(query.kinds)
+    # City, kind and area work as on the atlas (a park of unknown area fails an area bound).
+    atlas_filter = ParkFilter(cities=tuple(query.cities), kinds=tuple(query.kinds),
+                              min_area_km2=query.min_area_km2, max_area_km2=query.max_area_km2)
+    keep = parks.index.isin(filter_parks(parks, atlas_filter).index)
+    keep = pd.Series(keep, index=parks.index)
     if query.statuses:
         keep &= parks["status"].isin(query.statuses)
     matched = _matched(parks, query.industries, lang)
     if query.industries:
         keep &= matched.map(bool)
     area = area_for_filtering_km2(parks)
-    if query.min_area_km2 is not None:
-        keep &= area >= query.min_area_km2
-    if query.max_area_km2 is not None:
-        keep &= area <= query.max_area_km2
     criteria = query.transport_criteria
     if access is not None:
         for col, limit in criteria.items():

@@ -12,6 +12,7 @@ from geo.io import ImportReport
 from ui.i18n import Lang, t
 from ui.mapview import base_map
 from ui.mapview.user_layers import user_layer_group
+from ui.page import vendor_url
 
 
 def report_lines(report: ImportReport, lang: Lang) -> list[str]:
@@ -58,8 +59,6 @@ def render_report(report: ImportReport, gdf: gpd.GeoDataFrame, lang: Lang) -> No
     if not gdf.empty and report.bounds:
         minx, miny, maxx, maxy = report.bounds
         zoom = zoom_for_bounds(report.bounds, width_px=700, height_px=380)
-        from ui.pages.atlas import vendor_url
-
         st_folium(base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2), zoom, vendor_url()),
                   key="import_preview", height=400, use_container_width=True,
                   feature_group_to_add=[user_layer_group(report.source, gdf)], returned_objects=[])

@@ -16,7 +16,7 @@ from geo.generalize import zoom_for_bounds
 from geo.query import features_at
 from layers.parks import filter_parks
 from ui import data
-from ui.filters import language_switch, network_year, sidebar_filters, target_sizing
+from ui.filters import network_year, sidebar_filters, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
@@ -28,15 +28,10 @@ from ui.downloads import table_csv
 from ui.park_table import access_view, park_table
 from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
-from ui.state import ViewState, select_park, view
+from ui.state import ViewState, select_park
+from ui.page import start_with_parks, vendor_url
 
 MAP_HEIGHT = 680
-
-
-def vendor_url() -> str:
-    """Where Streamlit serves static/vendor, honouring server.baseUrlPath."""
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
 
 
 def _apply_deep_link(state: ViewState, parks: gpd.GeoDataFrame) -> str | None:
@@ -93,12 +88,11 @@ def _view_of(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | N
 
 def render() -> None:
     """Draw the atlas page."""
-    state = view()
-    language_switch(state)
-    lang = state.lang
-    parks = data.parks_or_report(lang)
-    if parks is None:
+    started = start_with_parks()
+    if started is None:
         return
+    state, parks = started
+    lang = state.lang
     unknown = _apply_deep_link(state, parks)
     flt = sidebar_filters(parks, state)
     year = network_year(state)

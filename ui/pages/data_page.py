@@ -7,17 +7,14 @@ import streamlit as st
 
 from ui.draw_panel import render_draw
 from ui.export_panel import render_export
-from ui.filters import language_switch
 from ui.i18n import t
 from ui.import_panel import render_import
-from ui.pages.atlas import vendor_url
-from ui.state import view
+from ui.page import start, vendor_url
 
 
 def render() -> None:
     """Draw the Data page: import, the session's layers, draw, export."""
-    state = view()
-    language_switch(state)
+    state = start()
     lang = state.lang
     st.title(t("page_data", lang), anchor=False)
     tab_import, tab_draw, tab_export = st.tabs([t("tab_import", lang), t("tab_draw", lang), t("tab_export", lang)])

@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
 from ui import present_view as pv
-from ui.filters import language_switch
 from ui.i18n import t
-from ui.pages.atlas import vendor_url
-from ui.state import view
+from ui.page import start_with_parks, vendor_url
 
 
 def render() -> None:
     """Draw the Present page."""
-    state = view()
-    language_switch(state)
-    lang = state.lang
-    parks = data.parks_or_report(lang)
-    if parks is None:
+    started = start_with_parks()
+    if started is None:
         return
+    state, parks = started
+    lang = state.lang
     found, problems = pv.stories(parks)
     notices = pv.apply_url(state, found, lang)
 

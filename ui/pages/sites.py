@@ -19,12 +19,11 @@ from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STAT
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
 from ui import data
 from ui.downloads import table_csv, table_xlsx
-from ui.filters import NETWORK_YEARS, language_switch
+from ui.filters import NETWORK_YEARS
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
-from ui.pages.atlas import vendor_url
-from ui.state import view
 from ui.urlstate import decode, encode, query_state, site_query
+from ui.page import start_with_parks, vendor_url
 
 DISTANCES_M = [None, 500, 800, 1000, 2000, 5000, 10000, 20000, 50000]
 _URL_KEYS = ("ind", "city", "kind", "st", "area", "metro", "net", "hsr", "air", "cmp", "lat", "lon", "z")
@@ -107,12 +106,11 @@ def _sync_url(query, compare: list[str], lang: Lang, view_state) -> None:
 
 def render() -> None:
     """Draw the Sites page."""
-    state = view()
-    language_switch(state)
-    lang = state.lang
-    parks = data.parks_or_report(lang)
-    if parks is None:
+    started = start_with_parks()
+    if started is None:
         return
+    state, parks = started
+    lang = state.lang
     dropped = _seed_widgets_from_url(parks)
     query = _query(parks, lang)
     st.title(t("page_sites", lang), anchor=False)

@@ -11,9 +11,8 @@ from layers.parks import PROGRAMMES, programme_name
 from layers.targets import METRICS, owner_name, owner_programme
 from ui import data
 from ui.downloads import table_csv, table_xlsx
-from ui.filters import language_switch
 from ui.i18n import Lang, t
-from ui.state import view
+from ui.page import start
 
 
 def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -63,8 +62,7 @@ def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang
 
 def render() -> None:
     """Draw the Targets page."""
-    state = view()
-    language_switch(state)
+    state = start()
     lang = state.lang
     st.title(t("page_targets", lang), anchor=False)
     targets, problem = data.optional_layer("targets")

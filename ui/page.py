@@ -1,0 +1,31 @@
+"""What every page does first: the session's view state with the language switch, the parks
+layer (or a clear error instead of a crash), and where our vendored map assets are served."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+
+from ui import data
+from ui.filters import language_switch
+from ui.state import ViewState, view
+
+
+def start() -> ViewState:
+    """The session's ViewState, after drawing the 中文 / English switch."""
+    state = view()
+    language_switch(state)
+    return state
+
+
+def start_with_parks() -> tuple[ViewState, gpd.GeoDataFrame] | None:
+    """`start()` plus the parks layer; None (after telling the user why) when it cannot load."""
+    state = start()
+    parks = data.parks_or_report(state.lang)
+    return None if parks is None else (state, parks)
+
+
+def vendor_url() -> str:
+    """Where Streamlit serves static/vendor, honouring server.baseUrlPath."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
