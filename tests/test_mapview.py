@@ -120,3 +120,10 @@ def test_tianditu_is_offered_only_with_a_token(monkeypatch):
     assert available_basemaps()[-1] == "tianditu"
     html = rendered(base_map("zh", "tianditu", (23.1, 113.3), 9, VENDOR))
     assert "tianditu.gov.cn/vec_w" in html and "tianditu.gov.cn/cva_w" in html and "tk=abc123" in html
+
+
+def test_a_compact_map_folds_its_legend_and_has_no_minimap():
+    full = rendered(base_map("en", "light", (23.1, 113.3), 9, VENDOR))
+    small = rendered(base_map("en", "light", (23.1, 113.3), 9, VENDOR, compact=True))
+    assert "L.Control.MiniMap" in full and "L.Control.MiniMap" not in small
+    assert "<details open>" in full and "<details open>" not in small and "<details>" in small

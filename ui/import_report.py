@@ -59,7 +59,7 @@ def render_report(report: ImportReport, gdf: gpd.GeoDataFrame, lang: Lang) -> No
     if not gdf.empty and report.bounds:
         minx, miny, maxx, maxy = report.bounds
         zoom = zoom_for_bounds(report.bounds, width_px=700, height_px=380)
-        st_folium(base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2), zoom, vendor_url()),
+        st_folium(base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2), zoom, vendor_url(), compact=True),
                   key="import_preview", height=400, use_container_width=True,
                   feature_group_to_add=[user_layer_group(report.source, gdf)], returned_objects=[])
     st.dataframe(attribute_preview(gdf), width="stretch", height=240)

@@ -58,7 +58,7 @@ class Legend(folium.MacroElement):
     )
 
     def __init__(self, title: str, items: list[tuple[str, str]], notes: list[str],
-                 sizes: tuple[str, list[tuple[float, str]]] | None = None):
+                 sizes: tuple[str, list[tuple[float, str]]] | None = None, open_: bool = True):
         super().__init__()
         self._name = "Legend"
         size_html = ""
@@ -74,15 +74,16 @@ class Legend(folium.MacroElement):
             for colour, label in items
         )
         notes_html = "".join(f'<div style="color:#555">{esc(n)}</div>' for n in notes)
-        self.html_json = json.dumps(f"<details open><summary style='cursor:pointer'><b>{esc(title)}</b></summary>"
+        self.html_json = json.dumps(f"<details{' open' if open_ else ''}><summary style='cursor:pointer'><b>{esc(title)}</b></summary>"
                                     f"{rows}{notes_html}{size_html}</details>")
 
 
 def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, vendor_url: str,
-             size_legend: tuple[str, list[tuple[float, str]]] | None = None) -> folium.Map:
+             size_legend: tuple[str, list[tuple[float, str]]] | None = None, compact: bool = False) -> folium.Map:
     """The stable part of the atlas map: basemaps, scale, full screen, measure (with 亩), minimap
     and the legend. center is (lat, lon) in degrees WGS84; vendor_url is where static/vendor is
     served; size_legend: (caption, [(radius px, value label)]) when parks are sized by a target.
+    compact: for small maps (Sites results, import preview): no minimap, the legend folded.
     Returns a folium.Map whose JS/CSS all come from our own install."""
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False)
     MetricScale().add_to(m)
@@ -91,12 +92,13 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
                title_cancel="Exit full screen" if lang == "en" else "退出全屏").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
                    primary_area_unit="hectares", secondary_area_unit="mu", units=MU_UNIT).add_to(m)
-    MiniMap(tile_layer=folium.TileLayer(TILES["light"]), position="bottomleft", toggle_display=True,
-            width=140, height=110).add_to(m)
+    if not compact:
+        MiniMap(tile_layer=folium.TileLayer(TILES["light"]), position="bottomleft", toggle_display=True,
+                width=140, height=110).add_to(m)
     items = [(p.colour, programme_name(p.id, lang)) for p in PROGRAMMES.values()]
     Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]
            + ([t("gaode_note", lang)] if basemap == "gaode" else []),
-           sizes=size_legend).add_to(m)
+           sizes=size_legend, open_=not compact).add_to(m)
     return localize(m, vendor_url)
 
 

@@ -158,7 +158,7 @@ def _results_map(parks, ranked: pd.DataFrame, lang: Lang):
         minx, miny, maxx, maxy = shown.total_bounds
         center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 13)
     frame = data.park_display_frame(lang).loc[ranked.index]
-    result = st_folium(base_map(lang, "light", center, zoom, vendor_url()), key="sites_map", height=440,
+    result = st_folium(base_map(lang, "light", center, zoom, vendor_url(), compact=True), key="sites_map", height=440,
                        use_container_width=True, feature_group_to_add=park_groups(frame, lang, None),
                        layer_control=layer_control(), returned_objects=["center", "zoom"])
     if result and result.get("center") and result.get("zoom") is not None:
