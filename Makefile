@@ -30,11 +30,12 @@ $(VENDOR): package.json package-lock.json ui/assets.py $(VENV)/.installed
 	$(PY) -m ui.assets
 	touch $@
 
-# Debian's chromium (and CJK fonts for readable screenshots) for the browser tests.
+# Debian's chromium (and CJK fonts for readable screenshots) for the browser tests, and GDAL's
+# ogrinfo, which checks that the workspace is a GeoPackage other GIS programs open.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@{ command -v chromium && command -v ogrinfo; } >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium and gdal-bin for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gdal-bin >/dev/null; }
 
 bench: setup browser
 	$(PY) -m bench.run_all

@@ -25,9 +25,10 @@ from layers._errors import LayerValidationError
 
 ColumnKind = Literal["str", "float", "int", "str_list", "date"]
 
-GEOMETRY_QUALITIES = ("surveyed", "reference", "schematic", "approximate-location")
-"""How a geometry was made: surveyed data, third-party reference data, drawn from a description
-(schematic), or a point at a roughly known place (approximate-location)."""
+GEOMETRY_QUALITIES = ("surveyed", "digitised", "reference", "schematic", "approximate-location")
+"""How a geometry was made: surveyed data (an official boundary file: 红线, 控规 parcels), digitised
+by an officer on the map, third-party reference data, drawn from a description (schematic), or a
+point at a roughly known place (approximate-location)."""
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 AS_OF_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -171,6 +172,40 @@ def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, origin: str) -> gpd.Geo
         raise LayerValidationError(problems)
     extra = [c for c in gdf.columns if c not in schema.column_names and c != "geometry"]
     return gdf[schema.column_names + extra + ["geometry"]]
+
+
+def validate_feature(schema: LayerSchema, attributes: dict, geometry, origin: str) -> None:
+    """Check one feature (its attributes by column name, its shapely geometry or None) against
+    the per-feature rules of `schema`: every column's type and allowed values, the id pattern,
+    and a valid geometry of an allowed type in lon/lat range. Checks that need the whole layer
+    (parents, unique ids) are the layer's `validate`. Raises LayerValidationError."""
+    fid = str(attributes.get("id") or "#new")
+    problems: list[str] = []
+    for col in schema.columns:
+        why = _value_problem(col, attributes.get(col.name))
+        if why:
+            problems.append(f"{origin}: feature '{fid}': field '{col.name}': {why}")
+    if not ID_PATTERN.match(fid):
+        problems.append(f"{origin}: feature '{fid}': field 'id': {fid!r} is not a lowercase slug")
+    one = gpd.GeoDataFrame({"id": [fid], **{c.name: [attributes.get(c.name)] for c in schema.columns if c.name != "id"}},
+                           geometry=[geometry], crs=4326)
+    if geometry is None:
+        if not schema.geometry_nullable:
+            problems.append(f"{origin}: feature '{fid}': field 'geometry': is missing")
+    else:
+        reason = invalid_reasons(one.geometry)[0]
+        if reason:
+            problems.append(f"{origin}: feature '{fid}': field 'geometry': invalid: {reason}")
+        elif geometry.geom_type not in schema.geometry_types:
+            problems.append(f"{origin}: feature '{fid}': field 'geometry': {geometry.geom_type} is not one of "
+                            f"{', '.join(sorted(schema.geometry_types))}")
+        if out_of_lonlat_range(one.geometry)[0]:
+            problems.append(f"{origin}: feature '{fid}': field 'geometry': coordinates outside lon/lat range")
+    for check in schema.checks:
+        if getattr(check, "per_feature", False):
+            problems += [f"{origin}: feature '{label_}': field '{fld}': {what}" for label_, fld, what in check(one)]
+    if problems:
+        raise LayerValidationError(problems)
 
 
 def label(labels: dict[str, tuple[str, str]], key: str | None, lang: str) -> str:

@@ -77,8 +77,14 @@ SCHEMA = LayerSchema(
 def load(path) -> gpd.GeoDataFrame:
     """Read and validate real land-use parcels; adds `area_m2` (geodesic, WGS84 ellipsoid)."""
     gdf = validate(read_geojson(path), SCHEMA, origin=str(path))
-    gdf["area_m2"] = geodesic_area_m2(gdf.geometry)
-    return gdf.set_index("id", drop=False).rename_axis(None)
+    return finish(gdf.set_index("id", drop=False).rename_axis(None))
+
+
+def finish(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Parcels as the app uses them: with `area_m2` (geodesic, WGS84 ellipsoid), a new frame."""
+    out = gdf.copy()
+    out["area_m2"] = geodesic_area_m2(out.geometry)
+    return out
 
 
 GREEN_TARGET = 0.20

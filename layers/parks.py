@@ -62,6 +62,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 }
 QUALITY_LABELS: dict[str, tuple[str, str]] = {
     "surveyed": ("测绘边界", "Surveyed"),
+    "digitised": ("人工勾绘边界", "Digitised"),
     "reference": ("参考数据", "Reference data"),
     "schematic": ("示意边界", "Schematic"),
     "approximate-location": ("大致位置", "Approximate location"),
@@ -109,6 +110,11 @@ def _check_points_are_approximate(gdf: gpd.GeoDataFrame) -> list[tuple[str, str,
     ]
 
 
+_check_points_are_approximate.per_feature = True  # type: ignore[attr-defined]  (validate_feature runs it too)
+_check_translations.per_feature = True  # type: ignore[attr-defined]
+_check_districts.per_feature = True  # type: ignore[attr-defined]
+
+
 SCHEMA = LayerSchema(
     layer_id="parks",
     columns=SHARED_COLUMNS
@@ -141,7 +147,12 @@ def load(path: Path) -> gpd.GeoDataFrame:
     Raises LayerValidationError naming the file, feature id and field of every problem.
     """
     gdf = validate(read_geojson(path), SCHEMA, origin=str(path))
-    return with_areas(gdf).set_index("id", drop=False).rename_axis(None)
+    return finish(gdf.set_index("id", drop=False).rename_axis(None))
+
+
+def finish(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The parks frame as the app uses it: with geodesic areas (`with_areas`)."""
+    return with_areas(gdf)
 
 
 def with_areas(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

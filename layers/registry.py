@@ -14,6 +14,7 @@ import geopandas as gpd
 
 from layers import facilities, landuse, parks, targets, transport
 from layers._errors import UnknownLayerError
+from layers.base import LayerSchema, read_geojson, validate
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 """The bundled dataset. `PARKATLAS_DATA_DIR` points the registry elsewhere (tests, staging data)."""
@@ -26,11 +27,14 @@ def data_dir() -> Path:
 
 @dataclass(frozen=True)
 class LayerEntry:
-    """A bundled layer: its file under data/ and the function that loads and validates it."""
+    """A bundled layer: its file under data/, the function that loads and validates it, and for
+    geo layers its schema and the computed columns added on load (`finish`)."""
 
     layer_id: str
     filename: str
     loader: Callable[[Path], gpd.GeoDataFrame]
+    schema: LayerSchema | None = None
+    finish: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
 
     @property
     def path(self) -> Path:
@@ -38,11 +42,13 @@ class LayerEntry:
 
 
 LAYERS: dict[str, LayerEntry] = {
-    "parks": LayerEntry("parks", "parks.geojson", parks.load),
-    "transport_lines": LayerEntry("transport_lines", "transport_lines.geojson", transport.load_lines),
-    "transport_nodes": LayerEntry("transport_nodes", "transport_nodes.geojson", transport.load_nodes),
-    "facilities": LayerEntry("facilities", "facilities.geojson", facilities.load),
-    "landuse": LayerEntry("landuse", "landuse.geojson", landuse.load),
+    "parks": LayerEntry("parks", "parks.geojson", parks.load, parks.SCHEMA, parks.finish),
+    "transport_lines": LayerEntry("transport_lines", "transport_lines.geojson", transport.load_lines,
+                                  transport.LINES_SCHEMA, transport.finish),
+    "transport_nodes": LayerEntry("transport_nodes", "transport_nodes.geojson", transport.load_nodes,
+                                  transport.NODES_SCHEMA, transport.finish),
+    "facilities": LayerEntry("facilities", "facilities.geojson", facilities.load, facilities.SCHEMA),
+    "landuse": LayerEntry("landuse", "landuse.geojson", landuse.load, landuse.SCHEMA, landuse.finish),
     "targets": LayerEntry("targets", "targets.csv", lambda path: targets.load(path, set(load("parks").index) | set(parks.PROGRAMMES))),
 }
 
@@ -50,6 +56,33 @@ LAYERS: dict[str, LayerEntry] = {
 def layer_ids() -> list[str]:
     """The ids of every bundled layer."""
     return list(LAYERS)
+
+
+def spatial_layer_ids() -> list[str]:
+    """The ids of the bundled layers with geometry (what a workspace holds as feature tables)."""
+    return [k for k, e in LAYERS.items() if e.schema is not None]
+
+
+def schema(layer_id: str) -> LayerSchema | None:
+    """The schema of a bundled geo layer (None for tables and unknown ids)."""
+    entry = LAYERS.get(layer_id)
+    return None if entry is None else entry.schema
+
+
+def read_validated(layer_id: str) -> gpd.GeoDataFrame:
+    """A bundled geo layer as its file holds it, validated, without computed columns (what the
+    workspace seeds from). Raises LayerValidationError as `load` does."""
+    entry = LAYERS[layer_id]
+    if entry.schema is None:
+        raise UnknownLayerError(f"{layer_id!r} is not a geo layer")
+    return validate(read_geojson(entry.path), entry.schema, origin=str(entry.path)).set_index("id", drop=False).rename_axis(None)
+
+
+def finish(layer_id: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A layer frame (from the workspace or a file) with the columns its loader computes: the
+    parks' geodesic areas, the land-use parcels' `area_m2`, transport's nullable open_year."""
+    entry = LAYERS.get(layer_id)
+    return gdf if entry is None or entry.finish is None else entry.finish(gdf)
 
 
 def is_bundled(layer_id: str) -> bool:

@@ -68,8 +68,14 @@ NODES_SCHEMA = LayerSchema(
 
 def _load(path, schema: LayerSchema) -> gpd.GeoDataFrame:
     gdf = validate(read_geojson(path), schema, origin=str(path))
-    gdf["open_year"] = gdf["open_year"].astype("Int64")
-    return gdf.set_index("id", drop=False).rename_axis(None)
+    return finish(gdf.set_index("id", drop=False).rename_axis(None))
+
+
+def finish(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lines or nodes as the app uses them: `open_year` as a nullable integer (a new frame)."""
+    out = gdf.copy()
+    out["open_year"] = pd.to_numeric(out["open_year"], errors="coerce").astype("Int64")
+    return out
 
 
 def load_lines(path) -> gpd.GeoDataFrame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import geopandas as gpd
 import pandas as pd
@@ -41,13 +41,17 @@ class AttributeMapping:
 
 @dataclass
 class UserLayer:
-    """A layer of the user's session: its frame (EPSG:4326), role, origin and import notes."""
+    """A layer a user brought in or drew: its frame (EPSG:4326), role, origin (the file, or
+    "drawn on the map") and import notes; once saved, its workspace id, when and by whom."""
 
     name: str
     gdf: gpd.GeoDataFrame
     role: str = "overlay"
     origin: str = ""
     notes: list[str] = field(default_factory=list)
+    layer_id: str | None = None
+    created_at: datetime | None = None
+    created_by: str = ""
 
 
 def unique_name(wanted: str, taken: set[str]) -> str:

@@ -12,6 +12,16 @@ TEST_DATA = ROOT / "tests" / "data"
 REFERENCE = ROOT.parent / "shared" / "data" / "reference"
 
 
+@pytest.fixture(autouse=True)
+def own_workspace(tmp_path, monkeypatch) -> Path:
+    """Every test gets a workspace file of its own (PARKATLAS_WORKSPACE), created and seeded from
+    the data folder in use on first open: no test reads or writes the user's workspace, and no
+    test sees another's saves."""
+    path = tmp_path / "workspace" / "workspace.gpkg"
+    monkeypatch.setenv("PARKATLAS_WORKSPACE", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def small_parks_path() -> Path:
     """A 4-feature parks file: two Guangzhou squares (park + phase), a Foshan square, a point."""

@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from store import default_location, open_workspace
 from tests.conftest import TEST_DATA
 
 BAD = TEST_DATA / "bad"
@@ -43,8 +44,19 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
     return at
 
 
-def user_layers(at: AppTest) -> dict:
-    return at.session_state["parkatlas_view"].user_layers
+def user_layers(at: AppTest | None = None) -> dict:
+    """The user layers saved in this test's workspace, by name (read from the file itself)."""
+    ws = open_workspace(default_location(), seed=False)
+    layers = ws.layers()
+    return {row.name: ws.layer(row.layer_id) for row in layers.itertuples() if row.kind == "user"}
+
+
+def give_name(at: AppTest, key: str, name: str = "测试员") -> AppTest:
+    """Answer the one-time "your name" question of the workspace (asked before the first save)."""
+    at.text_input(key=f"{key}_author").set_value(name).run()
+    at.button(key=f"{key}_author_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def test_upload_report_then_add_as_a_new_layer_never_replacing(small_data):
@@ -52,6 +64,7 @@ def test_upload_report_then_add_as_a_new_layer_never_replacing(small_data):
     report = "\n".join(m.value for m in at.markdown)
     assert "Features:" in report and "Format: GeoJSON" in report
     assert user_layers(at) == {}  # nothing is added before the user confirms
+    give_name(at, "import")
     at.button(key="w_add_layer").click().run()
     assert list(user_layers(at)) == ["script_attrs"]
     # The same file again becomes a second layer with a name of its own.
@@ -59,16 +72,33 @@ def test_upload_report_then_add_as_a_new_layer_never_replacing(small_data):
     at.button(key="w_add_layer").click().run()
     assert list(user_layers(at)) == ["script_attrs", "script_attrs (2)"]
     layer = user_layers(at)["script_attrs"]
-    assert layer.gdf.crs.to_epsg() == 4326 and layer.gdf["source"].eq("script_attrs.geojson").all()
+    assert layer.crs.to_epsg() == 4326 and layer["source"].eq("script_attrs.geojson").all()
+    # A new session (a reload, another browser) finds both, with their origin, author and time.
+    again = page()
+    listed = "\n".join(m.value for m in again.markdown)
+    assert "script_attrs (2)" in listed and "script_attrs.geojson" in listed and "测试员" in listed
+
+
+def test_a_saved_layer_can_be_hidden_and_stays_in_the_workspace(small_data):
+    at = upload(page(), "script_attrs.geojson", (BAD / "script_attrs.geojson").read_bytes())
+    give_name(at, "import")
+    at.button(key="w_add_layer").click().run()
+    (layer_id,) = [r.layer_id for r in open_workspace(default_location(), seed=False).layers().itertuples() if r.kind == "user"]
+    at.text_input(key=f"w_hide_reason_{layer_id}").set_value("not needed").run()
+    at.button(key=f"w_hide_{layer_id}").click().run()
+    assert user_layers() == {}
+    ws = open_workspace(default_location(), seed=False)
+    assert layer_id in ws.layer_ids(include_hidden=True) and len(ws.layer(layer_id)) > 0
 
 
 def test_a_failed_import_says_why_and_changes_nothing(small_data):
     at = upload(page(), "ok.geojson", (BAD / "script_attrs.geojson").read_bytes())
+    give_name(at, "import")
     at.button(key="w_add_layer").click().run()
-    before = dict(user_layers(at))
+    before = {name: len(gdf) for name, gdf in user_layers(at).items()}
     at = upload(at, "truncated.geojson", (BAD / "truncated.geojson").read_bytes())
     assert at.error and "truncated.geojson" in at.error[0].value
-    assert user_layers(at) == before
+    assert {name: len(gdf) for name, gdf in user_layers(at).items()} == before == {"ok": 2}
 
 
 def test_a_projected_file_without_crs_asks_for_confirmation(small_data):
@@ -84,6 +114,7 @@ def test_landuse_mapping_refuses_unknown_codes_and_adds_nothing(small_data):
     at = upload(page(), "parcels.geojson", parcels.to_json().encode())
     at.selectbox(key="w_imp_role").set_value("landuse").run()
     at.selectbox(key="w_imp_code_col").set_value("dldm").run()
+    give_name(at, "import")
     at.button(key="w_add_layer").click().run()
     assert at.error and "'XX9' is not a land-use code" in at.code[0].value and "feature #2" in at.code[0].value
     assert user_layers(at) == {}

@@ -1,6 +1,11 @@
-"""Cached access to layers for the pages: loaded and validated once per process, not per rerun.
+"""Layers for the pages, from the workspace: read once per layer revision, not per rerun.
 
-Everything returned is shared between sessions: never mutate it.
+Every layer the app shows comes from the workspace (`ui.workspace`), which was seeded from the
+bundled data/ and holds the officers' changes; a derived frame (the parks as drawn, access, land
+use of a park) is cached by the revisions of the layers it is made from, so a save anywhere shows
+on the next rerun and nothing is recomputed otherwise. When the workspace is refused the pages
+fall back to the bundled files (read-only). Everything returned is shared between sessions:
+never mutate it.
 """
 
 from __future__ import annotations
@@ -10,41 +15,102 @@ import pandas as pd
 import streamlit as st
 
 from layers import registry
-from layers._errors import LayerError
+from layers._errors import LayerError, LayerValidationError
 from layers.access import access_table
+from layers.parks import PROGRAMMES
 from layers.transport import check_line_refs, open_in
+from layers.user_layers import UserLayer
+from ui import workspace
 from ui.i18n import Lang
 from ui.mapview import display_frame
 
+INTERNAL = ("_version", "_hidden")
 
-@st.cache_resource(show_spinner=False)
+
+def _key(*layer_ids: str) -> tuple:
+    """What a derived frame depends on: the workspace and the revisions of `layer_ids`."""
+    revs = workspace.revisions()
+    return (workspace.location(),) + tuple(revs.get(i, -1) for i in layer_ids)
+
+
+def _all_key() -> tuple:
+    """The workspace and the revision of every layer (for what depends on the list of layers)."""
+    return (workspace.location(), tuple(sorted(workspace.revisions().items())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _bundled(layer_id: str, data_dir: str) -> gpd.GeoDataFrame:
+    return registry.load(layer_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _finished(layer_id: str, key: tuple) -> gpd.GeoDataFrame:
+    frame = workspace.layer(layer_id)
+    return registry.finish(layer_id, frame.drop(columns=[c for c in INTERNAL if c in frame.columns]))
+
+
+def _layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
+    """(frame, None); (None, None) when there is no such layer; (None, why) when it is broken."""
+    ws = workspace.current()
+    if ws is None:  # refused workspace: the bundled files, read-only
+        if not registry.is_bundled(layer_id):
+            return None, None
+        try:
+            return _bundled(layer_id, str(registry.data_dir())), None
+        except (LayerError, OSError) as exc:
+            return None, str(exc)
+    if layer_id in workspace.revisions():
+        return _finished(layer_id, _key(layer_id)), None
+    return None, ws.bundle_problems.get(layer_id)
+
+
 def parks() -> gpd.GeoDataFrame:
-    """The parks layer (validated, EPSG:4326, with computed areas)."""
-    return registry.load("parks")
+    """The parks layer (EPSG:4326, indexed by id, with geodesic areas): the workspace's current
+    state. Raises LayerError when there is none (its bundled file could not be read)."""
+    frame, problem = _layer("parks")
+    if frame is None:
+        raise LayerValidationError((problem or "no parks layer in the workspace or the data folder").splitlines())
+    return frame
 
 
-@st.cache_resource(show_spinner=False)
-def park_display_frame(lang: Lang) -> gpd.GeoDataFrame:
-    """The parks as the map draws them in `lang` (simplified, escaped tooltips)."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _display(lang: Lang, key: tuple) -> gpd.GeoDataFrame:
     return display_frame(parks(), lang)
 
 
-@st.cache_resource(show_spinner=False)
+def park_display_frame(lang: Lang) -> gpd.GeoDataFrame:
+    """The parks as the map draws them in `lang` (simplified, escaped tooltips)."""
+    return _display(lang, _key("parks"))
+
+
 def optional_layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
-    """A layer that the atlas can do without: (frame, None); (None, None) when the data folder
-    has no file for it; or (None, why it could not load) when its file is broken."""
-    if not registry.is_bundled(layer_id):
-        return None, None
-    try:
-        gdf = registry.load(layer_id)
-    except (LayerError, OSError) as exc:
-        return None, str(exc)
-    if layer_id == "transport_nodes":
-        lines, _ = optional_layer("transport_lines")
+    """A layer that the atlas can do without: (frame, None); (None, None) when there is none; or
+    (None, why it could not load) when its file is broken. `targets` is a table of data/."""
+    if layer_id == "targets":
+        return _targets(str(registry.data_dir()), _key("parks"))
+    gdf, problem = _layer(layer_id)
+    if gdf is not None and layer_id == "transport_nodes":
+        lines, _ = _layer("transport_lines")
         problems = check_line_refs(lines, gdf) if lines is not None else []
         if problems:
             return None, "\n".join(problems)
-    return gdf, None
+    return gdf, problem
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _targets(data_dir: str, key: tuple) -> tuple[pd.DataFrame | None, str | None]:
+    if not registry.is_bundled("targets"):
+        return None, None
+    from layers import targets
+
+    try:
+        park_ids = set(parks().index)
+    except LayerError:
+        park_ids = set()
+    try:
+        return targets.load(registry.LAYERS["targets"].path, park_ids | set(PROGRAMMES)), None
+    except (LayerError, OSError) as exc:
+        return None, str(exc)
 
 
 def empty_layer(*columns: str) -> gpd.GeoDataFrame:
@@ -52,9 +118,8 @@ def empty_layer(*columns: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=4326)
 
 
-@st.cache_resource(show_spinner=False)
-def network(year: int | str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Transport lines and nodes in service in `year` (or the full plan); empty when absent."""
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _network(year: int | str, key: tuple) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     lines, _ = optional_layer("transport_lines")
     nodes, _ = optional_layer("transport_nodes")
     empty = empty_layer("mode", "status", "line_ref")
@@ -63,9 +128,13 @@ def network(year: int | str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     return lines, nodes
 
 
-@st.cache_resource(show_spinner=False)
-def access(year: int | str) -> pd.DataFrame | None:
-    """Access of every park in `year` (layers.access.access_table), or None without transport data."""
+def network(year: int | str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Transport lines and nodes in service in `year` (or the full plan); empty when absent."""
+    return _network(year, _key("transport_lines", "transport_nodes"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _access(year: int | str, key: tuple) -> pd.DataFrame | None:
     lines, _ = optional_layer("transport_lines")
     nodes, _ = optional_layer("transport_nodes")
     if lines is None or nodes is None:
@@ -73,21 +142,64 @@ def access(year: int | str) -> pd.DataFrame | None:
     return access_table(parks(), lines, nodes, year)
 
 
-@st.cache_resource(show_spinner=False)
-def landuse_for_park(park_id: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, bool]:
-    """Land use of one park: (parcels clipped to it, its composition, illustrative?).
+def access(year: int | str) -> pd.DataFrame | None:
+    """Access of every park in `year` (layers.access.access_table, measured from each park's
+    outline when it has one), or None without transport data."""
+    return _access(year, _key("parks", "transport_lines", "transport_nodes"))
 
-    Real parcels (data/landuse.geojson) when the data folder has them, else illustrative parcels
-    generated for the park (layers.landuse.illustrative_for_park), which say so everywhere.
-    """
+
+def user_layers() -> list[UserLayer]:
+    """The layers users imported or drew (visible ones), oldest first."""
+    return _user_layers(_all_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _user_layers(key: tuple) -> list[UserLayer]:
+    ws = workspace.current()
+    if ws is None:
+        return []
+    out = []
+    for row in ws.layers().itertuples():
+        if row.kind != "user":
+            continue
+        frame = workspace.layer(row.layer_id)
+        out.append(UserLayer(row.name, frame.drop(columns=[c for c in INTERNAL if c in frame.columns]), row.role,
+                             row.origin, list(row.notes or []), layer_id=row.layer_id, created_at=row.created_at,
+                             created_by=row.created_by))
+    return out
+
+
+def real_parcels() -> gpd.GeoDataFrame | None:
+    """Real land-use parcels: the bundled layer and every visible user layer used as land use,
+    together (None when there are none)."""
+    frames = []
+    bundled, _ = optional_layer("landuse")
+    if bundled is not None:
+        frames.append(bundled[["id", "code", "geometry"]])
+    frames += [layer.gdf[["id", "code", "geometry"]] for layer in user_layers()
+               if layer.role == "landuse" and "code" in layer.gdf.columns]
+    if not frames:
+        return None
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _landuse(park_id: str, key: tuple) -> tuple[gpd.GeoDataFrame, pd.DataFrame, bool]:
     from layers.landuse import clip_to, illustrative_for_park, park_composition
 
     park = parks().loc[[park_id]]
-    real, _ = optional_layer("landuse")
+    real = real_parcels()
     illustrative = real is None
     parcels = illustrative_for_park(park_id, park.geometry.iloc[0]) if illustrative else real
     candidates = parcels.iloc[parcels.sindex.query(park.geometry.iloc[0], predicate="intersects")]
     return clip_to(candidates, park.geometry.iloc[0]), park_composition(park, candidates), illustrative
+
+
+def landuse_for_park(park_id: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, bool]:
+    """Land use of one park, composed on its current outline: (parcels clipped to it, its
+    composition, illustrative?). Real parcels (bundled or imported as land use) when the
+    workspace has any, else illustrative parcels generated for the park, which say so."""
+    return _landuse(park_id, _all_key())
 
 
 def parks_or_report(lang: Lang) -> gpd.GeoDataFrame | None:
@@ -95,6 +207,7 @@ def parks_or_report(lang: Lang) -> gpd.GeoDataFrame | None:
     stops drawing instead of crashing)."""
     from ui.i18n import t
 
+    workspace.report_problem(lang)
     try:
         return parks()
     except LayerError as exc:

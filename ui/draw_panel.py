@@ -1,6 +1,6 @@
 """The Data page's draw section: sketch a polygon, line or point on the map (folium's Draw
 plugin, served from our own install), see its geodesic area or length in km², ha and 亩 as soon
-as the shape is finished, name it and keep it as a layer of its own."""
+as the shape is finished, name it and keep it as a layer of its own in the workspace."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from streamlit_folium import st_folium
 
 from geo._errors import InputError
 from geo.drawn import drawn_layer, measure_drawn
-from layers.user_layers import UserLayer, unique_name
+from layers.user_layers import unique_name
+from store import StoreError
+from ui import workspace
+from ui.data import user_layers
 from ui.assets import localize
 from ui.i18n import Lang, t
 from ui.mapview import base_map
@@ -41,7 +44,7 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
     Draw(export=False, position="topleft",
          draw_options={"circle": False, "circlemarker": False, "rectangle": True},
          edit_options={"edit": True, "remove": True}).add_to(m)
-    groups = [user_layer_group(name, layer.gdf, i) for i, (name, layer) in enumerate(state.user_layers.items())]
+    groups = [user_layer_group(layer.name, layer.gdf, i) for i, layer in enumerate(user_layers())]
     result = st_folium(localize(m, vendor_url), key="draw_map", height=520, use_container_width=True,
                        feature_group_to_add=groups or None, returned_objects=["all_drawings", "last_active_drawing"])
     drawings = [f for f in (result or {}).get("all_drawings") or [] if isinstance(f, dict)]
@@ -52,6 +55,12 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
             st.markdown(f"**{i}.** {measure_text(measure_drawn(feature.get('geometry')), lang)}")
         except InputError as exc:
             st.warning(f"{i}. {exc}")
+    ws = workspace.current()
+    if ws is None:
+        st.error(t("ws_refused", lang))
+        return
+    if not workspace.author_field(ws, lang, "draw"):
+        return
     c1, c2 = st.columns([3, 1])
     name = c1.text_input(t("drawn_name", lang), value=t("drawn_default_name", lang), key="w_drawn_name", max_chars=80)
     if c2.button(t("keep_drawn", lang), key="w_keep_drawn"):
@@ -60,6 +69,12 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
         except InputError as exc:
             st.error(str(exc))
             return
-        final = unique_name(name, set(state.user_layers))
-        state.user_layers[final] = UserLayer(final, layer, "overlay", t("drawn_origin", lang))
+        final = unique_name(name, {existing.name for existing in user_layers()})
+        try:
+            ws.add_layer(final, layer, role="overlay", origin=t("drawn_origin", lang), reason=t("drawn_reason", lang))
+        except (StoreError, ValueError) as exc:
+            st.error(t("save_failed", lang))
+            st.code(str(exc))
+            return
+        workspace.changed()
         st.success(t("layer_added", lang, name=final, n=len(layer)))

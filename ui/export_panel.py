@@ -37,8 +37,8 @@ def export_choices(state: ViewState) -> dict[str, tuple[str, Callable[[], gpd.Ge
         gdf, _ = data.optional_layer(layer_id)
         if gdf is not None:
             choices[t("exp_bundled", lang, layer=layer_id, n=len(gdf))] = (layer_id, lambda g=gdf: g)
-    for name, layer in state.user_layers.items():
-        choices[t("exp_user", lang, name=name, n=len(layer.gdf))] = (name, lambda g=layer.gdf: g)
+    for layer in data.user_layers():
+        choices[t("exp_user", lang, name=layer.name, n=len(layer.gdf))] = (layer.name, lambda g=layer.gdf: g)
     return choices
 
 

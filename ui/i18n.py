@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ui.i18n_workspace import WORKSPACE_LABELS
+
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
@@ -115,8 +117,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "tab_import": ("导入", "Import"),
     "tab_draw": ("绘制", "Draw"),
     "tab_export": ("导出", "Export"),
-    "my_layers": ("我的图层（本次会话）", "My layers (this session)"),
-    "no_user_layers": ("尚无导入或绘制的图层。", "No imported or drawn layers yet."),
     "remove_layer": ("移除", "Remove"),
     "role_overlay": ("普通叠加图层", "plain overlay"),
     "role_parks": ("园区边界", "park boundaries"),
@@ -305,6 +305,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "present_save_download": ("下载 {name}", "Download {name}"),
     "present_save_invalid": ("该视图不能构成有效的幻灯片：", "This view does not make a valid slide:"),
 }
+
+LABELS.update(WORKSPACE_LABELS)
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

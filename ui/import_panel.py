@@ -1,13 +1,14 @@
 """The Data page's import section: upload, options, the check report, then "add as layer".
 
 Nothing is added until the user has seen the report: an import first becomes
-`state.pending_import`; only "Add as layer" puts it into `state.user_layers`, under a name of its
-own. A failed import shows our error message and changes nothing already loaded. Uploaded bytes
+`state.pending_import`; only "Add as layer" saves it in the workspace, under a name of its own
+(or, used as park boundaries, the matching step outlines the parks). A failed import shows our error message and changes nothing already loaded. Uploaded bytes
 are written to a private temporary folder (never a path the user chose) and removed after reading.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,10 @@ from geo._errors import InputError
 from geo.detect import COMMON_CRS
 from geo.io import SUPPORTED, ImportResult, import_file, list_layers
 from layers._errors import LayerValidationError
-from layers.user_layers import ROLES, AttributeMapping, UserLayer, apply_mapping, unique_name
+from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_name
+from store import StoreError
+from ui import workspace
+from ui.data import user_layers as data_layers
 from ui.i18n import Lang, t
 from ui.state import ViewState
 
@@ -135,16 +139,22 @@ def _render_pending(state: ViewState, data: bytes, file_name: str) -> None:
         if st.button(t("reimport_crs", lang), key="w_reimport"):
             _import_and_keep(state, data, file_name, {**pending.options, "crs": pick}, lang)
             st.rerun()
-    _render_add(state, pending, lang)
+    _render_add(state, pending, data, lang)
 
 
-def _render_add(state: ViewState, pending: PendingImport, lang: Lang) -> None:
+def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lang) -> None:
     gdf = pending.result.gdf
     columns = [None] + [str(c) for c in gdf.columns if c != gdf.geometry.name]
     st.markdown(f"**{t('import_mapping', lang)}**")
     c1, c2 = st.columns(2)
     role = c1.selectbox(t("import_role", lang), list(ROLES), key="w_imp_role",
                         format_func=lambda r: ROLES[r][0] if lang == "zh" else ROLES[r][1])
+    if role == "parks" and c2.radio(t("bm_use", lang), ("match", "layer"), key="w_imp_parks_use",
+                                    format_func=lambda k: t(f"bm_use_{k}", lang)) == "match":
+        from ui.boundary_match import render_boundary_match  # the matching step lives in its own module
+
+        render_boundary_match(state, pending.file_name, data, gdf)
+        return
     name_col = c2.selectbox(t("import_name_col", lang), columns, key="w_imp_name_col",
                             index=_guess(columns, ("name", "名称", "name_zh", "mc", "title")),
                             format_func=lambda v: t("none", lang) if v is None else v)
@@ -154,6 +164,12 @@ def _render_add(state: ViewState, pending: PendingImport, lang: Lang) -> None:
     area_col = c2.selectbox(t("import_area_col", lang), columns, key="w_imp_area_col",
                             format_func=lambda v: t("none", lang) if v is None else v)
     wanted = st.text_input(t("layer_name", lang), value=Path(pending.file_name).stem, key="w_imp_layer_name", max_chars=80)
+    ws = workspace.current()
+    if ws is None:
+        st.error(t("ws_refused", lang))
+        return
+    if not workspace.author_field(ws, lang, "import"):
+        return
     if st.button(t("add_layer", lang), key="w_add_layer"):
         try:
             mapped = apply_mapping(gdf, AttributeMapping(name_col, code_col, area_col), role, pending.file_name)
@@ -161,9 +177,17 @@ def _render_add(state: ViewState, pending: PendingImport, lang: Lang) -> None:
             st.error(t("mapping_failed", lang))
             st.code("\n".join(exc.problems[:50]))
             return
-        name = unique_name(wanted, set(state.user_layers))
+        name = unique_name(wanted, {layer.name for layer in data_layers()})
         notes = list(pending.result.report.warnings)
-        state.user_layers[name] = UserLayer(name, mapped, role, pending.file_name, notes)
+        try:
+            ws.add_layer(name, mapped, role=role, origin=pending.file_name, notes=notes,
+                         reason=t("import_reason", lang, file=pending.file_name),
+                         evidence=f"{pending.file_name}, sha256 {hashlib.sha256(data).hexdigest()[:12]}")
+        except (StoreError, ValueError) as exc:
+            st.error(t("save_failed", lang))
+            st.code(str(exc))
+            return
+        workspace.changed()
         state.pending_import = None
         st.success(t("layer_added", lang, name=name, n=len(mapped)))
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from layers.parks import ParkFilter
-from layers.user_layers import UserLayer
 from ui.i18n import Lang
 
 _KEY = "parkatlas_view"
@@ -30,8 +29,14 @@ class ViewState:
     size_metric: str | None = None
     size_year: int | None = None
     deep_link_checked: bool = False
-    user_layers: dict[str, UserLayer] = field(default_factory=dict)
-    """Layers the user imported or drew this session, by their (unique) name."""
+    editing_outline: str | None = None
+    """The park whose outline is being drawn or edited on the atlas (None: the normal map)."""
+    edit_base_version: int | None = None
+    """The version of that park the edit started from (a save from a stale version is refused)."""
+    conflict: object | None = None
+    """The last refused save (store.ConflictError plus the geometry the editor tried to save)."""
+    flash: str | None = None
+    """A message for the next run of the page (e.g. "saved as version 3"), shown once."""
     pending_import: object | None = None
     """The last import, checked but not yet added (geo.io.ImportResult plus the options used)."""
     last_click: tuple | None = None

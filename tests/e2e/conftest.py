@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -35,15 +36,20 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log"):
+def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", workspace: Path | None = None):
     """`streamlit run streamlit_app.py` on a free port of 127.0.0.1; yields its base URL.
 
     data_dir: a folder of layer files to serve instead of the bundled data/ (PARKATLAS_DATA_DIR).
+    workspace: the workspace file (PARKATLAS_WORKSPACE); by default a new one in a temp folder.
     """
     port = _free_port()
     env = dict(os.environ)
     if data_dir is not None:
         env["PARKATLAS_DATA_DIR"] = str(data_dir)
+    if workspace is None:  # a workspace of its own, seeded on first open, removed with the server
+        scratch = tempfile.mkdtemp(prefix="parkatlas-e2e-")
+        workspace = Path(scratch) / "workspace.gpkg"
+    env["PARKATLAS_WORKSPACE"] = str(workspace)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / log_name, "w")
     proc = subprocess.Popen(

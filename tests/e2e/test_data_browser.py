@@ -37,6 +37,13 @@ def choose(page, label: str, option: str) -> None:
     page.wait_for_timeout(500)
 
 
+def give_name(page, name: str) -> None:
+    """Answer the workspace's one-time "your name" question."""
+    page.get_by_label("Your name").first.fill(name)
+    page.get_by_role("button", name="Save name").first.click()
+    page.get_by_text("Your name").first.wait_for(state="detached", timeout=20_000)
+
+
 def test_upload_see_on_the_map_add_and_export(page, tmp_path):
     features = json.loads(UPLOAD.read_text(encoding="utf-8"))["features"]
     page.goto(page.base + "/data?lang=en")
@@ -47,8 +54,12 @@ def test_upload_see_on_the_map_add_and_export(page, tmp_path):
     frame, drawn = _frame_with_paths(page, len(features))
     assert drawn == len(features)
     shot(page, "data-import-report")
+    give_name(page, "Officer Li")
     page.get_by_role("button", name="Add as a new layer").click()
     page.get_by_text("Added layer").wait_for(timeout=20_000)
+    page.reload()  # saved in the workspace: still there after a reload, with its origin and author
+    page.get_by_text("gcj02_points.geojson").first.wait_for(timeout=30_000)
+    assert page.get_by_text("Officer Li").count() >= 1
 
     page.get_by_role("tab", name="Export").click()
     shot(page, "data-export-tab")

@@ -30,8 +30,14 @@ from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
 from ui.state import ViewState, select_park
 from ui.page import start_with_parks, vendor_url
+from ui import workspace
+from ui.history_panel import render_history
+from ui.outline_editor import render_outline_editor, start_editing
 
 MAP_HEIGHT = 680
+USER_LAYER_MAX_FEATURES = 2_000
+"""User layers up to this size are drawn on the atlas as GeoJSON; larger ones wait for vector
+tiles (issue 13) and are named under the map instead of slowing every rerun."""
 
 
 def _apply_deep_link(state: ViewState, parks: gpd.GeoDataFrame) -> str | None:
@@ -105,6 +111,9 @@ def render() -> None:
     st.caption(t("app_tagline", lang))
     if unknown:
         st.warning(t("unknown_park", lang, id=unknown))
+    if state.flash:
+        st.success(state.flash)
+        state.flash = None
     _warn_missing_layers(lang)
 
     map_col, side_col = st.columns([3, 2], gap="medium")
@@ -112,25 +121,14 @@ def render() -> None:
     center, zoom = _view_of(shown, parks, state.selected_park)
     bm = state.basemap  # over Gaode every layer is shifted to GCJ-02 for display only
     home_center, center = point_for_display(*home_center, bm), point_for_display(*center, bm)
+    landuse = _selected_landuse(state, parks)
     with map_col:
-        st.caption(t("shown", lang, n=len(shown), total=len(parks)))
-        frame = for_display(data.park_display_frame(lang).loc[shown.index], bm)
-        landuse = _selected_landuse(state, parks)
-        overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None, radii=radii) + transport_groups(
-            for_display(lines, bm), for_display(nodes, bm),
-            for_display(facilities if facilities is not None else data.empty_layer("park_id", "category"), bm),
-            for_display(parks, bm), lang)
-        if landuse is not None:
-            overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
-        overlays += [user_layer_group(name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
-                     for i, (name, layer) in enumerate(state.user_layers.items())]
-        result = st_folium(
-            base_map(lang, state.basemap, home_center, home_zoom, vendor_url(), size_legend),
-            key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-            feature_group_to_add=overlays,
-            layer_control=layer_control(), center=center, zoom=zoom,
-            returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_clicked", "zoom"],
-        )
+        if state.editing_outline in parks.index:
+            render_outline_editor(state, parks.loc[state.editing_outline], lang)
+            result = None
+        else:
+            result = _atlas_map(state, parks, shown, radii, size_legend, (home_center, home_zoom), (center, zoom),
+                                (lines, nodes, facilities, landuse))
     picked = _picked_park(result, shown, state)
     if picked and picked != state.selected_park:
         select_park(state, picked)
@@ -139,6 +137,7 @@ def render() -> None:
     with side_col:
         if state.selected_park in parks.index:
             st.html(profile_html(parks.loc[state.selected_park], parks, lang))
+            _outline_actions(state, state.selected_park, lang)
             _profile_sections(state.selected_park, year, facilities, lang)
             if state.show_landuse and landuse is None:
                 st.caption(t("landuse_needs_outline", lang))
@@ -168,6 +167,45 @@ def render() -> None:
             st.dataframe(acc, width="stretch", height=320)
             st.download_button(t("download_access_csv", lang), data=table_csv(acc),
                                file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv")
+
+
+def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, layers) -> dict | None:
+    """The atlas map: parks, transport, facilities, land use of the selected park and the
+    workspace's user layers (up to USER_LAYER_MAX_FEATURES each) as overlays."""
+    lang, bm = state.lang, state.basemap
+    lines, nodes, facilities, landuse = layers
+    st.caption(t("shown", lang, n=len(shown), total=len(parks)))
+    frame = for_display(data.park_display_frame(lang).loc[shown.index], bm)
+    overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None, radii=radii) + transport_groups(
+        for_display(lines, bm), for_display(nodes, bm),
+        for_display(facilities if facilities is not None else data.empty_layer("park_id", "category"), bm),
+        for_display(parks, bm), lang)
+    if landuse is not None:
+        overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
+    mine = data.user_layers()
+    overlays += [user_layer_group(layer.name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
+                 for i, layer in enumerate(mine) if len(layer.gdf) <= USER_LAYER_MAX_FEATURES]
+    too_big = [layer.name for layer in mine if len(layer.gdf) > USER_LAYER_MAX_FEATURES]
+    if too_big:
+        st.caption(t("user_layers_too_big", lang, names="、".join(too_big), n=USER_LAYER_MAX_FEATURES))
+    (home_center, home_zoom), (center, zoom) = home, view
+    return st_folium(
+        base_map(lang, state.basemap, home_center, home_zoom, vendor_url(), size_legend),
+        key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+        feature_group_to_add=overlays,
+        layer_control=layer_control(), center=center, zoom=zoom,
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_clicked", "zoom"],
+    )
+
+
+def _outline_actions(state: ViewState, park_id: str, lang: Lang) -> None:
+    """"Draw / edit the outline" for the selected park, and its history of versions."""
+    if workspace.current() is None:
+        return
+    if state.editing_outline != park_id and st.button(t("edit_outline", lang), key="edit_outline", icon="✏️"):
+        start_editing(state, park_id)
+        st.rerun()
+    render_history(state, park_id)
 
 
 def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame):

@@ -1,0 +1,187 @@
+"""The import's "use as park boundaries" step: match the file's features to parks (by an id or
+name column, by containing the park's position, or by hand), look at each match on a map (the
+current geometry dashed, the new outline solid) with its areas and distance, and save only the
+matches the officer confirms — each as a new version of the park with the reason and the file as
+evidence. The features left unmatched are saved as a layer of their own."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo._errors import InputError
+from geo.generalize import zoom_for_bounds
+from geo.outline import prepare_outline
+from layers.outlines import MATCH_METHODS, QUALITY_FROM_FILE, check_outline, match_features, outline_evidence
+from layers.parks import QUALITY_LABELS, label
+from store import ConflictError, StoreError
+from ui import data, workspace
+from ui.assets import localize
+from ui.i18n import Lang, t
+from ui.mapview import base_map
+from ui.mapview.outlines import outline_pair
+from ui.outline_checks import warning_text
+from ui.page import vendor_url
+from ui.state import ViewState
+
+NO_PARK = "—"
+
+
+def _park_label(pid: str, parks: gpd.GeoDataFrame, lang: Lang) -> str:
+    name = parks.at[pid, "name_zh" if lang == "zh" else "name_en"]
+    return f"{name} · {pid}"
+
+
+def match_table(features: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, method: str, column: str | None,
+                lang: Lang) -> tuple[pd.DataFrame, dict[int, object]]:
+    """The table the officer confirms (one row per feature) and each feature's prepared outline
+    (or the InputError that says why it cannot be one)."""
+    matches = match_features(features, parks, method, column)
+    outlines: dict[int, object] = {}
+    rows = []
+    for m, geom in zip(matches.itertuples(), features.geometry):
+        try:
+            prepared = prepare_outline(geom, where=t("bm_feature", lang, n=m.feature + 1))
+            outlines[m.feature] = prepared
+        except InputError as exc:
+            outlines[m.feature] = exc
+        pid = m.park_id
+        ok = not isinstance(outlines[m.feature], InputError)
+        check = check_outline(parks.loc[pid], outlines[m.feature].geometry) if (pid and ok) else None
+        notes = ([warning_text(c, v, lang) for c, v in check.warnings] if check else []) + \
+                ([str(outlines[m.feature])] if not ok else outlines[m.feature].repairs)
+        others = [p for p in m.candidates[1:]][:3]
+        if others:
+            notes.append(t("bm_also", lang, ids=", ".join(others)))
+        rows.append({
+            "confirm": bool(pid) and ok and not (check and check.warnings),
+            "feature": m.feature + 1,
+            "value": m.value or "",
+            "park": _park_label(pid, parks, lang) if pid else NO_PARK,
+            "matched_by": t(f"bm_by_{(m.matched_by or 'none').split(' ')[0]}", lang)
+                          + (" ~" if m.matched_by == "name (partial)" else ""),
+            "area_before_km2": round(check.area_before_m2 / 1e6, 3) if check else None,
+            "area_after_km2": round(check.area_after_m2 / 1e6, 3) if check else None,
+            "stated_km2": round(check.stated_m2 / 1e6, 3) if check and check.stated_m2 else None,
+            "distance_m": round(check.distance_m) if check else None,
+            "notes": "; ".join(notes),
+        })
+    return pd.DataFrame(rows), outlines
+
+
+def render_boundary_match(state: ViewState, file_name: str, file_bytes: bytes, features: gpd.GeoDataFrame) -> None:
+    """The whole matching step for one checked import (`features` in EPSG:4326)."""
+    lang = state.lang
+    ws = workspace.current()
+    if ws is None:
+        st.error(t("ws_refused", lang))
+        return
+    parks = data.parks()
+    st.markdown(f"**{t('bm_title', lang)}**")
+    st.caption(t("bm_hint", lang))
+    columns = [str(c) for c in features.columns if c != features.geometry.name]
+    c1, c2 = st.columns(2)
+    method = c1.radio(t("bm_method", lang), MATCH_METHODS, key="w_bm_method", horizontal=True,
+                      format_func=lambda k: t(f"bm_method_{k}", lang))
+    column = None
+    if method in ("id", "name"):
+        hints = ("id", "park_id", "编号") if method == "id" else ("name_zh", "name", "名称", "园区名称", "name_en", "mc")
+        guess = next((i for h in hints for i, c in enumerate(columns) if c.lower() == h.lower()), 0)
+        column = c2.selectbox(t("bm_column", lang), columns, index=guess, key="w_bm_column") if columns else None
+    table, outlines = match_table(features, parks, method, column, lang)
+    options = [NO_PARK] + [_park_label(pid, parks, lang) for pid in parks.index]
+    edited = st.data_editor(
+        table, key=f"w_bm_table_{method}_{column}", hide_index=True, width="stretch",
+        disabled=[c for c in table.columns if c not in ("confirm", "park")],
+        column_config={
+            "confirm": st.column_config.CheckboxColumn(t("bm_confirm", lang)),
+            "feature": st.column_config.NumberColumn(t("bm_feature_col", lang), format="%d"),
+            "value": t("bm_value", lang),
+            "park": st.column_config.SelectboxColumn(t("bm_park", lang), options=options, required=True),
+            "matched_by": t("bm_matched_by", lang),
+            "area_before_km2": st.column_config.NumberColumn(t("bm_area_before", lang), format="%.3f"),
+            "area_after_km2": st.column_config.NumberColumn(t("bm_area_after", lang), format="%.3f"),
+            "stated_km2": st.column_config.NumberColumn(t("bm_stated", lang), format="%.3f"),
+            "distance_m": st.column_config.NumberColumn(t("bm_distance", lang), format="%d"),
+            "notes": t("bm_notes", lang),
+        })
+    chosen = _chosen(edited, parks, lang)
+    _map(chosen, outlines, parks, features, lang)
+    _save_step(state, ws, chosen, outlines, edited, file_name, file_bytes, features, parks)
+
+
+def _chosen(edited: pd.DataFrame, parks: gpd.GeoDataFrame, lang: Lang) -> list[tuple[int, str, str]]:
+    """(feature position, park id, the file's value) of every confirmed row with a park."""
+    by_label = {_park_label(pid, parks, lang): pid for pid in parks.index}
+    return [(int(r.feature) - 1, by_label[r.park], r.value) for r in edited.itertuples()
+            if r.confirm and r.park in by_label]
+
+
+def _map(chosen, outlines, parks: gpd.GeoDataFrame, features: gpd.GeoDataFrame, lang: Lang) -> None:
+    """Every confirmed match: the park's current geometry dashed, the new outline solid."""
+    pairs = [(pos, pid) for pos, pid, _ in chosen if not isinstance(outlines.get(pos), InputError)]
+    shown = [outlines[pos].geometry for pos, _ in pairs] + [parks.at[pid, "geometry"] for _, pid in pairs]
+    if not shown:
+        return
+    minx, miny, maxx, maxy = shapely.union_all(shown).buffer(0.003).bounds
+    m = base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2),
+                 min(zoom_for_bounds((minx, miny, maxx, maxy), 800, 380), 16), vendor_url(), compact=True)
+    for pos, pid in pairs:
+        name = parks.at[pid, "name_zh" if lang == "zh" else "name_en"]
+        outline_pair(parks.at[pid, "geometry"], outlines[pos].geometry, name,
+                     t("bm_current", lang, name=name), t("bm_new", lang, name=name, n=pos + 1)).add_to(m)
+    st_folium(localize(m, vendor_url()), key="bm_map", height=400, use_container_width=True, returned_objects=[])
+    st.caption(t("bm_map_legend", lang))
+
+
+def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: bytes, features, parks) -> None:
+    lang = state.lang
+    dupes = sorted({pid for _, pid, _ in chosen if sum(1 for _, p, _ in chosen if p == pid) > 1})
+    if dupes:
+        st.error(t("bm_duplicate", lang, ids=", ".join(dupes)))
+        return
+    if not workspace.author_field(ws, lang, "bm"):
+        return
+    c1, c2 = st.columns([1, 2])
+    quality = c1.selectbox(t("bm_quality", lang), QUALITY_FROM_FILE, key="w_bm_quality",
+                           format_func=lambda q: label(QUALITY_LABELS, q, lang))
+    reason = c2.text_input(t("save_reason", lang), key="w_bm_reason", max_chars=300, placeholder=t("bm_reason_hint", lang))
+    n = len(chosen)
+    if not st.button(t("bm_save", lang, n=n), key="w_bm_save", type="primary", disabled=not (reason.strip() and n)):
+        return
+    digest = hashlib.sha256(file_bytes).hexdigest()[:12]
+    current = workspace.layer("parks")
+    saved, failed = [], []
+    for pos, pid, value in chosen:
+        outline = outlines[pos]
+        if isinstance(outline, InputError):
+            failed.append(f"#{pos + 1}: {outline}")
+            continue
+        try:
+            v = ws.save_feature("parks", pid, outline.geometry, {"geometry_quality": quality}, reason=reason,
+                                evidence=outline_evidence(file_name, pos, value, digest),
+                                expected_version=int(current.at[pid, "_version"]))
+            saved.append(f"{pid} → v{v}")
+        except (ConflictError, StoreError, ValueError) as exc:
+            failed.append(f"{pid}: {exc}")
+    matched = {pos for pos, _, _ in chosen}
+    rest = features.iloc[[i for i in range(len(features)) if i not in matched]]
+    if len(rest):
+        from layers.user_layers import AttributeMapping, apply_mapping
+
+        name = f"{Path(file_name).stem} ({t('bm_unmatched', lang)})"
+        mapped = apply_mapping(rest, AttributeMapping(), "parks", file_name)
+        ws.add_layer(name, mapped, role="parks", origin=file_name, reason=t("bm_unmatched_reason", lang, file=file_name))
+    workspace.changed()
+    state.pending_import = None
+    state.flash = t("bm_saved", lang, n=len(saved), rest=len(rest)) + ("" if not failed else " " + t("bm_failed", lang, n=len(failed)))
+    if failed:
+        st.error("\n".join(failed))
+        return
+    st.rerun()

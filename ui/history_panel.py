@@ -1,0 +1,117 @@
+"""A park's history in its profile: every version (who, when, why, evidence, area), any two of
+them on one map with the area difference, and restoring an older one (as a new version)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.generalize import zoom_for_bounds
+from layers.parks import QUALITY_LABELS, label
+from store import ConflictError, StoreError
+from ui import workspace
+from ui.assets import localize
+from ui.i18n import Lang, t
+from ui.mapview import base_map
+from ui.mapview.outlines import outline_pair
+from ui.page import vendor_url
+from ui.state import ViewState
+
+OPS = ("seed", "bundle", "create", "update", "restore", "hide", "unhide")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _history(location: str, park_id: str, revision: int) -> gpd.GeoDataFrame:
+    return workspace.current().history("parks", park_id)
+
+
+def history(park_id: str) -> gpd.GeoDataFrame | None:
+    """The versions of a park (cached by the parks layer's revision), or None without a workspace."""
+    ws = workspace.current()
+    revs = workspace.revisions()
+    if ws is None or "parks" not in revs:
+        return None
+    return _history(ws.location, park_id, revs["parks"])
+
+
+def history_table(hist: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
+    """The versions as the profile lists them, newest first (st.dataframe escapes every cell)."""
+    quality = [label(QUALITY_LABELS, (a or {}).get("geometry_quality"), lang) for a in hist["attributes"]]
+    table = pd.DataFrame({
+        t("h_version", lang): hist["version"],
+        t("h_time", lang): [f"{v:%Y-%m-%d %H:%M} UTC" for v in hist["time"]],
+        t("h_author", lang): hist["author"],
+        t("h_op", lang): [t(f"op_{o}", lang) if o in OPS else o for o in hist["op"]],
+        t("h_reason", lang): hist["reason"],
+        t("h_evidence", lang): hist["evidence"],
+        t("h_area", lang): (hist["area_m2"].fillna(0) / 1e6).round(3),
+        t("h_quality", lang): quality,
+    })
+    return table.iloc[::-1].reset_index(drop=True)
+
+
+def render_history(state: ViewState, park_id: str) -> None:
+    """The history expander of a park's profile."""
+    lang = state.lang
+    hist = history(park_id)
+    if hist is None or hist.empty:
+        return
+    with st.expander(t("history_title", lang, n=len(hist)), expanded=len(hist) > 1):
+        st.dataframe(history_table(hist, lang), hide_index=True, width="stretch")
+        versions = hist["version"].tolist()
+        if len(versions) >= 2:
+            _compare(park_id, hist, versions, lang)
+        _restore(state, park_id, versions)
+
+
+def _compare(park_id: str, hist: gpd.GeoDataFrame, versions: list[int], lang: Lang) -> None:
+    c1, c2 = st.columns(2)
+    a = c1.selectbox(t("h_compare_a", lang), versions, index=len(versions) - 2, key=f"hist_a_{park_id}")
+    b = c2.selectbox(t("h_compare_b", lang), versions, index=len(versions) - 1, key=f"hist_b_{park_id}")
+    ga = hist.loc[hist["version"] == a].geometry.iloc[0]
+    gb = hist.loc[hist["version"] == b].geometry.iloc[0]
+    area_a = float(hist.loc[hist["version"] == a, "area_m2"].fillna(0).iloc[0])
+    area_b = float(hist.loc[hist["version"] == b, "area_m2"].fillna(0).iloc[0])
+    st.markdown(t("h_compare_areas", lang, a=a, b=b, area_a=f"{area_a / 1e6:,.3f}", area_b=f"{area_b / 1e6:,.3f}",
+                  diff=f"{(area_b - area_a) / 1e6:+,.3f}", diff_mu=f"{(area_b - area_a) * 0.0015:+,.0f}"))
+    both = [g for g in (ga, gb) if g is not None and not g.is_empty]
+    if not both:
+        return
+    minx, miny, maxx, maxy = shapely.union_all(both).buffer(0.003).bounds
+    m = base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2),
+                 min(zoom_for_bounds((minx, miny, maxx, maxy), 420, 300), 16), vendor_url(), compact=True)
+    outline_pair(ga, gb, t("h_compare_map", lang), t("h_version_n", lang, n=a), t("h_version_n", lang, n=b)).add_to(m)
+    st_folium(localize(m, vendor_url()), key=f"hist_map_{park_id}_{a}_{b}", height=320, use_container_width=True,
+              returned_objects=[])
+    st.caption(t("h_compare_legend", lang, a=a, b=b))
+
+
+def _restore(state: ViewState, park_id: str, versions: list[int]) -> None:
+    lang = state.lang
+    ws = workspace.current()
+    older = versions[:-1]
+    if ws is None or not older:
+        return
+    st.markdown(f"**{t('h_restore', lang)}**")
+    if not workspace.author_field(ws, lang, f"restore_{park_id}"):
+        return
+    c1, c2 = st.columns([1, 2])
+    version = c1.selectbox(t("h_restore_which", lang), older[::-1], key=f"restore_v_{park_id}")
+    reason = c2.text_input(t("save_reason", lang), key=f"restore_reason_{park_id}", max_chars=300)
+    if st.button(t("h_restore_button", lang, n=version), key=f"restore_{park_id}", disabled=not reason.strip()):
+        try:
+            new = ws.restore("parks", park_id, int(version), reason=reason, expected_version=versions[-1])
+        except ConflictError as exc:
+            st.error(str(exc))
+            workspace.changed()
+            return
+        except (StoreError, ValueError) as exc:
+            st.error(t("save_failed", lang))
+            st.code(str(exc))
+            return
+        workspace.changed()
+        state.flash = t("restored", lang, n=version, new=new)
+        st.rerun()

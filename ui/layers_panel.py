@@ -1,0 +1,76 @@
+"""The Data page's list of the layers users brought in or drew, saved in the workspace: name,
+features, use, origin, when and by whom; hide one (with a reason; nothing is deleted), and show
+hidden ones again (admin). Below, where the workspace lives and how to back it up."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from store import StoreError
+from store.seed import skipped_updates
+from ui import data, workspace
+from ui.i18n import Lang, t
+from ui.state import ViewState
+
+
+def render_layers(state: ViewState) -> None:
+    """My layers (from the workspace), hidden layers, and the workspace itself."""
+    lang = state.lang
+    st.subheader(t("my_layers", lang), anchor=False)
+    ws = workspace.current()
+    if ws is None:
+        workspace.report_problem(lang)
+        return
+    layers = data.user_layers()
+    if not layers:
+        st.caption(t("no_user_layers", lang))
+    for layer in layers:
+        when = f"{layer.created_at:%Y-%m-%d %H:%M} UTC" if layer.created_at else ""
+        c1, c2 = st.columns([5, 1])
+        c1.markdown(f"**{layer.name}** · {len(layer.gdf)} · {t('role_' + layer.role, lang)} · {layer.origin} · "
+                    f"{when} · {layer.created_by}", help="\n".join(layer.notes) or None)
+        with c2.popover(t("hide_layer", lang)):
+            reason = st.text_input(t("save_reason", lang), key=f"w_hide_reason_{layer.layer_id}", max_chars=200)
+            if st.button(t("hide_layer_confirm", lang), key=f"w_hide_{layer.layer_id}", disabled=not reason.strip()):
+                _act(lambda: ws.hide_layer(layer.layer_id, reason=reason), lang)
+    _hidden_layers(ws, lang)
+    _about_workspace(ws, lang)
+
+
+def _act(action, lang: Lang) -> None:
+    try:
+        action()
+    except (StoreError, ValueError) as exc:
+        st.error(str(exc))
+        return
+    workspace.changed()
+    st.rerun()
+
+
+def _hidden_layers(ws, lang: Lang) -> None:
+    hidden = ws.layers(include_hidden=True)
+    hidden = hidden[hidden["hidden"]]
+    if hidden.empty:
+        return
+    with st.expander(t("hidden_layers", lang, n=len(hidden))):
+        for row in hidden.itertuples():
+            c1, c2 = st.columns([5, 1])
+            c1.markdown(f"**{row.name}** · {row.features} · {row.origin}")
+            if ws.role == "admin" and c2.button(t("unhide_layer", lang), key=f"w_unhide_{row.layer_id}"):
+                _act(lambda lid=row.layer_id: ws.unhide_layer(lid, reason=t("unhide_reason", lang)), lang)
+
+
+def _about_workspace(ws, lang: Lang) -> None:
+    with st.expander(t("ws_about", lang)):
+        st.markdown(t("ws_where", lang, path=ws.location))
+        st.markdown(t("ws_backup", lang))
+        st.markdown(t("ws_author", lang, name=ws.user or t("not_stated", lang)))
+        skipped = skipped_updates(ws)
+        if not skipped.empty:
+            st.warning(t("ws_skipped", lang, n=len(skipped)))
+            st.dataframe(pd.DataFrame(skipped), hide_index=True)
+        events = ws.layer_events()
+        if not events.empty:
+            st.dataframe(events.assign(time=[f"{v:%Y-%m-%d %H:%M} UTC" for v in events["time"]]), hide_index=True,
+                         width="stretch")

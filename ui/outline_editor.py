@@ -1,0 +1,172 @@
+"""The atlas's outline editor: draw a new outline for the selected park or move the vertices of
+its current one (leaflet-draw, served from our install), see the area while editing, and save it
+as a new version with a reason. A save from a version someone else has since replaced is refused
+and both outlines are shown; the officer then re-applies theirs or drops it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import shapely
+import streamlit as st
+from folium.plugins import Draw
+from shapely.geometry import shape
+from streamlit_folium import st_folium
+
+from geo._errors import InputError
+from geo.generalize import zoom_for_bounds
+from geo.outline import prepare_outline, union_of
+from layers._errors import LayerValidationError
+from layers.outlines import check_outline
+from store import ConflictError, PermissionDenied, StoreError
+from ui import workspace
+from ui.assets import localize
+from ui.i18n import Lang, t
+from ui.mapview import base_map
+from ui.mapview.outlines import LiveArea, editable_outline, outline_pair
+from ui.outline_checks import render_check
+from ui.page import vendor_url
+from ui.state import ViewState
+
+EDITOR_HEIGHT = 560
+
+
+@dataclass
+class Conflict:
+    """A refused save: the store's ConflictError and the outline the editor tried to save."""
+
+    error: ConflictError
+    mine: shapely.Geometry
+    reason: str
+    evidence: str
+
+
+def start_editing(state: ViewState, park_id: str) -> None:
+    """Open the editor on `park_id`, remembering the version the edit starts from."""
+    frame = workspace.layer("parks")
+    state.editing_outline = park_id
+    state.edit_base_version = int(frame.at[park_id, "_version"]) if frame is not None and park_id in frame.index else None
+    state.conflict = None
+
+
+def stop_editing(state: ViewState) -> None:
+    state.editing_outline = None
+    state.edit_base_version = None
+    state.conflict = None
+
+
+def drawn_outline(drawings: list[dict] | None) -> shapely.Geometry | None:
+    """The polygons of the editor's drawings as one geometry (None when there are none)."""
+    polygons = []
+    for feature in drawings or []:
+        try:
+            geom = shape(feature.get("geometry") or {})
+        except (AttributeError, ValueError, TypeError, KeyError):
+            continue
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            polygons.append(geom)
+    return union_of(polygons) if polygons else None
+
+
+def render_outline_editor(state: ViewState, park, lang: Lang) -> None:
+    """The editor in place of the atlas map, for the park row `park` (of ui.data.parks())."""
+    ws = workspace.current()
+    name = park["name_zh"] if lang == "zh" else park["name_en"]
+    st.subheader(t("edit_outline_title", lang, name=name), anchor=False)
+    if ws is None:
+        st.error(t("ws_refused", lang))
+        return
+    if isinstance(state.conflict, Conflict):
+        _render_conflict(state, park, lang)
+        return
+    st.caption(t("edit_outline_hint", lang))
+    minx, miny, maxx, maxy = park.geometry.buffer(0.004).bounds
+    zoom = zoom_for_bounds((minx, miny, maxx, maxy), width_px=800, height_px=EDITOR_HEIGHT - 60)
+    basemap = state.basemap if state.basemap in ("light", "osm", "satellite") else "light"
+    m = base_map(lang, basemap, ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom, 16), vendor_url(), compact=True)
+    group = editable_outline(park.geometry, t("edit_outline_layer", lang))
+    group.add_to(m)
+    if park.geometry.geom_type == "Point":
+        outline_pair(park.geometry, None, t("edit_known_point", lang), t("edit_known_point", lang), "").add_to(m)
+    Draw(export=False, position="topleft", feature_group=group,
+         draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False, "rectangle": True,
+                       "polygon": {"allowIntersection": False, "showArea": False}},
+         edit_options={"edit": True, "remove": True}).add_to(m)
+    LiveArea(group, t("live_drawing", lang), t("live_outline", lang), t("live_note", lang)).add_to(m)
+    result = st_folium(localize(m, vendor_url()), key=f"outline_editor_{park['id']}_{state.edit_base_version}",
+                       height=EDITOR_HEIGHT, use_container_width=True, returned_objects=["all_drawings"])
+    drawings = (result or {}).get("all_drawings")
+    try:
+        outline = drawn_outline(drawings) if drawings is not None else None
+    except InputError as exc:
+        st.error(str(exc))
+        outline = None
+    if drawings is not None and outline is None:
+        st.warning(t("edit_no_polygon", lang))
+    if outline is None:
+        st.info(t("edit_waiting", lang))
+        if st.button(t("edit_cancel", lang), key="outline_cancel"):
+            stop_editing(state)
+            st.rerun()
+        return
+    prepared = prepare_outline(outline)
+    render_check(check_outline(park, prepared.geometry), prepared.repairs, lang)
+    _save_form(state, ws, park, prepared.geometry, lang)
+
+
+def _save_form(state: ViewState, ws, park, outline: shapely.Geometry, lang: Lang) -> None:
+    if not workspace.author_field(ws, lang, "outline"):
+        return
+    reason = st.text_input(t("save_reason", lang), key="outline_reason", max_chars=300, placeholder=t("save_reason_hint", lang))
+    evidence = st.text_input(t("save_evidence", lang), key="outline_evidence", max_chars=300,
+                             value=t("drawn_evidence", lang, basemap=t(f"basemap_{state.basemap}", lang)))
+    c1, c2 = st.columns(2)
+    if c1.button(t("save_outline", lang), key="outline_save", type="primary", disabled=not reason.strip()):
+        _save(state, ws, park["id"], outline, reason, evidence, state.edit_base_version, lang)
+    if c2.button(t("edit_cancel", lang), key="outline_cancel"):
+        stop_editing(state)
+        st.rerun()
+
+
+def _save(state: ViewState, ws, park_id: str, outline, reason: str, evidence: str, expected: int | None, lang: Lang) -> None:
+    try:
+        version = ws.save_feature("parks", park_id, outline, {"geometry_quality": "digitised"}, reason=reason,
+                                  evidence=evidence, expected_version=expected)
+    except ConflictError as exc:
+        state.conflict = Conflict(exc, outline, reason, evidence)
+        workspace.changed()
+        st.rerun()
+    except (PermissionDenied, LayerValidationError, StoreError, ValueError) as exc:
+        st.error(t("save_failed", lang))
+        st.code(str(exc))
+        return
+    workspace.changed()
+    stop_editing(state)
+    state.flash = t("outline_saved", lang, version=version)
+    st.rerun()
+
+
+def _render_conflict(state: ViewState, park, lang: Lang) -> None:
+    """Theirs (the version saved in between) against mine, with the areas; re-apply or drop."""
+    from geo.outline import geodesic_area_m2_of
+
+    c: Conflict = state.conflict
+    theirs = c.error.theirs
+    st.error(t("conflict_title", lang, author=theirs.get("author", "?"), version=c.error.current_version))
+    st.caption(t("conflict_reason", lang, reason=theirs.get("reason", ""), time=f"{theirs.get('time'):%Y-%m-%d %H:%M} UTC"
+                                                                         if theirs.get("time") else ""))
+    a_theirs, a_mine = geodesic_area_m2_of(theirs.get("geometry")), geodesic_area_m2_of(c.mine)
+    st.markdown(t("conflict_areas", lang, theirs=f"{a_theirs / 1e6:,.3f}", mine=f"{a_mine / 1e6:,.3f}"))
+    minx, miny, maxx, maxy = shapely.union_all([g for g in (theirs.get("geometry"), c.mine) if g is not None]).buffer(0.003).bounds
+    m = base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2),
+                 min(zoom_for_bounds((minx, miny, maxx, maxy), 800, 440), 16), vendor_url(), compact=True)
+    outline_pair(theirs.get("geometry"), c.mine, t("conflict_map", lang), t("conflict_theirs", lang), t("conflict_mine", lang)).add_to(m)
+    st_folium(localize(m, vendor_url()), key=f"conflict_{park['id']}_{c.error.current_version}", height=460,
+              use_container_width=True, returned_objects=[])
+    c1, c2 = st.columns(2)
+    if c1.button(t("conflict_reapply", lang), key="conflict_reapply", type="primary"):
+        state.conflict = None
+        _save(state, workspace.current(), park["id"], c.mine, c.reason, c.evidence, c.error.current_version, lang)
+    if c2.button(t("conflict_drop", lang), key="conflict_drop"):
+        stop_editing(state)
+        st.rerun()
