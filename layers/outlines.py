@@ -93,7 +93,9 @@ def match_features(features: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, method: 
             how = "contains" if candidates else None
         rows.append({"feature": pos, "park_id": candidates[0] if candidates else None, "matched_by": how,
                      "value": None if value is None else str(value), "candidates": candidates})
-    return pd.DataFrame(rows, columns=["feature", "park_id", "matched_by", "value", "candidates"])
+    frame = pd.DataFrame(rows, columns=["feature", "park_id", "matched_by", "value", "candidates"], dtype=object)
+    frame["feature"] = frame["feature"].astype(int)
+    return frame
 
 
 @dataclass

@@ -93,7 +93,7 @@ def render_boundary_match(state: ViewState, file_name: str, file_bytes: bytes, f
     if method in ("id", "name"):
         hints = ("id", "park_id", "编号") if method == "id" else ("name_zh", "name", "名称", "园区名称", "name_en", "mc")
         guess = next((i for h in hints for i, c in enumerate(columns) if c.lower() == h.lower()), 0)
-        column = c2.selectbox(t("bm_column", lang), columns, index=guess, key="w_bm_column") if columns else None
+        column = c2.selectbox(t("bm_column", lang), columns, index=guess, key=f"w_bm_column_{method}") if columns else None
     table, outlines = match_table(features, parks, method, column, lang)
     options = [NO_PARK] + [_park_label(pid, parks, lang) for pid in parks.index]
     edited = st.data_editor(

@@ -1,0 +1,165 @@
+"""Officers make the park layer true (AppTest): a boundary file matched to parks, confirmed and
+saved; the profile then shows computed vs stated area and the history; an old version restored;
+the outline editor measures a drawn outline and saves it; a stale save is refused."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import streamlit as st
+from shapely.geometry import Polygon, box
+from streamlit.testing.v1 import AppTest
+
+from store import default_location, open_workspace
+from tests.conftest import ROOT, TEST_DATA
+
+APP = str(ROOT / "streamlit_app.py")
+DATA_PAGE = "from ui.pages import data_page\ndata_page.render()\n"
+
+POINT_PARK = "test-point"  # 清城测试点: an approximate-location point at 113.05 E, 23.70 N, stated 0.5 km²
+OUTLINE = box(113.046, 23.697, 113.0535, 23.7035)  # ~0.55 km² around it
+
+
+@pytest.fixture()
+def small_data(small_parks_path, tmp_path, monkeypatch):
+    (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
+    for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson"):
+        (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
+    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def boundary_file() -> bytes:
+    """A 红线 file of the kind officers hold: two outlines named as the plan names the parks, one
+    feature that is no park, and one with a self-intersecting ring."""
+    bow = Polygon([(113.0, 23.0), (113.02, 23.02), (113.02, 23.0), (113.0, 23.02)])
+    return gpd.GeoDataFrame(
+        {"园区名称": ["清城测试点", "佛山测试基地", "某物流仓库"], "备注": ["红线", "红线（自相交）", "无关"]},
+        geometry=[OUTLINE, bow, box(113.5, 23.5, 113.51, 23.51)], crs=4326).to_json().encode()
+
+
+def import_boundaries(lang: str = "en") -> AppTest:
+    at = AppTest.from_string(DATA_PAGE, default_timeout=60)
+    at.query_params["lang"] = lang
+    ok(at.run())
+    at.file_uploader(key="w_upload").upload("hongxian.geojson", boundary_file()).run()
+    ok(at.button(key="w_import").click().run())
+    ok(at.selectbox(key="w_imp_role").set_value("parks").run())
+    ok(at.radio(key="w_imp_parks_use").set_value("match").run())
+    ok(at.radio(key="w_bm_method").set_value("name").run())
+    assert at.selectbox(key="w_bm_column_name").value == "园区名称"
+    return at
+
+
+def test_a_boundary_file_is_matched_by_name_and_only_confirmed_matches_are_saved(small_data):
+    at = import_boundaries()
+    (matches,) = [d.value for d in at.dataframe if "park" in d.value.columns]  # the data editor
+    assert matches["park"].tolist()[:2] == ["Qingcheng Test Point · test-point", "Foshan Test Base · test-foshan-base"]
+    assert matches["park"].tolist()[2] == "—"  # the warehouse is no park
+    assert matches["confirm"].tolist() == [True, True, False]
+    assert "1 invalid geometries repaired" in [e.label for e in at.expander]  # the bow-tie, repaired on import
+    ok(at.text_input(key="bm_author").set_value("李工").run())
+    ok(at.button(key="bm_author_save").click().run())
+    ok(at.selectbox(key="w_bm_quality").set_value("surveyed").run())
+    ok(at.text_input(key="w_bm_reason").set_value("控规红线（区规划局）").run())
+    ok(at.button(key="w_bm_save").click().run())
+    ws = open_workspace(default_location(), seed=False)
+    parks = ws.layer("parks")
+    assert parks.loc[POINT_PARK].geometry.equals(OUTLINE)
+    assert parks.loc[POINT_PARK, "geometry_quality"] == "surveyed"
+    assert parks.loc["test-foshan-base"].geometry.is_valid and parks.loc["test-foshan-base", "_version"] == 2
+    assert parks.loc["test-square-park", "_version"] == 1  # not in the file: untouched
+    hist = ws.history("parks", POINT_PARK)
+    assert hist.iloc[-1]["author"] == "李工" and hist.iloc[-1]["reason"] == "控规红线（区规划局）"
+    assert hist.iloc[-1]["evidence"].startswith("hongxian.geojson, feature #1 (清城测试点), sha256 ")
+    unmatched = [r for r in ws.layers().itertuples() if r.kind == "user"]
+    assert len(unmatched) == 1 and unmatched[0].features == 1 and unmatched[0].origin == "hongxian.geojson"
+
+
+def test_the_profile_follows_the_outline_and_an_old_version_can_be_restored(small_data):
+    ws = open_workspace(default_location(), user="李工")
+    ws.set_setting("local_author", "李工")  # the name the app asks for once
+    ws.save_feature("parks", POINT_PARK, OUTLINE, {"geometry_quality": "surveyed"}, reason="控规红线",
+                    evidence="hongxian.geojson", expected_version=1)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["park"] = POINT_PARK
+    at.query_params["lang"] = "en"
+    ok(at.run())
+    profile = [h.proto.body for h in at.get("html") if "parkatlas-profile" in h.proto.body][0]
+    assert "Computed" in profile and "0.5" in profile and "Surveyed" in profile  # computed vs stated, quality
+    assert "%" in profile  # the difference from the stated area
+    (history,) = [d.value for d in at.dataframe if "Version" in d.value.columns]
+    assert history["Version"].tolist() == [2, 1] and history["Author"].tolist()[0] == "李工"
+    assert history["Evidence"].tolist()[0] == "hongxian.geojson"
+    ok(at.text_input(key=f"restore_reason_{POINT_PARK}").set_value("wrong file").run())  # restore version 1
+    ok(at.button(key=f"restore_{POINT_PARK}").click().run())
+    assert any("Version 1 restored as version 3" in s.value for s in at.success)
+    parks = open_workspace(default_location(), seed=False).layer("parks")
+    assert parks.loc[POINT_PARK].geometry.geom_type == "Point" and parks.loc[POINT_PARK, "_version"] == 3
+
+
+def _editor(monkeypatch, drawings: list[dict] | None) -> AppTest:
+    """The atlas with the outline editor open on POINT_PARK, st_folium answering `drawings`."""
+    import streamlit_folium
+
+    def fake(fig, key=None, **kwargs):
+        return {"all_drawings": drawings} if key and key.startswith("outline_editor") else {}
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    for module in ("ui.outline_editor", "ui.pages.atlas", "ui.history_panel"):
+        monkeypatch.setattr(f"{module}.st_folium", fake, raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["park"] = POINT_PARK
+    at.query_params["lang"] = "en"
+    ok(at.run())
+    ok(at.button(key="edit_outline").click().run())
+    return at
+
+
+def test_the_editor_measures_a_drawn_outline_and_saves_it_with_a_reason(small_data, monkeypatch):
+    drawn = [{"type": "Feature", "properties": {}, "geometry": OUTLINE.__geo_interface__}]
+    at = _editor(monkeypatch, drawn)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "New outline (geodesic):" in text and "km²" in text and "亩" in text and "Stated in the document:" in text
+    ok(at.text_input(key="outline_author").set_value("王工").run())
+    ok(at.button(key="outline_author_save").click().run())
+    assert at.button(key="outline_save").disabled  # a reason first
+    ok(at.text_input(key="outline_reason").set_value("digitised from the 控规 map").run())
+    ok(at.button(key="outline_save").click().run())
+    assert any("Outline saved as version 2" in s.value for s in at.success)
+    parks = open_workspace(default_location(), seed=False).layer("parks")
+    assert parks.loc[POINT_PARK, "geometry_quality"] == "digitised" and parks.loc[POINT_PARK].geometry.equals(OUTLINE)
+
+
+def test_a_far_outline_gets_a_warning_and_a_point_is_refused(small_data, monkeypatch):
+    far = box(113.3, 23.1, 113.31, 23.11)  # ~70 km from the park
+    at = _editor(monkeypatch, [{"type": "Feature", "properties": {}, "geometry": far.__geo_interface__}])
+    assert any("km from the park's current position" in w.value for w in at.warning)
+    assert any("stated area" in w.value for w in at.warning)  # 1.1 km² against 0.5 km² stated
+    at = _editor(monkeypatch, [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [113.05, 23.7]}}])
+    assert any("must be an area" in w.value for w in at.warning)
+    assert "outline_save" not in [b.key for b in at.button]  # nothing to save
+
+
+def test_a_stale_save_is_refused_and_shows_both_outlines(small_data, monkeypatch):
+    drawn = [{"type": "Feature", "properties": {}, "geometry": OUTLINE.__geo_interface__}]
+    at = _editor(monkeypatch, drawn)
+    other = open_workspace(default_location(), user="另一位同事")  # saves while this editor is open
+    other.save_feature("parks", POINT_PARK, box(113.047, 23.698, 113.052, 23.702), {"geometry_quality": "digitised"},
+                       reason="their edit", expected_version=1)
+    ok(at.text_input(key="outline_author").set_value("王工").run())
+    ok(at.button(key="outline_author_save").click().run())
+    ok(at.text_input(key="outline_reason").set_value("mine").run())
+    ok(at.button(key="outline_save").click().run())
+    assert any("另一位同事 saved version 2" in e.value for e in at.error)
+    assert "Theirs" in "\n".join(m.value for m in at.markdown)
+    assert open_workspace(default_location(), seed=False).feature("parks", POINT_PARK)["version"] == 2  # nothing overwritten
+    ok(at.button(key="conflict_reapply").click().run())  # the editor chooses to put theirs on top
+    assert open_workspace(default_location(), seed=False).feature("parks", POINT_PARK)["version"] == 3
