@@ -18,6 +18,7 @@ from ui.assets import localize
 from ui.i18n import Lang, t
 from ui.mapview import base_map
 from ui.mapview.user_layers import user_layer_group
+from ui.outline_editor import EDIT_OPTIONS
 from ui.state import ViewState
 
 
@@ -43,7 +44,7 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
                  (23.1, 113.35), 9, vendor_url)
     Draw(export=False, position="topleft",
          draw_options={"circle": False, "circlemarker": False, "rectangle": True},
-         edit_options={"edit": True, "remove": True}).add_to(m)
+         edit_options=EDIT_OPTIONS).add_to(m)
     groups = [user_layer_group(layer.name, layer.gdf, i) for i, layer in enumerate(user_layers())]
     result = st_folium(localize(m, vendor_url), key="draw_map", height=520, use_container_width=True,
                        feature_group_to_add=groups or None, returned_objects=["all_drawings", "last_active_drawing"])

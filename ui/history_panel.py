@@ -37,6 +37,20 @@ def history(park_id: str) -> gpd.GeoDataFrame | None:
     return _history(ws.location, park_id, revs["parks"])
 
 
+def outline_note(park_id: str, lang: Lang) -> str | None:
+    """Where the park's current outline comes from, when an officer saved it: the version, how it
+    was made, who saved it, when, why and on what evidence (None for the bundled geometry)."""
+    hist = history(park_id)
+    if hist is None or hist.empty:
+        return None
+    last = hist.iloc[-1]
+    quality = (last["attributes"] or {}).get("geometry_quality")
+    if last["op"] in ("seed", "bundle") or quality not in ("digitised", "surveyed"):
+        return None
+    return t("outline_note", lang, version=last["version"], quality=label(QUALITY_LABELS, quality, lang),
+             author=last["author"], date=f"{last['time']:%Y-%m-%d}", reason=last["reason"], evidence=last["evidence"] or "—")
+
+
 def history_table(hist: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
     """The versions as the profile lists them, newest first (st.dataframe escapes every cell)."""
     quality = [label(QUALITY_LABELS, (a or {}).get("geometry_quality"), lang) for a in hist["attributes"]]
@@ -69,8 +83,8 @@ def render_history(state: ViewState, park_id: str) -> None:
 
 def _compare(park_id: str, hist: gpd.GeoDataFrame, versions: list[int], lang: Lang) -> None:
     c1, c2 = st.columns(2)
-    a = c1.selectbox(t("h_compare_a", lang), versions, index=len(versions) - 2, key=f"hist_a_{park_id}")
-    b = c2.selectbox(t("h_compare_b", lang), versions, index=len(versions) - 1, key=f"hist_b_{park_id}")
+    a = c1.selectbox(t("h_compare_a", lang), versions, index=len(versions) - 2, key=f"hist_a_{park_id}_{len(versions)}")
+    b = c2.selectbox(t("h_compare_b", lang), versions, index=len(versions) - 1, key=f"hist_b_{park_id}_{len(versions)}")
     ga = hist.loc[hist["version"] == a].geometry.iloc[0]
     gb = hist.loc[hist["version"] == b].geometry.iloc[0]
     area_a = float(hist.loc[hist["version"] == a, "area_m2"].fillna(0).iloc[0])
@@ -99,7 +113,7 @@ def _restore(state: ViewState, park_id: str, versions: list[int]) -> None:
     if not workspace.author_field(ws, lang, f"restore_{park_id}"):
         return
     c1, c2 = st.columns([1, 2])
-    version = c1.selectbox(t("h_restore_which", lang), older[::-1], key=f"restore_v_{park_id}")
+    version = c1.selectbox(t("h_restore_which", lang), older[::-1], key=f"restore_v_{park_id}_{len(versions)}")
     reason = c2.text_input(t("save_reason", lang), key=f"restore_reason_{park_id}", max_chars=300)
     if st.button(t("h_restore_button", lang, n=version), key=f"restore_{park_id}", disabled=not reason.strip()):
         try:

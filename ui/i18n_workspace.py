@@ -37,8 +37,8 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     # drawing and editing an outline
     "edit_outline": ("绘制/编辑园区边界", "Draw / edit the outline"),
     "edit_outline_title": ("编辑边界：{name}", "Outline of {name}"),
-    "edit_outline_hint": ("用左侧的多边形或矩形工具绘制新边界，或用编辑工具（铅笔）拖动现有边界的节点；完成后点击工具栏中的“Save”。绘制时左下角显示面积。",
-                          "Draw a new outline with the polygon or rectangle tool on the left, or move the vertices of the current one with the edit tool (pencil); then press “Save” in the toolbar. The area shows bottom left while you draw."),
+    "edit_outline_hint": ("用左侧的多边形或矩形工具绘制新边界，或用编辑工具（铅笔）拖动现有边界的节点；完成后点击工具栏中的“Save”。绘制时右上角显示面积。",
+                          "Draw a new outline with the polygon or rectangle tool on the left, or move the vertices of the current one with the edit tool (pencil); then press “Save” in the toolbar. The area shows top right while you draw."),
     "edit_outline_layer": ("园区边界", "Park outline"),
     "edit_known_point": ("园区现有位置（近似点）", "The park's current position (approximate point)"),
     "edit_waiting": ("尚未绘制或修改边界。", "No outline drawn or changed yet."),
@@ -49,6 +49,7 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "drawn_evidence": ("在 ParkAtlas 地图上勾绘（底图：{basemap}）", "digitised on the ParkAtlas map (basemap: {basemap})"),
     "live_drawing": ("正在绘制", "Drawing"),
     "live_outline": ("边界面积", "Outline area"),
+    "live_none": ("尚无边界：请用多边形或矩形工具绘制", "No outline yet: draw one with the polygon or rectangle tool"),
     "live_note": ("编辑中按球面估算；保存后按WGS84椭球测地计算", "spherical estimate while editing; saved as geodesic on the WGS84 ellipsoid"),
     # checks before saving
     "chk_new_area": ("新边界面积（测地）：", "New outline (geodesic):"),
@@ -75,6 +76,8 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "conflict_reapply": ("仍以我的边界保存为新版本", "Save mine as a new version on top of theirs"),
     "conflict_drop": ("放弃我的修改", "Drop my change"),
     # history
+    "outline_note": ("计算面积为当前边界（第 {version} 版，{quality}，{author} 于 {date} 保存：{reason}；依据：{evidence}）在 WGS84 椭球面上的测地面积（pyproj.Geod）。",
+                     "Computed area: geodesic on the WGS84 ellipsoid (pyproj.Geod) of the current outline (version {version}, {quality}, saved by {author} on {date}: {reason}; evidence: {evidence})."),
     "history_title": ("修改历史（{n} 个版本）", "History ({n} versions)"),
     "h_version": ("版本", "Version"),
     "h_time": ("时间", "Time"),

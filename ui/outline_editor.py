@@ -29,6 +29,10 @@ from ui.page import vendor_url
 from ui.state import ViewState
 
 EDITOR_HEIGHT = 560
+EDIT_OPTIONS = {"edit": {"selectedPathOptions": {"maintainColor": True, "dashArray": "8, 6", "fillOpacity": 0.1}},
+                "remove": {}, "poly": {"allowIntersection": False}}
+"""leaflet-draw's edit toolbar: `edit` and `remove` must be objects (a bare `true` leaves the
+vertex handles undrawn), and a ring may not cross itself while its vertices move."""
 
 
 @dataclass
@@ -39,6 +43,16 @@ class Conflict:
     mine: shapely.Geometry
     reason: str
     evidence: str
+
+
+def _margin_deg(park) -> float:
+    """Room around the park in the editor, in degrees: for a point, enough for an outline of the
+    stated area (about 1.5× its side; 1 km without one), for an outline a little around it."""
+    if park.geometry.geom_type != "Point":
+        return 0.004
+    stated = park.get("stated_area_km2")
+    side_km = float(stated) ** 0.5 if stated is not None and stated == stated and float(stated) > 0 else 1.0
+    return min(max(side_km * 1.5 / 100, 0.01), 0.15)
 
 
 def start_editing(state: ViewState, park_id: str) -> None:
@@ -80,7 +94,7 @@ def render_outline_editor(state: ViewState, park, lang: Lang) -> None:
         _render_conflict(state, park, lang)
         return
     st.caption(t("edit_outline_hint", lang))
-    minx, miny, maxx, maxy = park.geometry.buffer(0.004).bounds
+    minx, miny, maxx, maxy = park.geometry.buffer(_margin_deg(park)).bounds
     zoom = zoom_for_bounds((minx, miny, maxx, maxy), width_px=800, height_px=EDITOR_HEIGHT - 60)
     basemap = state.basemap if state.basemap in ("light", "osm", "satellite") else "light"
     m = base_map(lang, basemap, ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom, 16), vendor_url(), compact=True)
@@ -91,8 +105,8 @@ def render_outline_editor(state: ViewState, park, lang: Lang) -> None:
     Draw(export=False, position="topleft", feature_group=group,
          draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False, "rectangle": True,
                        "polygon": {"allowIntersection": False, "showArea": False}},
-         edit_options={"edit": True, "remove": True}).add_to(m)
-    LiveArea(group, t("live_drawing", lang), t("live_outline", lang), t("live_note", lang)).add_to(m)
+         edit_options=EDIT_OPTIONS).add_to(m)
+    LiveArea(group, t("live_drawing", lang), t("live_outline", lang), t("live_note", lang), t("live_none", lang)).add_to(m)
     result = st_folium(localize(m, vendor_url()), key=f"outline_editor_{park['id']}_{state.edit_base_version}",
                        height=EDITOR_HEIGHT, use_container_width=True, returned_objects=["all_drawings"])
     drawings = (result or {}).get("all_drawings")

@@ -31,8 +31,10 @@ def _num(value: float, digits: int) -> str:
     return f"{value:,.{digits}f}"
 
 
-def area_table_html(park: pd.Series, lang: Lang) -> str:
-    """Stated vs computed area in km², ha and 亩, with the difference in %, as an HTML table."""
+def area_table_html(park: pd.Series, lang: Lang, outline_note: str | None = None) -> str:
+    """Stated vs computed area in km², ha and 亩, with the difference in %, as an HTML table.
+    outline_note: where the outline comes from (version, author, date), said under the table in
+    place of the document's date when an officer saved the outline."""
     stated_km2 = park["stated_area_km2"]
     has_stated = _present(stated_km2)
     head = "".join(f"<th style='padding:2px 8px;text-align:right'>{u}</th>" for u in ("km²", "ha", "亩"))
@@ -51,15 +53,17 @@ def area_table_html(park: pd.Series, lang: Lang) -> str:
         rows.append(f"<tr><td style='padding:2px 8px 2px 0'>{esc(t('computed_area', lang))}</td>{cells}</tr>")
         if not math.isnan(park["area_diff_pct"]):
             rows.append(f"<tr><td>{esc(t('difference', lang))}</td><td colspan=3 style='padding:2px 8px;text-align:right'>{park['area_diff_pct']:+.1f} %</td></tr>")
-        method = t("area_method", lang, as_of=park["as_of"], quality=label(QUALITY_LABELS, park["geometry_quality"], lang))
+        method = outline_note or t("area_method", lang, as_of=park["as_of"],
+                                   quality=label(QUALITY_LABELS, park["geometry_quality"], lang))
     else:
         method = t("point_no_area", lang)
     table = f"<table style='border-collapse:collapse;margin:4px 0;font-size:0.95em'><tr><th></th>{head}</tr>{''.join(rows)}</table>"
     return f"{table}<div style='color:#666;font-size:0.85em'>{esc(method)}</div>"
 
 
-def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang) -> str:
-    """The whole profile of one park (a row of the parks layer) as escaped HTML."""
+def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang, outline_note: str | None = None) -> str:
+    """The whole profile of one park (a row of the parks layer) as escaped HTML; outline_note as
+    in `area_table_html`."""
     name, other = (park["name_zh"], park["name_en"]) if lang == "zh" else (park["name_en"], park["name_zh"])
     parent = park["parent_id"]
     parent_name = ""
@@ -76,7 +80,7 @@ def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang) -> str:
         _row("operator", esc(park["operator"] if _present(park["operator"]) else t("not_stated", lang)), lang),
         _row("boundary", esc(park["boundary_text"] if _present(park["boundary_text"]) else t("not_stated", lang)), lang),
         _row("status", esc(label(STATUS_LABELS, park["status"], lang)), lang),
-        _row("areas", area_table_html(park, lang), lang),
+        _row("areas", area_table_html(park, lang, outline_note), lang),
         _row("geometry_quality", esc(label(QUALITY_LABELS, park["geometry_quality"], lang)), lang),
         _row("source", esc(park["source"]), lang),
         _row("as_of", esc(park["as_of"]), lang),

@@ -138,6 +138,22 @@ def page(browser, app_url):
     context.close()
 
 
+def settle(page, quiet_ms: int = 600, timeout_s: float = 30.0) -> None:
+    """Wait until Streamlit has finished running the script (its "Running…" status widget gone
+    for `quiet_ms`), so the elements a test reads are the rerun's, not the previous run's."""
+    deadline = time.monotonic() + timeout_s
+    quiet_since = None
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
+            return
+        time.sleep(0.1)
+
+
 def shot(page, name: str) -> Path:
     """Save a screenshot of the page under test-artifacts/browser/."""
     path = ARTIFACTS / f"{name}.png"

@@ -69,7 +69,7 @@ class LiveArea(folium.MacroElement):
             var map = {{ this._parent.get_name() }};
             var group = {{ this.group.get_name() }};
             var texts = {{ this.texts }};
-            var box = L.control({position: "bottomleft"});
+            var box = L.control({position: "topright"});
             box.onAdd = function () {
                 var div = L.DomUtil.create("div", "parkatlas-live-area");
                 div.style.cssText = "background:rgba(255,255,255,.95);padding:5px 9px;border-radius:4px;font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.35)";
@@ -91,6 +91,7 @@ class LiveArea(folium.MacroElement):
                 var el = document.querySelector(".parkatlas-live-area");
                 if (!el) return;
                 el.setAttribute("data-area-m2", m2.toFixed(1));
+                if (!drawing && m2 <= 0) { el.innerHTML = texts.none; return; }
                 el.innerHTML = "<b>" + (drawing ? texts.drawing : texts.outline) + "</b> ≈ " + (m2 / 1e6).toFixed(3) + " km² · "
                     + (m2 / 1e4).toFixed(2) + " ha · " + Math.round(m2 * 0.0015).toLocaleString() + " 亩"
                     + "<br><span style='color:#666'>" + texts.note + "</span>";
@@ -115,8 +116,9 @@ class LiveArea(folium.MacroElement):
         """
     )
 
-    def __init__(self, group: folium.FeatureGroup, drawing: str, outline: str, note: str):
+    def __init__(self, group: folium.FeatureGroup, drawing: str, outline: str, note: str, none: str):
         super().__init__()
         self._name = "LiveArea"
         self.group = group
-        self.texts = json.dumps({"drawing": esc(drawing), "outline": esc(outline), "note": esc(note)}, ensure_ascii=False)
+        self.texts = json.dumps({"drawing": esc(drawing), "outline": esc(outline), "note": esc(note), "none": esc(none)},
+                                ensure_ascii=False)

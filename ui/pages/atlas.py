@@ -31,7 +31,7 @@ from ui.profile_sections import access_html, facilities_html, named_links_html, 
 from ui.state import ViewState, select_park
 from ui.page import start_with_parks, vendor_url
 from ui import workspace
-from ui.history_panel import render_history
+from ui.history_panel import outline_note, render_history
 from ui.outline_editor import render_outline_editor, start_editing
 
 MAP_HEIGHT = 680
@@ -136,8 +136,9 @@ def render() -> None:
 
     with side_col:
         if state.selected_park in parks.index:
-            st.html(profile_html(parks.loc[state.selected_park], parks, lang))
-            _outline_actions(state, state.selected_park, lang)
+            _edit_button(state, state.selected_park, lang)
+            st.html(profile_html(parks.loc[state.selected_park], parks, lang, outline_note(state.selected_park, lang)))
+            render_history(state, state.selected_park)
             _profile_sections(state.selected_park, year, facilities, lang)
             if state.show_landuse and landuse is None:
                 st.caption(t("landuse_needs_outline", lang))
@@ -198,14 +199,13 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
     )
 
 
-def _outline_actions(state: ViewState, park_id: str, lang: Lang) -> None:
-    """"Draw / edit the outline" for the selected park, and its history of versions."""
-    if workspace.current() is None:
+def _edit_button(state: ViewState, park_id: str, lang: Lang) -> None:
+    """"Draw / edit the outline" of the selected park (opens the editor in place of the map)."""
+    if workspace.current() is None or state.editing_outline == park_id:
         return
-    if state.editing_outline != park_id and st.button(t("edit_outline", lang), key="edit_outline", icon="✏️"):
+    if st.button(t("edit_outline", lang), key="edit_outline", icon="✏️"):
         start_editing(state, park_id)
         st.rerun()
-    render_history(state, park_id)
 
 
 def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame):
