@@ -163,3 +163,37 @@ def test_a_stale_save_is_refused_and_shows_both_outlines(small_data, monkeypatch
     assert open_workspace(default_location(), seed=False).feature("parks", POINT_PARK)["version"] == 2  # nothing overwritten
     ok(at.button(key="conflict_reapply").click().run())  # the editor chooses to put theirs on top
     assert open_workspace(default_location(), seed=False).feature("parks", POINT_PARK)["version"] == 3
+
+
+def test_land_use_is_composed_on_the_outline_with_imported_parcels(small_data):
+    ws = open_workspace(default_location(), user="李工")
+    ws.save_feature("parks", POINT_PARK, OUTLINE, {"geometry_quality": "surveyed"}, reason="控规红线", expected_version=1)
+    west, east = box(113.046, 23.697, 113.050, 23.7035), box(113.050, 23.697, 113.0535, 23.7035)
+    parcels = gpd.GeoDataFrame({"id": ["p1", "p2"], "name_zh": ["工业", "绿地"], "code": ["M1", "G1"]},
+                               geometry=[west, east], crs=4326)
+    ws.add_layer("控规地块", parcels, role="landuse", origin="kongui.gpkg", reason="控规 parcels")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["park"] = POINT_PARK
+    at.query_params["lang"] = "en"
+    ok(at.run())
+    ok(at.sidebar.toggle(key="w_landuse").set_value(True).run())
+    assert not any("illustrative" in c.value.lower() for c in at.caption)  # real parcels, not generated ones
+    assert any("Green ratio" in m.value for m in [*at.caption, *at.success, *at.warning])
+    from ui import data
+
+    _, comp, illustrative = data.landuse_for_park(POINT_PARK)
+    assert not illustrative
+    shares = dict(zip(comp["class"], comp["share"]))
+    assert set(shares) == {"M1", "G1"} and abs(shares["M1"] - 0.533) < 0.01  # 0.004° of the 0.0075° width
+
+
+def test_a_refused_workspace_is_reported_and_the_atlas_still_works(small_data, own_workspace):
+    own_workspace.parent.mkdir(parents=True, exist_ok=True)
+    own_workspace.write_bytes(b"not a geopackage" * 64)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    ok(at.run())
+    assert any("cannot be used and was not changed" in e.value for e in at.error)
+    assert any("damaged or not a GeoPackage" in c.value for c in at.code)
+    assert len(at.dataframe[0].value) == 4  # the bundled parks, read-only
+    assert own_workspace.read_bytes() == b"not a geopackage" * 64

@@ -64,13 +64,13 @@ def match_table(features: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, method: str
             "feature": m.feature + 1,
             "value": m.value or "",
             "park": _park_label(pid, parks, lang) if pid else NO_PARK,
-            "matched_by": t(f"bm_by_{(m.matched_by or 'none').split(' ')[0]}", lang)
-                          + (" ~" if m.matched_by == "name (partial)" else ""),
-            "area_before_km2": round(check.area_before_m2 / 1e6, 3) if check else None,
             "area_after_km2": round(check.area_after_m2 / 1e6, 3) if check else None,
             "stated_km2": round(check.stated_m2 / 1e6, 3) if check and check.stated_m2 else None,
             "distance_m": round(check.distance_m) if check else None,
             "notes": "; ".join(notes),
+            "matched_by": t(f"bm_by_{(m.matched_by or 'none').split(' ')[0]}", lang)
+                          + (" ~" if m.matched_by == "name (partial)" else ""),
+            "area_before_km2": round(check.area_before_m2 / 1e6, 3) if check else None,
         })
     return pd.DataFrame(rows), outlines
 
@@ -102,8 +102,8 @@ def render_boundary_match(state: ViewState, file_name: str, file_bytes: bytes, f
         column_config={
             "confirm": st.column_config.CheckboxColumn(t("bm_confirm", lang)),
             "feature": st.column_config.NumberColumn(t("bm_feature_col", lang), format="%d"),
-            "value": t("bm_value", lang),
-            "park": st.column_config.SelectboxColumn(t("bm_park", lang), options=options, required=True),
+            "value": st.column_config.TextColumn(t("bm_value", lang), width="small"),
+            "park": st.column_config.SelectboxColumn(t("bm_park", lang), options=options, required=True, width="medium"),
             "matched_by": t("bm_matched_by", lang),
             "area_before_km2": st.column_config.NumberColumn(t("bm_area_before", lang), format="%.3f"),
             "area_after_km2": st.column_config.NumberColumn(t("bm_area_after", lang), format="%.3f"),
@@ -136,7 +136,9 @@ def _map(chosen, outlines, parks: gpd.GeoDataFrame, features: gpd.GeoDataFrame, 
         name = parks.at[pid, "name_zh" if lang == "zh" else "name_en"]
         outline_pair(parks.at[pid, "geometry"], outlines[pos].geometry, name,
                      t("bm_current", lang, name=name), t("bm_new", lang, name=name, n=pos + 1)).add_to(m)
-    st_folium(localize(m, vendor_url()), key="bm_map", height=400, use_container_width=True, returned_objects=[])
+    shown_key = "_".join(f"{pos}-{pid}" for pos, pid in pairs)  # a new view when the matches change
+    st_folium(localize(m, vendor_url()), key=f"bm_map_{abs(hash(shown_key))}", height=400, use_container_width=True,
+              returned_objects=[])
     st.caption(t("bm_map_legend", lang))
 
 
