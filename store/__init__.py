@@ -23,7 +23,7 @@ from store._engine import create_file, gpkg_engine
 from store._errors import (ConflictError, FeatureNotFound, MissingAuthorError, PermissionDenied, StoreError,
                            WorkspaceError)
 from store._schema_ops import ddl_statements
-from store._tables import SCHEMA_VERSION, metadata, ws_layer_events, ws_layers, ws_meta, ws_versions
+from store._tables import SCHEMA_VERSION, ws_layer_events, ws_layers, ws_meta, ws_versions
 from store.roles import ROLES
 from store.workspace import Workspace
 

@@ -22,7 +22,7 @@ import shapely
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from store import _read
-from store._columns import attributes_of, columns_for, kind_of_value, sql_name, to_sql_value
+from store._columns import attributes_of, kind_of_value, sql_name, to_sql_value
 from store._engine import translated
 from store._errors import ConflictError, FeatureNotFound, MissingAuthorError, WorkspaceError
 from store._tables import (SQL_TYPES, feature_table, geometry_or_none, jsonable, now, ws_layer_events, ws_layers,

@@ -28,6 +28,21 @@ def small_parks_path() -> Path:
     return TEST_DATA / "parks_small.geojson"
 
 
+@pytest.fixture()
+def small_data(small_parks_path, tmp_path, monkeypatch):
+    """A data folder with the small parks file and the test transport and facilities layers
+    (PARKATLAS_DATA_DIR), Streamlit's caches cleared before and after."""
+    import streamlit as st
+
+    (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
+    for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson"):
+        (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
+    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
     """../shared/data/reference (real third-party geodata, for checks only). Required in CI."""

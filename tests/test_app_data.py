@@ -3,12 +3,8 @@ nothing; drawn shapes are measured; any layer exports in the chosen format and C
 
 from __future__ import annotations
 
-import io
-import zipfile
 
 import geopandas as gpd
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from store import default_location, open_workspace
@@ -16,17 +12,6 @@ from tests.conftest import TEST_DATA
 
 BAD = TEST_DATA / "bad"
 PAGE = "from ui.pages import data_page\ndata_page.render()\n"
-
-
-@pytest.fixture()
-def small_data(small_parks_path, tmp_path, monkeypatch):
-    (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
-    for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson"):
-        (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
-    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
-    st.cache_resource.clear()
-    yield tmp_path
-    st.cache_resource.clear()
 
 
 def page(lang: str = "en") -> AppTest:

@@ -5,30 +5,17 @@ the outline editor measures a drawn outline and saves it; a stale save is refuse
 from __future__ import annotations
 
 import geopandas as gpd
-import pytest
-import streamlit as st
 from shapely.geometry import Polygon, box
 from streamlit.testing.v1 import AppTest
 
 from store import default_location, open_workspace
-from tests.conftest import ROOT, TEST_DATA
+from tests.conftest import ROOT
 
 APP = str(ROOT / "streamlit_app.py")
 DATA_PAGE = "from ui.pages import data_page\ndata_page.render()\n"
 
 POINT_PARK = "test-point"  # 清城测试点: an approximate-location point at 113.05 E, 23.70 N, stated 0.5 km²
 OUTLINE = box(113.046, 23.697, 113.0535, 23.7035)  # ~0.55 km² around it
-
-
-@pytest.fixture()
-def small_data(small_parks_path, tmp_path, monkeypatch):
-    (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
-    for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson"):
-        (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
-    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
-    st.cache_resource.clear()
-    yield tmp_path
-    st.cache_resource.clear()
 
 
 def ok(at: AppTest) -> AppTest:

@@ -7,7 +7,6 @@ it names; it is never copied into data/.
 from __future__ import annotations
 
 import json
-import math
 import re
 
 import geopandas as gpd

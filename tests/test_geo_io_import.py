@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod
 from shapely.geometry import Point
 
 from geo import _archive

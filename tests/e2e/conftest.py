@@ -171,18 +171,25 @@ def park_paths(frame, expected: int, timeout_s: float = 20.0) -> dict:
     return drawn
 
 
-def map_frame(page, timeout_s: float = 30.0):
-    """The Leaflet iframe once its map has drawn at least one park path (or fail)."""
+DRAWN_JS = "() => typeof map_div !== 'undefined' && document.querySelectorAll('path.leaflet-interactive').length > 0"
+"""A Leaflet frame that has drawn at least one interactive path."""
+
+
+def map_frame(page, timeout_s: float = 30.0, ready_js: str = DRAWN_JS, fail: bool = True):
+    """The first Leaflet iframe for which `ready_js` is true (by default: it has drawn a path);
+    on timeout, fail the test (or return None with fail=False)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for fr in page.frames:
             try:
-                if fr.evaluate("() => typeof map_div !== 'undefined' && document.querySelectorAll('path.leaflet-interactive').length > 0"):
+                if fr.evaluate(ready_js):
                     return fr
             except Exception:  # frames come and go while Streamlit reruns
                 pass
         time.sleep(0.1)
-    pytest.fail(f"the map did not draw in {timeout_s:.0f} s")
+    if fail:
+        pytest.fail(f"the map did not draw in {timeout_s:.0f} s")
+    return None
 
 
 PARK_PATHS_JS = """() => {

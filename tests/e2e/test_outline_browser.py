@@ -4,12 +4,10 @@ vertex, see the versions in the history, restore one."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from store import open_workspace
-from tests.e2e.conftest import new_page, running_app, settle, shot
+from tests.e2e.conftest import map_frame, new_page, running_app, settle, shot
 
 pytestmark = pytest.mark.browser
 
@@ -25,21 +23,8 @@ def outline_app(tmp_path_factory):
         yield base, workspace
 
 
-def editor_frame(page, timeout_s: float = 30.0, fail: bool = True):
-    """The Leaflet frame of the outline editor (the one with leaflet-draw's toolbar)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for fr in page.frames:
-            try:
-                if fr.evaluate("() => typeof map_div !== 'undefined' && !!document.querySelector('.leaflet-draw-draw-polygon')"):
-                    return fr
-            except Exception:  # frames come and go while Streamlit reruns
-                pass
-        time.sleep(0.2)
-    if not fail:
-        return None
-    shot(page, "outline-editor-missing")
-    pytest.fail("the outline editor did not draw")
+EDITOR_JS = "() => typeof map_div !== 'undefined' && !!document.querySelector('.leaflet-draw-draw-polygon')"
+"""The outline editor's Leaflet frame: the one with leaflet-draw's toolbar."""
 
 
 def to_page(page, frame, lat: float, lon: float) -> tuple[float, float]:
@@ -56,10 +41,10 @@ def live_area_m2(frame) -> float:
 def open_editor(page) -> object:
     button = page.get_by_role("button", name="Draw / edit the outline")
     button.click()
-    frame = editor_frame(page, timeout_s=15, fail=False)
+    frame = map_frame(page, timeout_s=15, ready_js=EDITOR_JS, fail=False)
     if frame is None and button.count():  # the click landed while Streamlit was still running
         button.click()
-    frame = frame or editor_frame(page)
+    frame = frame or map_frame(page, ready_js=EDITOR_JS)
     page.locator(EDITOR).first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     return frame

@@ -1,0 +1,98 @@
+"""The atlas against an earlier revision of ParkAtlas, in one run: cold start and filter rerun of
+this checkout vs a git revision (default: the last commit before the workspace), alternating so
+the shared machine's noise falls on both alike.
+
+Each side runs in its own process (`AppTest`, the same venv): the first start (which creates and
+seeds the workspace, in this checkout), a fresh process per cold start on that workspace (median
+of `repeat`), then one process measuring the median of 10 filter reruns (the city filter on and
+off) and 10 reruns that change nothing. The other revision is checked out with
+`git worktree` into a temporary folder (its static/vendor linked to ours) and removed afterwards.
+Every side gets a workspace of its own in a temporary folder (this checkout seeds it on first
+start; the old revision ignores it).
+
+    python -m bench.before_after [REVISION]        # default f9e33e5 (before issue 11)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE_WORKSPACE = "f9e33e5"
+
+COLD = ("import time; t=time.perf_counter(); from streamlit.testing.v1 import AppTest; "
+        "AppTest.from_file('streamlit_app.py', default_timeout=120).run(); print(time.perf_counter()-t)")
+
+RERUN = """
+import json, statistics, time
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file('streamlit_app.py', default_timeout=120)
+at.run()
+change, same = [], []
+for i in range(10):
+    t0 = time.perf_counter()
+    at.multiselect(key='w_cities').set_value(['广州市'] if i % 2 == 0 else []).run()
+    change.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    at.run()
+    same.append(time.perf_counter() - t0)
+print(json.dumps({'filter_rerun_ms': statistics.median(change) * 1e3, 'no_change_rerun_ms': statistics.median(same) * 1e3}))
+"""
+
+
+def _run(code: str, cwd: Path, workspace: Path) -> str:
+    env = {**os.environ, "PARKATLAS_WORKSPACE": str(workspace), "PYTHONPATH": str(cwd)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def checkout(revision: str, into: Path) -> Path:
+    """A worktree of `revision` at `into`, with our static/vendor linked in."""
+    subprocess.run(["git", "worktree", "add", "--detach", str(into), revision], cwd=ROOT, check=True,
+                   capture_output=True)
+    (into / "static").mkdir(exist_ok=True)
+    (into / "static" / "vendor").symlink_to(ROOT / "static" / "vendor")
+    return into
+
+
+def measure(sides: dict[str, Path], repeat: int = 3) -> dict[str, dict]:
+    """The first start of each side (the workspace created and seeded, where there is one), cold
+    starts on that workspace alternated between the sides, then the rerun figures of each side."""
+    scratch = Path(tempfile.mkdtemp(prefix="parkatlas-bench-"))
+    first = {name: float(_run(COLD, cwd, scratch / f"{name}.gpkg")) for name, cwd in sides.items()}
+    cold: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(repeat):
+        for name, cwd in sides.items():
+            cold[name].append(float(_run(COLD, cwd, scratch / f"{name}.gpkg")))
+    out = {}
+    for name, cwd in sides.items():
+        out[name] = {"first_start_s": first[name], "cold_start_s": statistics.median(cold[name]),
+                     **json.loads(_run(RERUN, cwd, scratch / f"{name}.gpkg"))}
+    return out
+
+
+def run(revision: str = BEFORE_WORKSPACE) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="parkatlas-rev-")) / "tree"
+    try:
+        old = checkout(revision, tmp)
+        figures = measure({"before": old, "now": ROOT})
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tmp)], cwd=ROOT, capture_output=True)
+    before, now = figures["before"], figures["now"]
+    print(f"{'':<34}{'before (' + revision + ')':>18}{'now':>12}{'now/before':>12}")
+    for key, unit in (("first_start_s", "s"), ("cold_start_s", "s"), ("filter_rerun_ms", "ms"),
+                      ("no_change_rerun_ms", "ms")):
+        print(f"{key:<34}{before[key]:>16.2f} {unit}{now[key]:>10.2f} {unit}{now[key] / before[key]:>12.2f}")
+    return {"revision": revision, **figures}
+
+
+if __name__ == "__main__":
+    result = run(sys.argv[1] if len(sys.argv) > 1 else BEFORE_WORKSPACE)
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    (ROOT / "test-artifacts" / "bench_before_after.json").write_text(json.dumps(result, indent=2))
