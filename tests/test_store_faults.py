@@ -15,7 +15,7 @@ import textwrap
 import pytest
 from shapely.geometry import box
 
-from store import open_workspace
+from store import WorkspaceError, open_workspace
 from store.seed import skipped_updates
 from tests.conftest import ROOT
 
@@ -135,3 +135,22 @@ def test_a_newer_release_updates_only_what_nobody_edited(tmp_path, monkeypatch):
     assert skipped_updates(ws).to_dict("records") == [{"layer_id": "parks", "feature_id": "gz-vip-huadu"}]
     again = open_workspace(path, user="officer")  # nothing new: nothing written
     assert again.history("parks", "gz-vip-pazhou")["version"].tolist() == [1, 2]
+
+
+def test_a_workspace_locked_by_another_program_refuses_the_save_and_says_so(workspace_path, monkeypatch):
+    import store._engine
+
+    monkeypatch.setattr(store._engine, "BUSY_TIMEOUT_S", 0.5)
+    ws = open_workspace(workspace_path, user="officer", seed=False)
+    other = sqlite3.connect(workspace_path, isolation_level=None)  # e.g. a QGIS editing session
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(WorkspaceError, match="locked by another program"):
+            ws.save_feature("parks", "gz-vip-pazhou", box(113.3, 23.1, 113.31, 23.11), {"geometry_quality": "digitised"},
+                            reason="blocked", expected_version=1)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert ws.history("parks", "gz-vip-pazhou")["version"].tolist() == [1]
+    assert ws.save_feature("parks", "gz-vip-pazhou", box(113.3, 23.1, 113.31, 23.11), {"geometry_quality": "digitised"},
+                           reason="after the lock", expected_version=1) == 2
