@@ -25,9 +25,9 @@ from store._errors import (ConflictError, FeatureNotFound, MissingAuthorError, P
 from store._schema_ops import ddl_statements
 from store._tables import SCHEMA_VERSION, ws_layer_events, ws_layers, ws_meta, ws_versions
 from store.roles import ROLES
-from store.workspace import Workspace
+from store.workspace import FeatureChange, Workspace
 
-__all__ = ["open_workspace", "default_location", "Workspace", "ConflictError", "PermissionDenied", "WorkspaceError",
+__all__ = ["open_workspace", "default_location", "Workspace", "FeatureChange", "ConflictError", "PermissionDenied", "WorkspaceError",
            "FeatureNotFound", "MissingAuthorError", "StoreError", "ROLES", "SCHEMA_VERSION"]
 
 ENV_VAR = "PARKATLAS_WORKSPACE"

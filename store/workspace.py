@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -31,6 +32,17 @@ from store.roles import require
 from store._schema_ops import add_column
 
 BUNDLE_AUTHOR = "ParkAtlas (bundled data)"
+
+
+@dataclass
+class FeatureChange:
+    """One feature's change in a batch (`Workspace.save_features`): as `save_feature`'s arguments."""
+
+    feature_id: str
+    geometry: shapely.Geometry | None = None
+    attributes: dict = field(default_factory=dict)
+    evidence: str = ""
+    expected_version: int | None = None
 """The author of versions that come from the bundled data/ of a release."""
 
 
@@ -212,6 +224,15 @@ class Workspace:
         with self._write("save", f"saving {layer_id}/{feature_id}") as con:
             return self._save(con, layer_id, feature_id, geometry, attributes or {}, op=None, reason=reason,
                               evidence=evidence, expected_version=expected_version, check_expected=True)
+
+    def save_features(self, layer_id: str, changes: Iterable[FeatureChange], *, reason: str) -> dict[str, int]:
+        """Save several feature changes as one transaction — all of them or none (a conflict or an
+        invalid feature anywhere refuses the whole batch). Returns {feature id: new version}."""
+        with self._write("save", f"saving {layer_id}") as con:
+            return {c.feature_id: self._save(con, layer_id, c.feature_id, c.geometry, dict(c.attributes), op=None,
+                                             reason=reason, evidence=c.evidence, expected_version=c.expected_version,
+                                             check_expected=True)
+                    for c in changes}
 
     def restore(self, layer_id: str, feature_id: str, version: int, *, reason: str,
                 expected_version: int | None = None) -> int:

@@ -15,7 +15,8 @@ import pytest
 from shapely.geometry import (LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, box)
 
 from layers._errors import LayerValidationError
-from store import (ConflictError, MissingAuthorError, PermissionDenied, WorkspaceError, open_workspace)
+from store import (ConflictError, FeatureChange, MissingAuthorError, PermissionDenied, WorkspaceError,
+                   open_workspace)
 from store.roles import may
 
 SQUARE = box(113.30, 23.10, 113.31, 23.11)
@@ -265,3 +266,15 @@ def test_a_truncated_workspace_is_refused(seeded, tmp_path):
         ws = open_workspace(cut, user="x", seed=False)
         ws.layer("parks")
         ws.history("parks", "gz-vip-pazhou")
+
+
+def test_a_batch_is_saved_whole_or_not_at_all(seeded):
+    good = FeatureChange("gz-vip-pazhou", SQUARE, {"geometry_quality": "surveyed"}, "hongxian.gpkg #1", 1)
+    stale = FeatureChange("gz-vip-huadu", box(113.2, 23.4, 113.21, 23.41), {"geometry_quality": "surveyed"},
+                          "hongxian.gpkg #2", 7)  # the editor's view is out of date
+    with pytest.raises(ConflictError):
+        seeded.save_features("parks", [good, stale], reason="控规红线")
+    assert seeded.feature("parks", "gz-vip-pazhou")["version"] == 1  # the good one did not land alone
+    stale.expected_version = 1
+    assert seeded.save_features("parks", [good, stale], reason="控规红线") == {"gz-vip-pazhou": 2, "gz-vip-huadu": 2}
+    assert seeded.history("parks", "gz-vip-huadu").iloc[-1]["evidence"] == "hongxian.gpkg #2"

@@ -20,7 +20,8 @@ from geo.generalize import zoom_for_bounds
 from geo.outline import prepare_outline
 from layers.outlines import MATCH_METHODS, QUALITY_FROM_FILE, check_outline, match_features, outline_evidence
 from layers.parks import QUALITY_LABELS, label
-from store import ConflictError, StoreError
+from layers._errors import LayerValidationError
+from store import ConflictError, FeatureChange, StoreError
 from ui import data, workspace
 from ui.assets import localize
 from ui.i18n import Lang, t
@@ -159,19 +160,16 @@ def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: 
         return
     digest = hashlib.sha256(file_bytes).hexdigest()[:12]
     current = workspace.layer("parks")
-    saved, failed = [], []
-    for pos, pid, value in chosen:
-        outline = outlines[pos]
-        if isinstance(outline, InputError):
-            failed.append(f"#{pos + 1}: {outline}")
-            continue
-        try:
-            v = ws.save_feature("parks", pid, outline.geometry, {"geometry_quality": quality}, reason=reason,
-                                evidence=outline_evidence(file_name, pos, value, digest),
-                                expected_version=int(current.at[pid, "_version"]))
-            saved.append(f"{pid} → v{v}")
-        except (ConflictError, StoreError, ValueError) as exc:
-            failed.append(f"{pid}: {exc}")
+    changes = [FeatureChange(pid, outlines[pos].geometry, {"geometry_quality": quality},
+                             outline_evidence(file_name, pos, value, digest), int(current.at[pid, "_version"]))
+               for pos, pid, value in chosen if not isinstance(outlines[pos], InputError)]
+    try:  # one transaction: every confirmed outline, or none
+        saved = ws.save_features("parks", changes, reason=reason)
+    except (ConflictError, StoreError, LayerValidationError, ValueError) as exc:
+        workspace.changed()
+        st.error(t("bm_failed_all", lang))
+        st.code(str(exc))
+        return
     matched = {pos for pos, _, _ in chosen}
     rest = features.iloc[[i for i in range(len(features)) if i not in matched]]
     if len(rest):
@@ -182,8 +180,5 @@ def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: 
         ws.add_layer(name, mapped, role="parks", origin=file_name, reason=t("bm_unmatched_reason", lang, file=file_name))
     workspace.changed()
     state.pending_import = None
-    state.flash = t("bm_saved", lang, n=len(saved), rest=len(rest)) + ("" if not failed else " " + t("bm_failed", lang, n=len(failed)))
-    if failed:
-        st.error("\n".join(failed))
-        return
+    state.flash = t("bm_saved", lang, n=len(saved), rest=len(rest))
     st.rerun()

@@ -143,7 +143,7 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "bm_reason_hint": ("例如：区规划局提供的控规红线", "e.g. 控规 red lines from the district planning bureau"),
     "bm_save": ("保存 {n} 个园区边界", "Save {n} park outlines"),
     "bm_saved": ("已保存 {n} 个园区边界；{rest} 个未匹配的要素另存为图层。", "Saved {n} park outlines; {rest} unmatched features kept as a layer."),
-    "bm_failed": ("{n} 个未能保存（见下）。", "{n} could not be saved (below)."),
+    "bm_failed_all": ("未保存任何边界（一批边界要么全部保存，要么都不保存）：", "No outline was saved (a batch is saved whole or not at all):"),
     "bm_unmatched": ("未匹配", "unmatched"),
     "bm_unmatched_reason": ("{file} 中未匹配到园区的要素", "features of {file} not matched to a park"),
 }
