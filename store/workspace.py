@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from geo.outline import geodesic_area_m2_of
 from store import _read
 from store._columns import attributes_of, kind_of_value, sql_name, to_sql_value
 from store._engine import translated
@@ -32,6 +33,7 @@ from store.roles import require
 from store._schema_ops import add_column
 
 BUNDLE_AUTHOR = "ParkAtlas (bundled data)"
+"""The author of versions that come from the bundled data/ of a release."""
 
 
 @dataclass
@@ -43,16 +45,12 @@ class FeatureChange:
     attributes: dict = field(default_factory=dict)
     evidence: str = ""
     expected_version: int | None = None
-"""The author of versions that come from the bundled data/ of a release."""
 
 
 def geodesic_area(geom: shapely.Geometry | None) -> float | None:
-    """Geodesic area of one geometry on the WGS84 ellipsoid in m² (0 for points and lines)."""
-    if geom is None:
-        return None
-    from geo.measure import geodesic_area_m2
-
-    return float(geodesic_area_m2(gpd.GeoSeries([geom], crs=4326)).iloc[0])
+    """Geodesic area of one geometry on the WGS84 ellipsoid in m² (0 for points and lines; None
+    for no geometry)."""
+    return None if geom is None else geodesic_area_m2_of(geom)
 
 
 def feature_hash(attributes: dict, geom: shapely.Geometry | None) -> str:
