@@ -174,33 +174,52 @@ def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, origin: str) -> gpd.Geo
     return gdf[schema.column_names + extra + ["geometry"]]
 
 
+class _OneFeature:
+    """One feature standing in for a layer frame in the per-feature checks of a schema: `f[col]`
+    and `f.geometry` are one-item lists (the checks zip columns), without building a frame."""
+
+    def __init__(self, attributes: dict, geometry) -> None:
+        self._attributes, self._geometry = attributes, geometry
+
+    def __getitem__(self, column: str) -> list:
+        return [self._attributes.get(column)]
+
+    @property
+    def geometry(self) -> list:
+        return [self._geometry]
+
+
 def validate_feature(schema: LayerSchema, attributes: dict, geometry, origin: str) -> None:
     """Check one feature (its attributes by column name, its shapely geometry or None) against
     the per-feature rules of `schema`: every column's type and allowed values, the id pattern,
-    and a valid geometry of an allowed type in lon/lat range. Checks that need the whole layer
-    (parents, unique ids) are the layer's `validate`. Raises LayerValidationError."""
+    a valid geometry of an allowed type in lon/lat range, and the checks marked `per_feature`.
+    Checks that need the whole layer (parents, unique ids) are the layer's `validate`.
+    Raises LayerValidationError."""
     fid = str(attributes.get("id") or "#new")
     problems: list[str] = []
+
+    def say(fld: str, what: str) -> None:
+        problems.append(f"{origin}: feature '{fid}': field '{fld}': {what}")
+
     for col in schema.columns:
         why = _value_problem(col, attributes.get(col.name))
         if why:
-            problems.append(f"{origin}: feature '{fid}': field '{col.name}': {why}")
+            say(col.name, why)
     if not ID_PATTERN.match(fid):
-        problems.append(f"{origin}: feature '{fid}': field 'id': {fid!r} is not a lowercase slug")
-    one = gpd.GeoDataFrame({"id": [fid], **{c.name: [attributes.get(c.name)] for c in schema.columns if c.name != "id"}},
-                           geometry=[geometry], crs=4326)
+        say("id", f"{fid!r} is not a lowercase slug")
     if geometry is None:
         if not schema.geometry_nullable:
-            problems.append(f"{origin}: feature '{fid}': field 'geometry': is missing")
+            say("geometry", "is missing")
     else:
-        reason = invalid_reasons(one.geometry)[0]
+        reason = invalid_reasons(gpd.GeoSeries([geometry])).iloc[0]
         if reason:
-            problems.append(f"{origin}: feature '{fid}': field 'geometry': invalid: {reason}")
+            say("geometry", f"invalid: {reason}")
         elif geometry.geom_type not in schema.geometry_types:
-            problems.append(f"{origin}: feature '{fid}': field 'geometry': {geometry.geom_type} is not one of "
-                            f"{', '.join(sorted(schema.geometry_types))}")
-        if out_of_lonlat_range(one.geometry)[0]:
-            problems.append(f"{origin}: feature '{fid}': field 'geometry': coordinates outside lon/lat range")
+            say("geometry", f"{geometry.geom_type} is not one of {', '.join(sorted(schema.geometry_types))}")
+        minx, miny, maxx, maxy = geometry.bounds if not geometry.is_empty else (0, 0, 0, 0)
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            say("geometry", "coordinates outside lon/lat range")
+    one = _OneFeature({**attributes, "id": fid}, geometry)
     for check in schema.checks:
         if getattr(check, "per_feature", False):
             problems += [f"{origin}: feature '{label_}': field '{fld}': {what}" for label_, fld, what in check(one)]

@@ -17,6 +17,7 @@ Geometry is EPSG:4326. Times are UTC.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from typing import Any
@@ -201,7 +202,13 @@ SQL_TYPES = {"str": Text, "float": Double, "int": Integer, "bool": Boolean, "jso
 
 def feature_table(name: str, columns: list[dict]) -> Table:
     """The current-state table of one layer: `columns` are the layer's attribute columns, each a
-    dict {"name": original name, "column": SQL column name, "kind": one of SQL_TYPES}."""
+    dict {"name": original name, "column": SQL column name, "kind": one of SQL_TYPES}. The same
+    Table object for the same layout, so SQLAlchemy's compiled-statement cache is used."""
+    return _feature_table(name, tuple((c["column"], c["kind"]) for c in columns))
+
+
+@functools.lru_cache(maxsize=256)
+def _feature_table(name: str, columns: tuple[tuple[str, str], ...]) -> Table:
     md = MetaData()
     return Table(
         name, md,
@@ -209,7 +216,7 @@ def feature_table(name: str, columns: list[dict]) -> Table:
         Column("feature_id", Text, nullable=False, unique=True),
         Column("version", Integer, nullable=False),
         Column("hidden", Boolean, nullable=False, default=False),
-        *[Column(c["column"], SQL_TYPES[c["kind"]]()) for c in columns],
+        *[Column(column, SQL_TYPES[kind]()) for column, kind in columns],
         Column("geom", GeometryType),
         sqlite_autoincrement=True,
     )
