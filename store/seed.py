@@ -28,23 +28,25 @@ SEED_REASON = "seeded from the bundled data of this ParkAtlas release"
 UPDATE_REASON = "the bundled data of a newer ParkAtlas release changed this feature"
 
 
-def _bundle_layers(problems: dict[str, str]) -> dict[str, tuple[gpd.GeoDataFrame, str]]:
-    """Every bundled geo layer that data/ has: layer id -> (validated frame without computed
-    columns, fingerprint of its file). A file that breaks its schema is left out and its
-    problem put in `problems` (the workspace keeps what it had)."""
+def _bundle_files() -> dict[str, str]:
+    """Every bundled geo layer that data/ has: layer id -> fingerprint (SHA-256) of its file."""
+    from layers import registry
+
+    return {layer_id: hashlib.sha256(registry.LAYERS[layer_id].path.read_bytes()).hexdigest()
+            for layer_id in registry.spatial_layer_ids() if registry.is_bundled(layer_id)}
+
+
+def _read_bundled(layer_id: str, problems: dict[str, str]) -> gpd.GeoDataFrame | None:
+    """A bundled layer, validated, without computed columns; None (and its problem in
+    `problems`) when its file breaks its schema — the workspace then keeps what it had."""
     from layers import registry
     from layers._errors import LayerError
 
-    out = {}
-    for layer_id in registry.spatial_layer_ids():
-        if not registry.is_bundled(layer_id):
-            continue
-        path = registry.LAYERS[layer_id].path
-        try:
-            out[layer_id] = (registry.read_validated(layer_id), hashlib.sha256(path.read_bytes()).hexdigest())
-        except (LayerError, OSError) as exc:
-            problems[layer_id] = str(exc)
-    return out
+    try:
+        return registry.read_validated(layer_id)
+    except (LayerError, OSError) as exc:
+        problems[layer_id] = str(exc)
+        return None
 
 
 def _hashes(ws: Workspace, gdf: gpd.GeoDataFrame) -> dict[str, str]:
@@ -66,12 +68,16 @@ def seed_and_sync(ws: Workspace) -> dict[str, int]:
     bundled files are the ones seen last time."""
     from store.workspace import BUNDLE_AUTHOR
 
-    bundle = _bundle_layers(ws.bundle_problems)
+    files = _bundle_files()
     with ws.engine.connect() as con:
         seen = dict(con.execute(select(ws_meta.c.key, ws_meta.c.value).where(ws_meta.c.key.like("bundle:%"))).all())
-    todo = {k: v for k, v in bundle.items() if seen.get(f"bundle:{k}") != v[1]}
     changed: dict[str, int] = {}
-    for layer_id, (gdf, fingerprint) in todo.items():
+    for layer_id, fingerprint in files.items():
+        if seen.get(f"bundle:{layer_id}") == fingerprint:  # the file seen last time: nothing to read
+            continue
+        gdf = _read_bundled(layer_id, ws.bundle_problems)
+        if gdf is None:
+            continue
         with ws._tx(f"seeding {layer_id} from the bundled data") as con:
             exists = con.execute(select(ws_layers.c.fid).where(ws_layers.c.layer_id == layer_id)).first() is not None
             hashes = _hashes(ws, gdf)

@@ -29,8 +29,12 @@ VENDORED_DIRS: dict[str, str] = {
     "leaflet-minimap": "leaflet-minimap/dist",
     "leaflet.fullscreen": "leaflet.fullscreen",
     "leaflet-draw": "leaflet-draw/dist",
+    "geographiclib-geodesic": "geographiclib-geodesic",
 }
 """static/vendor/<name> <- node_modules/<path>: whole folders, so the images the CSS names come too."""
+
+GEODESIC_JS_URL = "https://cdn.jsdelivr.net/npm/geographiclib-geodesic@2.2.0/geographiclib-geodesic.min.js"
+"""Where folium would fetch geographiclib from; `localize` serves our copy instead."""
 
 LOCAL_FILES: dict[str, str | None] = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
@@ -44,6 +48,8 @@ LOCAL_FILES: dict[str, str | None] = {
     # The Draw plugin (Data page only, so it stays out of the bundle).
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": "leaflet-draw/leaflet.draw.js",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet-draw/leaflet.draw.css",
+    # Karney's geodesic algorithms (the same as pyproj.Geod): the outline editor's live area.
+    GEODESIC_JS_URL: "geographiclib-geodesic/geographiclib-geodesic.min.js",
     # folium.Map's defaults that our maps do not use: dropped.
     "https://code.jquery.com/jquery-3.7.1.min.js": None,
     "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": None,
@@ -122,7 +128,7 @@ def install() -> None:
             raise SystemExit(f"{source} is missing: run `npm ci` first")
         target = VENDOR_DIR / name
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map", "*.md", "*.html", "package.json", "leaflet-src*"))
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map", "*.md", "*.html", "package.json", "leaflet-src*", "src", "test", "types"))
     missing = missing_files()
     if missing:
         raise SystemExit(f"vendored files missing after copy: {', '.join(missing)}")

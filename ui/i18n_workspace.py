@@ -50,7 +50,7 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "live_drawing": ("正在绘制", "Drawing"),
     "live_outline": ("边界面积", "Outline area"),
     "live_none": ("尚无边界：请用多边形或矩形工具绘制", "No outline yet: draw one with the polygon or rectangle tool"),
-    "live_note": ("编辑中按球面估算；保存后按WGS84椭球测地计算", "spherical estimate while editing; saved as geodesic on the WGS84 ellipsoid"),
+    "live_note": ("WGS84椭球测地面积（GeographicLib，与保存时的计算相同）", "geodesic on the WGS84 ellipsoid (GeographicLib, as computed when saved)"),
     # checks before saving
     "chk_new_area": ("新边界面积（测地）：", "New outline (geodesic):"),
     "chk_old_area": ("当前：", "Current:"),

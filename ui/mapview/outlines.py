@@ -8,8 +8,10 @@ import json
 
 import folium
 import shapely
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from ui.assets import GEODESIC_JS_URL
 from ui.safe_html import esc
 
 OLD_STYLE = {"color": "#555555", "weight": 2, "dashArray": "6 5", "fill": False}
@@ -57,10 +59,12 @@ def outline_pair(old: shapely.Geometry | None, new: shapely.Geometry | None, nam
     return group
 
 
-class LiveArea(folium.MacroElement):
-    """A box on the map showing the area of the outline while it is drawn or edited: km², ha and
-    亩, computed in the browser (leaflet-draw's spherical formula, so marked "≈"); the figure saved
-    is the geodesic area on the WGS84 ellipsoid computed by the server."""
+class LiveArea(JSCSSMixin, folium.MacroElement):
+    """A box on the map showing the area of the outline while it is drawn or edited, in km², ha
+    and 亩: geodesic on the WGS84 ellipsoid, computed in the browser with GeographicLib (Karney's
+    algorithms, the same as the server's pyproj.Geod), so the figure is the one that is saved."""
+
+    default_js = [("geographiclib-geodesic", GEODESIC_JS_URL)]
 
     _template = Template(
         """
@@ -76,7 +80,13 @@ class LiveArea(folium.MacroElement):
                 return div;
             };
             box.addTo(map);
-            function ringArea(latlngs) { return latlngs.length > 2 ? L.GeometryUtil.geodesicArea(latlngs) : 0; }
+            var wgs84 = geodesic.Geodesic.WGS84;
+            function ringArea(latlngs) {
+                if (latlngs.length < 3) return 0;
+                var poly = wgs84.Polygon(false);
+                latlngs.forEach(function (p) { poly.AddPoint(p.lat, p.lng); });
+                return Math.abs(poly.Compute(false, true).area);
+            }
             function areaOf(ll) {
                 if (!ll || !ll.length) return 0;
                 if (ll[0] instanceof L.LatLng) return ringArea(ll);
@@ -92,7 +102,7 @@ class LiveArea(folium.MacroElement):
                 if (!el) return;
                 el.setAttribute("data-area-m2", m2.toFixed(1));
                 if (!drawing && m2 <= 0) { el.innerHTML = texts.none; return; }
-                el.innerHTML = "<b>" + (drawing ? texts.drawing : texts.outline) + "</b> ≈ " + (m2 / 1e6).toFixed(3) + " km² · "
+                el.innerHTML = "<b>" + (drawing ? texts.drawing : texts.outline) + "</b> " + (m2 / 1e6).toFixed(3) + " km² · "
                     + (m2 / 1e4).toFixed(2) + " ha · " + Math.round(m2 * 0.0015).toLocaleString() + " 亩"
                     + "<br><span style='color:#666'>" + texts.note + "</span>";
             }
