@@ -4,8 +4,8 @@ the shared machine's noise falls on both alike.
 
 Each side runs in its own process (`AppTest`, the same venv): the first start (which creates and
 seeds the workspace, in this checkout), a fresh process per cold start on that workspace (median
-of `repeat`), then one process measuring the median of 10 filter reruns (the city filter on and
-off) and 10 reruns that change nothing. The other revision is checked out with
+of `repeat`), then `repeat` rounds of one process per side doing 10 filter reruns (the city filter
+on and off) and 10 reruns that change nothing (medians over all rounds). The other revision is checked out with
 `git worktree` into a temporary folder (its static/vendor linked to ours) and removed afterwards.
 Every side gets a workspace of its own in a temporary folder (this checkout seeds it on first
 start; the old revision ignores it).
@@ -42,7 +42,7 @@ for i in range(10):
     t0 = time.perf_counter()
     at.run()
     same.append(time.perf_counter() - t0)
-print(json.dumps({'filter_rerun_ms': statistics.median(change) * 1e3, 'no_change_rerun_ms': statistics.median(same) * 1e3}))
+print(json.dumps({'change': change, 'same': same}))
 """
 
 
@@ -70,11 +70,15 @@ def measure(sides: dict[str, Path], repeat: int = 3) -> dict[str, dict]:
     for _ in range(repeat):
         for name, cwd in sides.items():
             cold[name].append(float(_run(COLD, cwd, scratch / f"{name}.gpkg")))
-    out = {}
-    for name, cwd in sides.items():
-        out[name] = {"first_start_s": first[name], "cold_start_s": statistics.median(cold[name]),
-                     **json.loads(_run(RERUN, cwd, scratch / f"{name}.gpkg"))}
-    return out
+    reruns: dict[str, dict[str, list[float]]] = {name: {"change": [], "same": []} for name in sides}
+    for _ in range(repeat):  # rounds of 10 reruns, alternating the sides
+        for name, cwd in sides.items():
+            got = json.loads(_run(RERUN, cwd, scratch / f"{name}.gpkg"))
+            for kind in ("change", "same"):
+                reruns[name][kind] += got[kind]
+    return {name: {"first_start_s": first[name], "cold_start_s": statistics.median(cold[name]),
+                   "filter_rerun_ms": statistics.median(reruns[name]["change"]) * 1e3,
+                   "no_change_rerun_ms": statistics.median(reruns[name]["same"]) * 1e3} for name in sides}
 
 
 def run(revision: str = BEFORE_WORKSPACE) -> dict:

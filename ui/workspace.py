@@ -9,6 +9,7 @@ overwritten; the app then shows the bundled data and saves nothing.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import geopandas as gpd
@@ -25,10 +26,21 @@ _REVISIONS_TTL_S = 1.0
 another process's save shows within this time)."""
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+_opened: dict[str, Workspace] = {}
+_lock = threading.Lock()
+
+
 def _open(location: str) -> Workspace:
-    ws = open_workspace(location, user="", role=LOCAL_ROLE)
-    ws.user = str(ws.setting("local_author") or "")
+    """The workspace at `location`, opened (and on first use created and seeded) once per
+    process; a refusal is not remembered, so a repaired file is used on the next run."""
+    ws = _opened.get(location)
+    if ws is None:
+        with _lock:
+            ws = _opened.get(location)
+            if ws is None:
+                ws = open_workspace(location, user="", role=LOCAL_ROLE)
+                ws.user = str(ws.setting("local_author") or "")
+                _opened[location] = ws
     return ws
 
 
