@@ -76,6 +76,7 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "conflict_reapply": ("仍以我的边界保存为新版本", "Save mine as a new version on top of theirs"),
     "conflict_drop": ("放弃我的修改", "Drop my change"),
     # history
+    "note_bundled": ("说明（针对内置数据中的位置，边界已由官员提供）", "Note (on the bundled position; the outline above is an officer's)"),
     "outline_note": ("计算面积为当前边界（第 {version} 版，{quality}，{author} 于 {date} 保存：{reason}；依据：{evidence}）在 WGS84 椭球面上的测地面积（pyproj.Geod）。",
                      "Computed area: geodesic on the WGS84 ellipsoid (pyproj.Geod) of the current outline (version {version}, {quality}, saved by {author} on {date}: {reason}; evidence: {evidence})."),
     "history_title": ("修改历史（{n} 个版本）", "History ({n} versions)"),

@@ -84,7 +84,7 @@ def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang, outline_n
         _row("geometry_quality", esc(label(QUALITY_LABELS, park["geometry_quality"], lang)), lang),
         _row("source", esc(park["source"]), lang),
         _row("as_of", esc(park["as_of"]), lang),
-        _row("note", esc(park["note"]), lang) if _present(park["note"]) else "",
+        _row("note_bundled" if outline_note else "note", esc(park["note"]), lang) if _present(park["note"]) else "",
     ]
     return (
         f"<div class='parkatlas-profile' data-park-id='{esc(park['id'])}' style='font-size:0.92rem'>"
