@@ -30,12 +30,14 @@ $(VENDOR): package.json package-lock.json ui/assets.py $(VENV)/.installed
 	$(PY) -m ui.assets
 	touch $@
 
-# Debian's chromium (and CJK fonts for readable screenshots) for the browser tests, and GDAL's
-# ogrinfo, which checks that the workspace is a GeoPackage other GIS programs open.
+# Debian's chromium (and CJK fonts for readable screenshots) for the browser tests, GDAL's ogrinfo,
+# which checks that the workspace is a GeoPackage other GIS programs open, and PostgreSQL + PostGIS,
+# which the tests start themselves (initdb in a temporary folder) for the team database.
 browser:
-	@{ command -v chromium && command -v ogrinfo; } >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium and gdal-bin for the tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gdal-bin >/dev/null; }
+	@{ command -v chromium && command -v ogrinfo && ls /usr/share/postgresql/*/extension/postgis.control; } >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium, gdal-bin, postgresql and postgis for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gdal-bin \
+	    postgresql postgresql-postgis >/dev/null; }
 
 bench: setup browser
 	$(PY) -m bench.run_all

@@ -1,5 +1,5 @@
 """The workspace store: every layer's current state and every version of every feature, in one
-GeoPackage file by default (PostGIS for teams arrives next). The only place SQL lives.
+GeoPackage file by default, or in a PostGIS database for teams. The only place SQL lives.
 
     from store import open_workspace, ConflictError, PermissionDenied, WorkspaceError
     ws = open_workspace(path, user="name", role="editor")
@@ -49,18 +49,30 @@ def open_workspace(location: str | os.PathLike, *, user: str = "", role: str = "
                    seed: bool = True) -> Workspace:
     """Open (and on first use create) the workspace at `location`, as `user` with `role`.
 
-    location: a GeoPackage path (a database URL arrives with the team issue). create: make the
-    file when it does not exist. seed: put the bundled data/ in a new workspace, and take a
+    location: a GeoPackage path, or a `postgresql+psycopg://` URL of a PostGIS database (the
+    schema is created and upgraded with Alembic migrations). create: make the GeoPackage file
+    when it does not exist. seed: put the bundled data/ in a new workspace, and take a
     newer release's bundled changes to features nobody has edited (`store.seed`).
     Raises WorkspaceError — and changes nothing — for a file that is not a ParkAtlas workspace,
-    is damaged, or was written by a newer ParkAtlas.
+    is damaged, or was written by a newer ParkAtlas, and for a database that cannot be reached.
     """
     if role not in ROLES:
         raise PermissionDenied(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     text = os.fspath(location)
+    if text.startswith(("postgresql://", "postgresql+psycopg://")):
+        from store._postgis import advisory_lock, open_engine
+
+        engine, shown = open_engine(text)
+        ws = Workspace(shown, engine, user=user, role=role)
+        if seed:
+            from store.seed import seed_and_sync
+
+            with advisory_lock(engine):
+                seed_and_sync(ws)
+        return ws
     if "://" in text:
-        raise WorkspaceError(f"{text}: database workspaces (PostGIS) are not supported by this version yet; "
-                             "use a GeoPackage path")
+        raise WorkspaceError(f"{text.split('://')[0]}://…: not a workspace location ParkAtlas knows; use a GeoPackage "
+                             "path or a postgresql+psycopg:// URL")
     path = Path(text).expanduser().resolve()
     if not path.exists():
         if not create:

@@ -18,13 +18,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from store import _gpkg
 from store._errors import WorkspaceError
 
 BUSY_TIMEOUT_S = 20.0
 """How long a write waits for another process's write before giving up (seconds)."""
+
+CONNECT_TIMEOUT_S = 5
+"""How long a connection to a PostgreSQL server may take before the server counts as unreachable."""
+
+_UNREACHABLE = ("could not connect", "connection refused", "server closed the connection", "terminating connection",
+                "connection is closed", "the database system is", "no connection to the server", "timeout expired",
+                "connection timeout", "consuming input failed", "server conn crashed", "connection failed")
+"""Words of psycopg's messages when the server is down, restarting or gone."""
+
+
+def pg_engine(url: str) -> Engine:
+    """A SQLAlchemy engine on a PostgreSQL + PostGIS database (`postgresql+psycopg://…`). Pooled
+    connections are checked before use (`pool_pre_ping`), so after the server comes back the app
+    reconnects by itself; a connection attempt gives up after `CONNECT_TIMEOUT_S`."""
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
 
 
 def gpkg_engine(path: Path) -> Engine:
@@ -53,8 +69,14 @@ def translated(location: str, doing: str) -> Iterator[None]:
     """Turn driver errors raised inside the block into WorkspaceError naming `location`."""
     try:
         yield
-    except OperationalError as exc:
+    except IntegrityError:  # a constraint the caller turns into its own error (ConflictError)
+        raise
+    except (OperationalError, InterfaceError) as exc:
         text = str(exc.orig) if exc.orig is not None else str(exc)
+        if any(w in text.lower() for w in _UNREACHABLE) or isinstance(exc, InterfaceError):
+            raise WorkspaceError(
+                f"{location}: the database cannot be reached while {doing} ({text.strip().splitlines()[0]}); "
+                "nothing was saved. ParkAtlas reconnects by itself when the server is back.") from None
         if "locked" in text or "busy" in text:
             raise WorkspaceError(
                 f"{location}: the workspace stayed locked by another program for more than "

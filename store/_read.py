@@ -5,10 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, LargeBinary, Table, select, type_coerce
+from sqlalchemy import Connection, Table, select
 
-from store import _gpkg
-from store._tables import ws_versions
+from store._tables import decode_geometries, geometry_wkb, ws_versions
 
 HISTORY_COLUMNS = ["version", "op", "author", "time", "reason", "evidence", "area_m2", "restored_from", "attributes"]
 
@@ -18,7 +17,8 @@ def layer_frame(con: Connection, table: Table, columns: list[dict], include_hidd
     every attribute under its original name (in the layer's column order), `_version` (the
     feature's current version) and, with include_hidden, `_hidden`; geometry last."""
     cols = [table.c.feature_id, table.c.version, table.c.hidden] + [table.c[c["column"]] for c in columns]
-    stmt = select(*cols, type_coerce(table.c.geom, LargeBinary).label("geom")).order_by(table.c.fid)
+    dialect = con.dialect.name
+    stmt = select(*cols, geometry_wkb(table.c.geom, dialect).label("geom")).order_by(table.c.fid)
     if not include_hidden:
         stmt = stmt.where(table.c.hidden.is_(False))
     rows = con.execute(stmt).all()
@@ -36,7 +36,7 @@ def layer_frame(con: Connection, table: Table, columns: list[dict], include_hidd
     if include_hidden:
         data["_hidden"] = [bool(r[2]) for r in rows]
     frame = pd.DataFrame(data, index=pd.Index(ids, dtype=object))
-    geometry = _gpkg.decode_many([r[-1] for r in rows])
+    geometry = decode_geometries([r[-1] for r in rows], dialect)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, index=ids, crs=4326), crs=4326)
 
 
@@ -46,10 +46,10 @@ def history_frame(con: Connection, layer_id: str, feature_id: str) -> gpd.GeoDat
     v = ws_versions.c
     rows = con.execute(
         select(v.version, v.op, v.author, v.time, v.reason, v.evidence, v.area_m2, v.restored_from, v.attributes,
-               type_coerce(v.geom, LargeBinary).label("geom"))
+               geometry_wkb(v.geom, con.dialect.name).label("geom"))
         .where(v.layer_id == layer_id, v.feature_id == feature_id).order_by(v.version)).all()
     frame = pd.DataFrame([r[:-1] for r in rows], columns=HISTORY_COLUMNS)
     frame["restored_from"] = pd.array(frame["restored_from"].tolist(), dtype="Int64")
     frame["area_m2"] = pd.to_numeric(frame["area_m2"], errors="coerce")
-    geometry = gpd.GeoSeries(_gpkg.decode_many([r[-1] for r in rows]), index=frame.index, crs=4326)
+    geometry = gpd.GeoSeries(decode_geometries([r[-1] for r in rows], con.dialect.name), index=frame.index, crs=4326)
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)

@@ -1,12 +1,12 @@
 """Schema changes inside a write transaction: a new layer table, a new attribute column.
 
 On SQLite the new table is also registered as a GeoPackage feature table with an R-tree index,
-so QGIS and GDAL see it as a layer.
+so QGIS and GDAL see it as a layer; on PostgreSQL it gets a GiST index on its geometry.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, literal
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from store import _gpkg
@@ -26,6 +26,11 @@ def create_layer_table(con: Connection, table: Table, description: str) -> None:
     if con.dialect.name == "sqlite":
         for sql, params in _gpkg.register_features(table.name, "geom", description) + _gpkg.rtree_statements(table.name, "geom"):
             con.exec_driver_sql(sql, params)
+    elif con.dialect.name == "postgresql":
+        quoted = con.dialect.identifier_preparer.quote
+        con.exec_driver_sql(f"CREATE INDEX {quoted('ix_' + table.name + '_geom')} ON {quoted(table.name)} USING GIST (geom)")
+        comment = literal(description).compile(dialect=con.dialect, compile_kwargs={"literal_binds": True})
+        con.exec_driver_sql(f"COMMENT ON TABLE {quoted(table.name)} IS {comment}")
 
 
 def add_column(con: Connection, table_name: str, spec: dict, sql_type) -> None:

@@ -22,9 +22,10 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import shapely
-from sqlalchemy import (Boolean, Column, Double, Index, Integer, MetaData, Table, Text, UniqueConstraint,
-                        types)
+from sqlalchemy import (Boolean, Column, Double, Index, Integer, MetaData, Table, Text, UniqueConstraint, func,
+                        type_coerce, types)
 
 from store import _gpkg
 
@@ -36,22 +37,40 @@ FEATURE_TABLE_COLUMNS = ("fid", "feature_id", "version", "hidden", "geom")
 
 
 class GeometryType(types.TypeDecorator):
-    """A shapely geometry in EPSG:4326, stored as a GeoPackage geometry blob in SQLite (declared
-    type GEOMETRY, as the spec asks). A PostGIS backend maps this to geometry(Geometry, 4326)."""
+    """A shapely geometry in EPSG:4326: a GeoPackage geometry blob in SQLite (declared type
+    GEOMETRY, as the spec asks), `geometry(GEOMETRY, 4326)` in PostGIS (GeoAlchemy2; bound as
+    EWKB, so no precision is lost)."""
 
     impl = types.LargeBinary
     cache_ok = True
+    spatial_index = False
+    """For GeoAlchemy2's table events: our DDL creates the spatial indexes itself."""
 
     def load_dialect_impl(self, dialect):
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(_GpkgGeometry())
-        return dialect.type_descriptor(types.LargeBinary())
+        if dialect is None or dialect.name == "postgresql":
+            from geoalchemy2 import Geometry
+
+            geometry = Geometry("GEOMETRY", srid=4326, spatial_index=False)
+            return geometry if dialect is None else dialect.type_descriptor(geometry)
+        return dialect.type_descriptor(_GpkgGeometry())
 
     def process_bind_param(self, value, dialect):
-        return _gpkg.encode(value) if value is not None else None
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            from geoalchemy2.shape import from_shape
 
-    def process_result_value(self, value, dialect):  # single-row reads; bulk reads use decode_many
-        return _gpkg.decode(value) if value is not None else None
+            return from_shape(value, srid=4326, extended=True)
+        return _gpkg.encode(value)
+
+    def process_result_value(self, value, dialect):  # single-row reads; bulk reads use geometry_wkb
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            from geoalchemy2.shape import to_shape
+
+            return to_shape(value)
+        return _gpkg.decode(value)
 
 
 class _GpkgGeometry(types.UserDefinedType):
@@ -59,6 +78,21 @@ class _GpkgGeometry(types.UserDefinedType):
 
     def get_col_spec(self, **kw: Any) -> str:
         return "GEOMETRY"
+
+
+def geometry_wkb(column, dialect_name: str):
+    """A select expression giving a geometry column's raw bytes for `decode_geometries`."""
+    if dialect_name == "postgresql":
+        return func.ST_AsBinary(column)
+    return type_coerce(column, types.LargeBinary)
+
+
+def decode_geometries(values: list, dialect_name: str) -> np.ndarray:
+    """The bytes of `geometry_wkb` as shapely geometries (one vectorised read); None stays None."""
+    if dialect_name == "postgresql":
+        wkbs = np.array([None if v is None else bytes(v) for v in values], dtype=object)
+        return shapely.from_wkb(wkbs) if len(wkbs) else np.array([], dtype=object)
+    return _gpkg.decode_many(values)
 
 
 class JsonText(types.TypeDecorator):
@@ -75,22 +109,31 @@ class JsonText(types.TypeDecorator):
 
 
 class UtcTime(types.TypeDecorator):
-    """A timezone-aware UTC datetime, stored as ISO 8601 text `YYYY-MM-DDTHH:MM:SS.sssZ` (the
-    GeoPackage DATETIME form)."""
+    """A timezone-aware UTC datetime: `timestamptz` in PostgreSQL; in SQLite ISO 8601 text
+    `YYYY-MM-DDTHH:MM:SS.sssZ` (the GeoPackage DATETIME form)."""
 
     impl = types.Text
     cache_ok = True
 
     def load_dialect_impl(self, dialect):
-        return dialect.type_descriptor(_GpkgDateTime()) if dialect.name == "sqlite" else dialect.type_descriptor(types.Text())
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_GpkgDateTime())
+        return dialect.type_descriptor(types.DateTime(timezone=True))
 
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        value = value.astimezone(dt.timezone.utc)
+        if dialect.name != "sqlite":
+            return value
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
     def process_result_value(self, value, dialect):
-        return None if value is None else dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.astimezone(dt.timezone.utc)
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 class _GpkgDateTime(types.UserDefinedType):

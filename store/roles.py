@@ -2,8 +2,8 @@
 
 - viewer: read.
 - editor: save features and layers, restore an older version, hide a feature or a layer.
-- admin: everything an editor may, and show hidden features and layers again (and, with the
-  team database, manage users).
+- admin: everything an editor may, show hidden features and layers again, manage users and
+  export the audit log.
 
 A local single-user workspace is opened by the app as its owner (admin); sign-in with roles
 comes with the team database.
@@ -18,9 +18,10 @@ ROLES = ("viewer", "editor", "admin")
 ALLOWED: dict[str, frozenset[str]] = {
     "viewer": frozenset(),
     "editor": frozenset({"save", "restore", "hide", "hide_layer", "add_layer", "settings"}),
-    "admin": frozenset({"save", "restore", "hide", "hide_layer", "add_layer", "settings", "unhide", "manage_users"}),
+    "admin": frozenset({"save", "restore", "hide", "hide_layer", "add_layer", "settings", "unhide", "manage_users",
+                        "audit"}),
 }
-"""The write actions each role may take."""
+"""The write actions (and the audit export) each role may take."""
 
 
 def may(role: str, action: str) -> bool:

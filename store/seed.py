@@ -88,6 +88,8 @@ def seed_and_sync(ws: Workspace) -> dict[str, int]:
                 changed[layer_id] = len(gdf)
             else:
                 changed[layer_id] = _take_updates(ws, con, layer_id, gdf, hashes)
+                if changed[layer_id]:
+                    ws._touch(con, layer_id)
             _set_meta(con, f"bundle:{layer_id}", fingerprint)
     return changed
 

@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from geo.outline import geodesic_area_m2_of
 from store import _read
@@ -71,6 +72,17 @@ class Workspace:
         self._frames: dict[tuple[str, bool], tuple[int, gpd.GeoDataFrame]] = {}
         self.bundle_problems: dict[str, str] = {}
         """Bundled layers whose file could not be read at open (layer id -> why)."""
+
+    def as_user(self, user: str, role: str) -> Workspace:
+        """The same workspace (engine, caches) acting as another user with another role: what a
+        signed-in session writes through, so every version carries its author and every write
+        is checked against its role."""
+        if role not in ("viewer", "editor", "admin"):
+            raise ValueError(f"unknown role {role!r}")
+        other = Workspace.__new__(Workspace)
+        other.__dict__.update(self.__dict__)
+        other.user, other.role = (user or "").strip(), role
+        return other
 
     def __repr__(self) -> str:
         return f"Workspace({self.location!r}, user={self.user!r}, role={self.role!r})"
@@ -147,9 +159,14 @@ class Workspace:
         with self._read(f"reading {layer_id}/{feature_id}"), self.engine.connect() as con:
             return self._current(con, self._layer_row(con, layer_id), feature_id, must_exist=True)
 
-    def _current(self, con: Connection, info: Any, feature_id: str, must_exist: bool = False) -> dict | None:
+    def _current(self, con: Connection, info: Any, feature_id: str, must_exist: bool = False,
+                 lock: bool = False) -> dict | None:
+        """A feature's current row; with lock, locked for the rest of the transaction (PostgreSQL's
+        FOR UPDATE: a concurrent save of the same feature waits, then sees the new version; SQLite
+        holds the whole file's write lock already)."""
         table = feature_table(info.table_name, info.columns)
-        row = con.execute(select(table).where(table.c.feature_id == feature_id)).first()
+        stmt = select(table).where(table.c.feature_id == feature_id)
+        row = con.execute(stmt.with_for_update() if lock else stmt).first()
         if row is None:
             if must_exist:
                 raise FeatureNotFound(f"{self.location}: no feature {feature_id!r} in layer {info.layer_id!r}")
@@ -167,6 +184,24 @@ class Workspace:
         if frame.empty:
             raise FeatureNotFound(f"{self.location}: no feature {feature_id!r} in layer {layer_id!r}")
         return frame
+
+    def audit_log(self) -> pd.DataFrame:
+        """Every change ever made, oldest first (admin): one row per feature version (op =
+        seed, bundle, create, update, restore, hide, unhide) and per layer action (add, hide,
+        unhide): time (UTC), author, layer_id, feature_id, version, action, reason, evidence,
+        area_m2 (geodesic)."""
+        require(self.role, "audit", self.location)
+        v, e = ws_versions.c, ws_layer_events.c
+        with self._read("reading the audit log"), self.engine.connect() as con:
+            versions = con.execute(select(v.time, v.author, v.layer_id, v.feature_id, v.version, v.op, v.reason,
+                                          v.evidence, v.area_m2).order_by(v.fid)).all()
+            events = con.execute(select(e.time, e.author, e.layer_id, e.action, e.reason).order_by(e.fid)).all()
+        columns = ["time", "author", "layer_id", "feature_id", "version", "action", "reason", "evidence", "area_m2"]
+        rows = [list(r) for r in versions] + [[r.time, r.author, r.layer_id, None, None, f"layer {r.action}", r.reason,
+                                               None, None] for r in events]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["version"] = pd.array(frame["version"].tolist(), dtype="Int64")
+        return frame.sort_values("time", kind="stable").reset_index(drop=True)
 
     def setting(self, key: str, default: Any = None) -> Any:
         """A workspace setting (e.g. "local_author"), or `default`."""
@@ -219,18 +254,29 @@ class Workspace:
         None skips the check, for scripts): when another save came in between, raises
         ConflictError and writes nothing.
         """
-        with self._write("save", f"saving {layer_id}/{feature_id}") as con:
-            return self._save(con, layer_id, feature_id, geometry, attributes or {}, op=None, reason=reason,
-                              evidence=evidence, expected_version=expected_version, check_expected=True)
+        try:
+            with self._write("save", f"saving {layer_id}/{feature_id}") as con:
+                version = self._save(con, layer_id, feature_id, geometry, attributes or {}, op=None, reason=reason,
+                                     evidence=evidence, expected_version=expected_version, check_expected=True)
+                self._touch(con, layer_id)
+                return version
+        except IntegrityError:  # a concurrent save created the same feature or version first
+            raise ConflictError(layer_id, feature_id, expected_version, None) from None
 
     def save_features(self, layer_id: str, changes: Iterable[FeatureChange], *, reason: str) -> dict[str, int]:
         """Save several feature changes as one transaction — all of them or none (a conflict or an
         invalid feature anywhere refuses the whole batch). Returns {feature id: new version}."""
-        with self._write("save", f"saving {layer_id}") as con:
-            return {c.feature_id: self._save(con, layer_id, c.feature_id, c.geometry, dict(c.attributes), op=None,
-                                             reason=reason, evidence=c.evidence, expected_version=c.expected_version,
-                                             check_expected=True)
-                    for c in changes}
+        ordered = sorted(changes, key=lambda c: c.feature_id)  # one lock order for every batch: no deadlock
+        try:
+            with self._write("save", f"saving {layer_id}") as con:
+                saved = {c.feature_id: self._save(con, layer_id, c.feature_id, c.geometry, dict(c.attributes), op=None,
+                                                  reason=reason, evidence=c.evidence,
+                                                  expected_version=c.expected_version, check_expected=True)
+                         for c in ordered}
+                self._touch(con, layer_id)
+                return saved
+        except IntegrityError:
+            raise ConflictError(layer_id, ", ".join(c.feature_id for c in ordered), None, None) from None
 
     def restore(self, layer_id: str, feature_id: str, version: int, *, reason: str,
                 expected_version: int | None = None) -> int:
@@ -243,25 +289,32 @@ class Workspace:
             if old is None:
                 raise FeatureNotFound(f"{self.location}: {layer_id}/{feature_id} has no version {version}")
             info = self._layer_row(con, layer_id)
-            current = self._current(con, info, feature_id, must_exist=True)
+            current = self._current(con, info, feature_id, must_exist=True, lock=True)
             if current["hidden"]:
                 require(self.role, "unhide", self.location)
-            return self._save(con, layer_id, feature_id, old.geom, dict(old.attributes), op="restore",
-                              reason=reason, evidence=f"version {old.version} of {old.time:%Y-%m-%d %H:%M} UTC by {old.author}",
-                              expected_version=expected_version, check_expected=expected_version is not None,
-                              restored_from=int(old.version), replace_attributes=True, keep_geometry_if_none=False)
+            version = self._save(con, layer_id, feature_id, old.geom, dict(old.attributes), op="restore",
+                                 reason=reason, evidence=f"version {old.version} of {old.time:%Y-%m-%d %H:%M} UTC by {old.author}",
+                                 expected_version=expected_version, check_expected=expected_version is not None,
+                                 restored_from=int(old.version), replace_attributes=True, keep_geometry_if_none=False)
+            self._touch(con, layer_id)
+            return version
 
     def hide_feature(self, layer_id: str, feature_id: str, *, reason: str, expected_version: int | None = None) -> int:
         """Hide a feature (it leaves the current layer; every version stays); return the new version."""
         with self._write("hide", f"hiding {layer_id}/{feature_id}") as con:
-            return self._save(con, layer_id, feature_id, None, {}, op="hide", reason=reason, evidence="",
-                              expected_version=expected_version, check_expected=expected_version is not None, hidden=True)
+            version = self._save(con, layer_id, feature_id, None, {}, op="hide", reason=reason, evidence="",
+                                 expected_version=expected_version, check_expected=expected_version is not None,
+                                 hidden=True)
+            self._touch(con, layer_id)
+            return version
 
     def unhide_feature(self, layer_id: str, feature_id: str, *, reason: str) -> int:
         """Show a hidden feature again (admin); return the new version."""
         with self._write("unhide", f"restoring hidden {layer_id}/{feature_id}") as con:
-            return self._save(con, layer_id, feature_id, None, {}, op="unhide", reason=reason, evidence="",
-                              expected_version=None, check_expected=False, hidden=False)
+            version = self._save(con, layer_id, feature_id, None, {}, op="unhide", reason=reason, evidence="",
+                                 expected_version=None, check_expected=False, hidden=False)
+            self._touch(con, layer_id)
+            return version
 
     def _save(self, con: Connection, layer_id: str, feature_id: str, geometry, attributes: dict, *, op: str | None,
               reason: str, evidence: str, expected_version: int | None, check_expected: bool, hidden: bool | None = None,
@@ -271,7 +324,7 @@ class Workspace:
         if not reason:
             raise ValueError("a reason is required for every change")
         info = self._layer_row(con, layer_id)
-        current = self._current(con, info, feature_id)
+        current = self._current(con, info, feature_id, lock=True)
         current_version = None if current is None else current["version"]
         if check_expected and expected_version is not None and expected_version != (current_version or 0):
             raise ConflictError(layer_id, feature_id, expected_version, current_version,
@@ -285,6 +338,7 @@ class Workspace:
                 spec = {"name": name, "column": sql_name(name, {c["column"] for c in columns}), "kind": kind_of_value(value)}
                 add_column(con, info.table_name, spec, SQL_TYPES[spec["kind"]])
                 columns.append(spec)
+                con.execute(update(ws_layers).where(ws_layers.c.layer_id == layer_id).values(columns=columns))
         merged = {} if (replace_attributes or current is None) else dict(current["attributes"])
         merged.update({k: v for k, v in attributes.items() if k != "id"})
         merged = attributes_of(merged, columns)
@@ -303,9 +357,12 @@ class Workspace:
         row = {c["column"]: to_sql_value(merged.get(c["name"]), c["kind"]) for c in columns}
         row.update(version=version, hidden=is_hidden, geom=geom)
         self._write_current(con, table, feature_id, row, exists=current is not None)
-        con.execute(update(ws_layers).where(ws_layers.c.layer_id == layer_id)
-                    .values(revision=ws_layers.c.revision + 1, columns=columns))
         return version
+
+    def _touch(self, con: Connection, layer_id: str) -> None:
+        """Bump the layer's revision: last in every write transaction, after the feature rows, so
+        every transaction takes its locks in the same order (features by id, then the layer)."""
+        con.execute(update(ws_layers).where(ws_layers.c.layer_id == layer_id).values(revision=ws_layers.c.revision + 1))
 
     def _write_current(self, con: Connection, table, feature_id: str, row: dict, exists: bool) -> None:
         """The current-state write that follows the version row (a separate step so the kill test

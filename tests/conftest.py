@@ -44,6 +44,21 @@ def small_data(small_parks_path, tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def postgis_server():
+    """A real PostgreSQL + PostGIS for the session (tests/postgis.py); `make test` installs
+    Debian's packages. Without them the PostGIS tests are skipped locally and fail in CI."""
+    from tests.postgis import PostgisServer, has_postgis
+
+    if not has_postgis():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL + PostGIS are missing: `make test` installs postgresql and postgis")
+        pytest.skip("PostgreSQL + PostGIS are not installed (apt-get install postgresql postgis)")
+    server = PostgisServer.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
 def reference_dir() -> Path:
     """../shared/data/reference (real third-party geodata, for checks only). Required in CI."""
     if not REFERENCE.is_dir():

@@ -1,5 +1,6 @@
-"""The workspace store on a GeoPackage: round trips, versions, restore, hidden features and layers,
-conflicts, permissions, refused files, and a file GDAL reads as a valid GeoPackage."""
+"""The workspace store, on both backends (a GeoPackage file and a real PostGIS database, the same
+tests): round trips, versions, restore, hidden features and layers, conflicts, permissions; and,
+for the GeoPackage, refused files and a file GDAL reads as a valid GeoPackage."""
 
 from __future__ import annotations
 
@@ -24,22 +25,47 @@ SQUARE = box(113.30, 23.10, 113.31, 23.11)
 
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory):
-    """A workspace seeded from the bundled data once; tests copy it."""
+    """A GeoPackage workspace seeded from the bundled data once; tests copy it."""
     path = tmp_path_factory.mktemp("seeded") / "template.gpkg"
     open_workspace(path, user="seed")
     return path
 
 
-@pytest.fixture()
-def seeded(seeded_template, tmp_path):
-    path = tmp_path / "ws.gpkg"
-    shutil.copy(seeded_template, path)
-    return open_workspace(path, user="李伟", role="editor")
+@pytest.fixture(params=["gpkg", "postgis"])
+def backend(request) -> str:
+    return request.param
 
 
 @pytest.fixture()
-def empty(tmp_path):
-    return open_workspace(tmp_path / "empty.gpkg", user="tester", role="editor", seed=False)
+def new_location(backend, tmp_path, request):
+    """A function giving a new, empty workspace location of the backend under test."""
+    if backend == "gpkg":
+        counter = iter(range(1000))
+        return lambda: str(tmp_path / f"ws{next(counter)}.gpkg")
+    return request.getfixturevalue("postgis_server").new_database
+
+
+@pytest.fixture()
+def seeded(backend, seeded_template, tmp_path, request):
+    """A workspace seeded from the bundled data, opened as the editor 李伟."""
+    if backend == "gpkg":
+        path = tmp_path / "ws.gpkg"
+        shutil.copy(seeded_template, path)
+        location = str(path)
+    else:
+        server = request.getfixturevalue("postgis_server")
+        location = server.new_database(template=server.seeded_template())
+    ws = open_workspace(location, user="李伟", role="editor")
+    ws.reopen_as = lambda **kw: open_workspace(location, **kw)  # another user, the same workspace
+    return ws
+
+
+@pytest.fixture()
+def empty(new_location):
+    location = new_location()
+    ws = open_workspace(location, user="tester", role="editor", seed=False)
+    ws.reopen_as = lambda **kw: open_workspace(location, seed=False, **kw)
+    return ws
 
 
 def _all_kinds() -> gpd.GeoDataFrame:
@@ -77,11 +103,11 @@ def test_round_trip_every_geometry_and_attribute_kind(empty):
     assert back.crs.to_epsg() == 4326
 
 
-def test_add_layer_needs_reason_author_and_unique_ids(empty, tmp_path):
+def test_add_layer_needs_reason_author_and_unique_ids(empty):
     gdf = _all_kinds()
     with pytest.raises(ValueError, match="reason"):
         empty.add_layer("x", gdf, role="overlay", origin="x", reason=" ")
-    nameless = open_workspace(tmp_path / "empty.gpkg", user="", seed=False)
+    nameless = empty.reopen_as(user="")
     with pytest.raises(MissingAuthorError):
         nameless.add_layer("x", gdf, role="overlay", origin="x", reason="r")
     dup = gdf.assign(id=["same"] * len(gdf))
@@ -146,7 +172,7 @@ def test_hidden_feature_stays_in_history_and_only_an_admin_shows_it(seeded):
     assert bool(hidden.loc["gz-vip-pazhou", "_hidden"]) is True
     with pytest.raises(PermissionDenied, match="admin"):
         seeded.unhide_feature("parks", "gz-vip-pazhou", reason="not a duplicate")
-    admin = open_workspace(seeded.location, user="管理员", role="admin")
+    admin = seeded.reopen_as(user="管理员", role="admin")
     admin.unhide_feature("parks", "gz-vip-pazhou", reason="not a duplicate")
     assert "gz-vip-pazhou" in seeded.layer("parks").index
     assert seeded.history("parks", "gz-vip-pazhou")["op"].tolist() == ["seed", "hide", "unhide"]
@@ -157,14 +183,14 @@ def test_hidden_user_layer_can_be_restored(empty):
     empty.hide_layer(layer_id, reason="not needed")
     assert layer_id not in empty.layer_ids() and layer_id in empty.layer_ids(include_hidden=True)
     assert len(empty.layer(layer_id)) == 8  # its features are all still there
-    admin = open_workspace(empty.location, user="admin", role="admin", seed=False)
+    admin = empty.reopen_as(user="admin", role="admin")
     admin.unhide_layer(layer_id, reason="needed after all")
     assert layer_id in empty.layer_ids()
     assert empty.layer_events(layer_id)["action"].tolist() == ["unhide", "hide", "add"]
 
 
 def test_viewer_cannot_write_anything(seeded):
-    viewer = open_workspace(seeded.location, user="访客", role="viewer")
+    viewer = seeded.reopen_as(user="访客", role="viewer")
     assert len(viewer.layer("parks")) == 54
     calls = [
         lambda: viewer.save_feature("parks", "gz-vip-pazhou", SQUARE, reason="r", expected_version=1),
@@ -183,7 +209,7 @@ def test_viewer_cannot_write_anything(seeded):
 def test_settings_are_remembered(empty):
     assert empty.setting("local_author") is None
     empty.set_setting("local_author", "王芳")
-    assert open_workspace(empty.location, seed=False).setting("local_author") == "王芳"
+    assert empty.reopen_as().setting("local_author") == "王芳"
 
 
 def test_new_attribute_adds_a_column(empty):
@@ -202,7 +228,9 @@ def test_a_new_feature_starts_at_version_1(empty):
     assert empty.save_feature(layer_id, "new-1", SQUARE, {"名称": "script"}, reason="batch fix") == 2  # None: no check
 
 
-def test_gdal_reads_every_table_as_a_valid_geopackage(seeded):
+def test_gdal_reads_every_table_as_a_valid_geopackage(seeded, backend):
+    if backend != "gpkg":
+        pytest.skip("a GeoPackage check")
     seeded.save_feature("parks", "gz-vip-pazhou", SQUARE, {"geometry_quality": "surveyed"}, reason="r", expected_version=1)
     seeded.add_layer("用地 parcels", _all_kinds(), role="landuse", origin="kinds.geojson", reason="r")
     names = {name for name, _ in pyogrio.list_layers(seeded.location)}
@@ -247,7 +275,8 @@ def test_someone_elses_geopackage_is_refused(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_a_newer_schema_is_refused_and_left_alone(empty):
+def test_a_newer_schema_is_refused_and_left_alone(tmp_path):
+    empty = open_workspace(tmp_path / "ws.gpkg", user="x", seed=False)
     con = sqlite3.connect(empty.location)
     con.execute("UPDATE ws_meta SET value = '99' WHERE key = 'schema_version'")
     con.commit()
@@ -258,8 +287,8 @@ def test_a_newer_schema_is_refused_and_left_alone(empty):
     assert open(empty.location, "rb").read() == before
 
 
-def test_a_truncated_workspace_is_refused(seeded, tmp_path):
-    data = open(seeded.location, "rb").read()
+def test_a_truncated_workspace_is_refused(seeded_template, tmp_path):
+    data = open(seeded_template, "rb").read()
     cut = tmp_path / "cut.gpkg"
     cut.write_bytes(data[: len(data) // 3])
     with pytest.raises(WorkspaceError):

@@ -39,11 +39,33 @@ SAVER = textwrap.dedent("""
 """)
 
 
+@pytest.fixture(params=["gpkg", "postgis"])
+def workspace_path(request, tmp_path):
+    """A seeded workspace on each backend: a GeoPackage path, or the URL of a PostGIS database."""
+    if request.param == "gpkg":
+        path = tmp_path / "ws.gpkg"
+        open_workspace(path, user="seed")
+        return path
+    server = request.getfixturevalue("postgis_server")
+    return server.new_database(template=server.seeded_template())
+
+
 @pytest.fixture()
-def workspace_path(tmp_path):
+def gpkg_path(tmp_path):
     path = tmp_path / "ws.gpkg"
     open_workspace(path, user="seed")
     return path
+
+
+def _integrity_ok(location) -> bool:
+    """SQLite's integrity check for a GeoPackage (PostgreSQL keeps its own)."""
+    if str(location).startswith("postgresql"):
+        return True
+    con = sqlite3.connect(location)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
 
 
 def _run(*args: str, **kw) -> subprocess.Popen:
@@ -72,9 +94,7 @@ def test_two_processes_saving_different_parks_all_land(workspace_path):
         out, err = p.communicate(timeout=240)
         assert p.returncode == 0, err
         assert json.loads(out) == {"versions": list(range(2, 22)), "conflicts": 0}
-    con = sqlite3.connect(workspace_path)
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    con.close()
+    assert _integrity_ok(workspace_path)
 
 
 KILLED = textwrap.dedent("""
@@ -98,7 +118,8 @@ def test_a_process_killed_mid_save_leaves_the_old_version(workspace_path):
     proc = _run(KILLED, str(workspace_path))
     line = proc.stdout.readline()
     assert line.strip() == "version row written", proc.stderr.read()
-    assert workspace_path.with_name(workspace_path.name + "-journal").exists()  # a save was under way
+    if not str(workspace_path).startswith("postgresql"):
+        assert workspace_path.with_name(workspace_path.name + "-journal").exists()  # a save was under way
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(30)
     ws = open_workspace(workspace_path, user="next", seed=False)
@@ -107,16 +128,15 @@ def test_a_process_killed_mid_save_leaves_the_old_version(workspace_path):
     assert ws.layer("parks").loc["gz-vip-pazhou"].geometry.geom_type == "Point"
     assert ws.save_feature("parks", "gz-vip-pazhou", box(113.3, 23.1, 113.31, 23.11), {"geometry_quality": "digitised"},
                            reason="lands", expected_version=1) == 2  # and the workspace works on
-    con = sqlite3.connect(workspace_path)
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    con.close()
+    assert _integrity_ok(workspace_path)
 
 
-def test_a_newer_release_updates_only_what_nobody_edited(tmp_path, monkeypatch):
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_a_newer_release_updates_only_what_nobody_edited(tmp_path, monkeypatch, backend, request):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     monkeypatch.setenv("PARKATLAS_DATA_DIR", str(data))
-    path = tmp_path / "ws.gpkg"
+    path = tmp_path / "ws.gpkg" if backend == "gpkg" else request.getfixturevalue("postgis_server").new_database()
     ws = open_workspace(path, user="officer")
     ws.save_feature("parks", "gz-vip-huadu", box(113.2, 23.4, 113.21, 23.41), {"geometry_quality": "digitised"},
                     reason="drawn from the 控规", expected_version=1)
@@ -137,12 +157,12 @@ def test_a_newer_release_updates_only_what_nobody_edited(tmp_path, monkeypatch):
     assert again.history("parks", "gz-vip-pazhou")["version"].tolist() == [1, 2]
 
 
-def test_a_workspace_locked_by_another_program_refuses_the_save_and_says_so(workspace_path, monkeypatch):
+def test_a_workspace_locked_by_another_program_refuses_the_save_and_says_so(gpkg_path, monkeypatch):
     import store._engine
 
     monkeypatch.setattr(store._engine, "BUSY_TIMEOUT_S", 0.5)
-    ws = open_workspace(workspace_path, user="officer", seed=False)
-    other = sqlite3.connect(workspace_path, isolation_level=None)  # e.g. a QGIS editing session
+    ws = open_workspace(gpkg_path, user="officer", seed=False)
+    other = sqlite3.connect(gpkg_path, isolation_level=None)  # e.g. a QGIS editing session
     other.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(WorkspaceError, match="locked by another program"):

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.generalize import zoom_for_bounds
 from layers.parks import QUALITY_LABELS, label
-from store import ConflictError, StoreError
+from store import ConflictError, FeatureNotFound, StoreError, WorkspaceError
 from ui import workspace
 from ui.assets import localize
 from ui.i18n import Lang, t
@@ -29,12 +29,19 @@ def _history(location: str, park_id: str, revision: int) -> gpd.GeoDataFrame:
 
 
 def history(park_id: str) -> gpd.GeoDataFrame | None:
-    """The versions of a park (cached by the parks layer's revision), or None without a workspace."""
+    """The versions of a park (cached by the parks layer's revision), or None without a
+    workspace (or while it cannot be reached)."""
     ws = workspace.current()
     revs = workspace.revisions()
     if ws is None or "parks" not in revs:
         return None
-    return _history(ws.location, park_id, revs["parks"])
+    try:
+        return _history(ws.location, park_id, revs["parks"])
+    except FeatureNotFound:
+        return None
+    except WorkspaceError as exc:
+        workspace.went_down(ws.location, str(exc))
+        return None
 
 
 def outline_note(park_id: str, lang: Lang) -> str | None:
@@ -107,7 +114,7 @@ def _restore(state: ViewState, park_id: str, versions: list[int]) -> None:
     lang = state.lang
     ws = workspace.current()
     older = versions[:-1]
-    if ws is None or not older:
+    if not workspace.can_edit(ws) or not older:
         return
     st.markdown(f"**{t('h_restore', lang)}**")
     if not workspace.author_field(ws, lang, f"restore_{park_id}"):

@@ -4,6 +4,21 @@ versions and their history. Merged into `ui.i18n.LABELS`."""
 from __future__ import annotations
 
 WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
+    # sign-in (teams)
+    "auth_title": ("登录 ParkAtlas", "Sign in to ParkAtlas"),
+    "auth_username": ("用户名", "User name"),
+    "auth_password": ("密码", "Password"),
+    "auth_login": ("登录", "Sign in"),
+    "auth_failed": ("用户名或密码不正确。", "The user name or password is not right."),
+    "auth_as": ("已登录：{name}（{role}）", "Signed in as {name} ({role})"),
+    "auth_logout": ("退出登录", "Sign out"),
+    "auth_no_file": ("已设置登录（PARKATLAS_CREDENTIALS），但找不到用户文件：{path}。请用 `python -m ui.users add` 创建用户。",
+                     "Sign-in is configured (PARKATLAS_CREDENTIALS) but the credentials file is missing: {path}. Create users with `python -m ui.users add`."),
+    "role_name_viewer": ("只读", "viewer"),
+    "role_name_editor": ("编辑", "editor"),
+    "role_name_admin": ("管理员", "admin"),
+    "role_cannot_edit": ("您的角色（{role}）只能查看，不能修改。", "Your role ({role}) may look but not change anything."),
+    "audit_download": ("下载审计日志（CSV，全部版本与图层操作）", "Download the audit log (CSV: every version and layer action)"),
     # the workspace itself
     "ws_refused": ("工作空间无法使用，未作任何改动；当前显示内置数据，修改不会保存：",
                    "The workspace cannot be used and was not changed; showing the bundled data, and nothing will be saved:"),

@@ -7,9 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from store import StoreError
+from store import StoreError, WorkspaceError
+from store.roles import may
 from store.seed import skipped_updates
 from ui import data, workspace
+from ui.downloads import audit_csv
 from ui.i18n import Lang, t
 from ui.state import ViewState
 
@@ -19,9 +21,17 @@ def render_layers(state: ViewState) -> None:
     lang = state.lang
     st.subheader(t("my_layers", lang), anchor=False)
     ws = workspace.current()
-    if ws is None:
+    if ws is None or workspace.problem():
         workspace.report_problem(lang)
         return
+    try:
+        _render(ws, lang)
+    except WorkspaceError as exc:  # the database went away while the page was drawn
+        workspace.went_down(ws.location, str(exc))
+        workspace.report_problem(lang)
+
+
+def _render(ws, lang: Lang) -> None:
     layers = data.user_layers()
     if not layers:
         st.caption(t("no_user_layers", lang))
@@ -30,6 +40,8 @@ def render_layers(state: ViewState) -> None:
         c1, c2 = st.columns([5, 1])
         c1.markdown(f"**{layer.name}** · {len(layer.gdf)} · {t('role_' + layer.role, lang)} · {layer.origin} · "
                     f"{when} · {layer.created_by}", help="\n".join(layer.notes) or None)
+        if not workspace.can_edit(ws):
+            continue
         with c2.popover(t("hide_layer", lang)):
             reason = st.text_input(t("save_reason", lang), key=f"w_hide_reason_{layer.layer_id}", max_chars=200)
             if st.button(t("hide_layer_confirm", lang), key=f"w_hide_{layer.layer_id}", disabled=not reason.strip()):
@@ -74,3 +86,7 @@ def _about_workspace(ws, lang: Lang) -> None:
         if not events.empty:
             st.dataframe(events.assign(time=[f"{v:%Y-%m-%d %H:%M} UTC" for v in events["time"]]), hide_index=True,
                          width="stretch")
+        if may(ws.role, "audit"):
+            log = ws.audit_log()
+            st.download_button(t("audit_download", lang), data=audit_csv(log), file_name="parkatlas-audit-log.csv",
+                               mime="text/csv", key="w_audit_download")

@@ -7,14 +7,17 @@ import geopandas as gpd
 import streamlit as st
 
 from ui import data
+from ui.auth import require_sign_in
 from ui.filters import language_switch
 from ui.state import ViewState, view
 
 
 def start() -> ViewState:
-    """The session's ViewState, after drawing the 中文 / English switch."""
+    """The session's ViewState, after drawing the 中文 / English switch and, when sign-in is
+    configured, the sign-in form (the page stops there until the user is signed in)."""
     state = view()
     language_switch(state)
+    require_sign_in(state.lang)
     return state
 
 

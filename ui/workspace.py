@@ -1,14 +1,18 @@
 """The app's workspace: opened once per process at `PARKATLAS_WORKSPACE` (else the user's data
 folder), read through revision-keyed caches, written only through `store`.
 
-Without sign-in (the team database brings it) the local user owns the workspace file and opens it
-as admin; every version is written under the name they set once (remembered in the workspace).
-A workspace that is refused (damaged, newer, locked) is reported on every page and never
-overwritten; the app then shows the bundled data and saves nothing.
+The workspace is a GeoPackage file (`PARKATLAS_WORKSPACE`), or a team's PostGIS database
+(`PARKATLAS_DATABASE_URL`). Without sign-in the local user owns it and acts as admin, every
+version written under the name they set once (remembered in the workspace); with sign-in
+(`ui.auth`) each session acts as its signed-in user with their role, checked by the store.
+A workspace that is refused (damaged, newer) or cannot be reached is reported on every page and
+never overwritten; the pages then show the bundled data and save nothing, and a database that
+comes back is used again without restarting the app.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -44,42 +48,75 @@ def _open(location: str) -> Workspace:
     return ws
 
 
+DATABASE_ENV = "PARKATLAS_DATABASE_URL"
+
+
 def location() -> str:
-    """Where the workspace is (the file path)."""
-    return str(default_location())
+    """Where the workspace is: the team database (`PARKATLAS_DATABASE_URL`, a
+    postgresql+psycopg:// URL) when set, else the GeoPackage file (`PARKATLAS_WORKSPACE`)."""
+    return os.environ.get(DATABASE_ENV, "").strip() or str(default_location())
 
 
-def current() -> Workspace | None:
-    """The workspace, or None when it was refused (`problem()` says why)."""
+def _shared() -> Workspace | None:
     try:
         return _open(location())
     except WorkspaceError:
         return None
 
 
+def current() -> Workspace | None:
+    """The workspace as this session acts on it — the signed-in user with their role when
+    sign-in is configured (`ui.auth`), else the local owner — or None when it was refused
+    (`problem()` says why)."""
+    ws = _shared()
+    if ws is None:
+        return None
+    from ui.auth import signed_in
+
+    who = signed_in()
+    return ws if who is None else ws.as_user(who.username, who.role)
+
+
+_down: dict[str, str] = {}
+"""Workspaces whose last read failed (a database that went away): location -> why."""
+
+
 def problem() -> str | None:
-    """Why the workspace cannot be used, or None."""
+    """Why the workspace cannot be used now (refused at open, or unreachable since), or None."""
     try:
-        _open(location())
+        ws = _open(location())
     except WorkspaceError as exc:
         return str(exc)
-    return None
+    return _down.get(ws.location)
 
 
 _memo: dict[str, tuple[float, dict[str, int]]] = {}
 
 
 def revisions() -> dict[str, int]:
-    """{layer id: revision} of the workspace (empty without one), read at most once a second."""
-    ws = current()
+    """{layer id: revision} of the workspace, read at most once a second; empty without a
+    workspace or while it cannot be reached (then `problem()` says why, and the next read after a
+    second tries again — a database that comes back is used without restarting the app)."""
+    ws = _shared()
     if ws is None:
         return {}
     hit = _memo.get(ws.location)
     if hit is not None and time.monotonic() - hit[0] < _REVISIONS_TTL_S:
         return hit[1]
-    revs = ws.revisions()
+    try:
+        revs = ws.revisions()
+    except WorkspaceError as exc:
+        went_down(ws.location, str(exc))
+        return {}
+    _down.pop(ws.location, None)
     _memo[ws.location] = (time.monotonic(), revs)
     return revs
+
+
+def went_down(where: str, why: str) -> None:
+    """Remember that the workspace at `where` failed a read (its layers then come from data/)."""
+    _down[where] = why
+    _memo.pop(where, None)
 
 
 def changed() -> None:
@@ -94,16 +131,32 @@ def _frame(location: str, layer_id: str, revision: int, include_hidden: bool) ->
 
 def layer(layer_id: str, include_hidden: bool = False) -> gpd.GeoDataFrame | None:
     """A workspace layer's current state (shared between sessions: never mutate it), or None
-    when the workspace has no such layer."""
+    when the workspace has no such layer or cannot be read now."""
     revs = revisions()
-    ws = current()
+    ws = _shared()
     if ws is None or layer_id not in revs:
         return None
-    return _frame(ws.location, layer_id, revs[layer_id], include_hidden)
+    try:
+        return _frame(ws.location, layer_id, revs[layer_id], include_hidden)
+    except WorkspaceError as exc:
+        went_down(ws.location, str(exc))
+        return None
+
+
+def can_edit(ws: Workspace | None) -> bool:
+    """Whether this session's role may change features and layers (what the page offers; the
+    store checks it again on every write)."""
+    from store.roles import may
+
+    return ws is not None and may(ws.role, "save")
 
 
 def author_field(ws: Workspace, lang: Lang, key: str) -> bool:
-    """Ask once for the name every version is saved under; True when there is one."""
+    """Ask once for the name every version is saved under; True when there is one. A signed-in
+    user's name is their user name; a viewer is told they cannot change anything."""
+    if not can_edit(ws):
+        st.info(t("role_cannot_edit", lang, role=t(f"role_name_{ws.role}", lang)))
+        return False
     if ws.user:
         return True
     st.info(t("ws_name_needed", lang))

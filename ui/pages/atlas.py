@@ -201,7 +201,7 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
 
 def _edit_button(state: ViewState, park_id: str, lang: Lang) -> None:
     """"Draw / edit the outline" of the selected park (opens the editor in place of the map)."""
-    if workspace.current() is None or state.editing_outline == park_id:
+    if not workspace.can_edit(workspace.current()) or state.editing_outline == park_id:
         return
     if st.button(t("edit_outline", lang), key="edit_outline", icon="✏️"):
         start_editing(state, park_id)
