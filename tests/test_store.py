@@ -307,3 +307,23 @@ def test_a_batch_is_saved_whole_or_not_at_all(seeded):
     stale.expected_version = 1
     assert seeded.save_features("parks", [good, stale], reason="控规红线") == {"gz-vip-pazhou": 2, "gz-vip-huadu": 2}
     assert seeded.history("parks", "gz-vip-huadu").iloc[-1]["evidence"] == "hongxian.gpkg #2"
+
+
+def test_the_audit_log_lists_every_change_and_only_an_admin_gets_it(seeded):
+    seeded.save_feature("parks", "gz-vip-pazhou", SQUARE, {"geometry_quality": "surveyed"}, reason="=HYPERLINK(1)",
+                        evidence="红线.gpkg", expected_version=1)
+    layer_id = seeded.add_layer("草图", _all_kinds(), role="overlay", origin="drawn on the map", reason="sketch")
+    seeded.hide_layer(layer_id, reason="not needed")
+    with pytest.raises(PermissionDenied):
+        seeded.audit_log()  # an editor
+    log = seeded.reopen_as(user="管理员", role="admin").audit_log()
+    assert len(log) == (54 + 46 + 37 + 62) + 1 + 8 + 4 + 2  # every version; the 4 bundled layers' adds, ours' add and hide
+    mine = log[log["author"] == "李伟"]
+    assert mine["action"].tolist() == ["update"] + ["create"] * 8 + ["layer add", "layer hide"]
+    assert mine.iloc[0][["layer_id", "feature_id", "version", "evidence"]].tolist() == ["parks", "gz-vip-pazhou", 2, "红线.gpkg"]
+    assert log["time"].is_monotonic_increasing
+
+    from ui.downloads import audit_csv
+
+    text = audit_csv(log).decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text  # a reason cannot run as a formula

@@ -20,6 +20,7 @@ from layers.access import access_table
 from layers.parks import PROGRAMMES
 from layers.transport import check_line_refs, open_in
 from layers.user_layers import UserLayer
+from store import WorkspaceError
 from ui import workspace
 from ui.i18n import Lang
 from ui.mapview import display_frame
@@ -52,15 +53,20 @@ def _finished(layer_id: str, key: tuple) -> gpd.GeoDataFrame:
 def _layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
     """(frame, None); (None, None) when there is no such layer; (None, why) when it is broken."""
     ws = workspace.current()
-    if ws is None:  # refused workspace: the bundled files, read-only
+    revisions = workspace.revisions()  # also tells whether the workspace can be read now
+    if ws is None or workspace.problem():  # refused or unreachable: the bundled files, read-only
         if not registry.is_bundled(layer_id):
             return None, None
         try:
             return _bundled(layer_id, str(registry.data_dir())), None
         except (LayerError, OSError) as exc:
             return None, str(exc)
-    if layer_id in workspace.revisions():
-        return _finished(layer_id, _key(layer_id)), None
+    if layer_id in revisions:
+        try:
+            return _finished(layer_id, _key(layer_id)), None
+        except WorkspaceError as exc:  # it went away between the two reads
+            workspace.went_down(ws.location, str(exc))
+            return _layer(layer_id)
     return None, ws.bundle_problems.get(layer_id)
 
 
@@ -149,8 +155,17 @@ def access(year: int | str) -> pd.DataFrame | None:
 
 
 def user_layers() -> list[UserLayer]:
-    """The layers users imported or drew (visible ones), oldest first."""
-    return _user_layers(_all_key())
+    """The layers users imported or drew (visible ones), oldest first; none while the workspace
+    is refused or cannot be reached."""
+    key = _all_key()
+    ws = workspace.current()
+    if ws is None or workspace.problem():
+        return []
+    try:
+        return _user_layers(key)
+    except WorkspaceError as exc:
+        workspace.went_down(ws.location, str(exc))
+        return []
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -170,7 +170,9 @@ def author_field(ws: Workspace, lang: Lang, key: str) -> bool:
 
 
 def report_problem(lang: Lang) -> None:
-    """Say, once on a page, that the workspace was refused (the page goes on with bundled data)."""
+    """Say, once on a page, that the workspace was refused or cannot be reached (the page goes
+    on with the bundled data)."""
+    revisions()  # a read now, so a database that went away (or came back) is seen
     why = problem()
     if why:
         st.error(t("ws_refused", lang))
