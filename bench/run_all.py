@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench import access_bench, app_bench, before_after, landuse_bench, workspace_bench
+from bench import access_bench, app_bench, before_after, landuse_bench, team_bench, workspace_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +23,8 @@ def main() -> None:
     results["landuse"] = landuse_bench.run([10_000, 100_000, 1_000_000], 100_000, [1_000_000, 5_000_000])
     print("\n== workspace store: big saves, long histories, a big workspace in the app ==")
     results["workspace"] = workspace_bench.run()
+    print("\n== many editors at once: GeoPackage and PostGIS ==")
+    results["team"] = team_bench.run()
     print("\n== the atlas now vs before the workspace (one run, alternating) ==")
     results["before_after"] = before_after.run()
     out = ROOT / "test-artifacts" / "bench.json"
