@@ -14,6 +14,8 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "auth_logout": ("退出登录", "Sign out"),
     "auth_no_file": ("已设置登录（PARKATLAS_CREDENTIALS），但找不到用户文件：{path}。请用 `python -m ui.users add` 创建用户。",
                      "Sign-in is configured (PARKATLAS_CREDENTIALS) but the credentials file is missing: {path}. Create users with `python -m ui.users add`."),
+    "team_without_sign_in": ("使用团队数据库但未设置登录（PARKATLAS_CREDENTIALS）：所有人都以同一姓名、管理员身份修改。",
+                             "Team database without sign-in (PARKATLAS_CREDENTIALS): everyone changes things as admin, under one name."),
     "role_name_viewer": ("只读", "viewer"),
     "role_name_editor": ("编辑", "editor"),
     "role_name_admin": ("管理员", "admin"),

@@ -3,11 +3,15 @@ layer (or a clear error instead of a crash), and where our vendored map assets a
 
 from __future__ import annotations
 
+import os
+
 import geopandas as gpd
 import streamlit as st
 
 from ui import data
 from ui.auth import require_sign_in
+from ui.i18n import t
+from ui.workspace import DATABASE_ENV
 from ui.filters import language_switch
 from ui.state import ViewState, view
 
@@ -17,7 +21,8 @@ def start() -> ViewState:
     configured, the sign-in form (the page stops there until the user is signed in)."""
     state = view()
     language_switch(state)
-    require_sign_in(state.lang)
+    if require_sign_in(state.lang) is None and os.environ.get(DATABASE_ENV):
+        st.sidebar.warning(t("team_without_sign_in", state.lang))
     return state
 
 
