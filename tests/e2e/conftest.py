@@ -36,11 +36,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", workspace: Path | None = None):
+def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", workspace: Path | None = None,
+                extra_env: dict[str, str] | None = None):
     """`streamlit run streamlit_app.py` on a free port of 127.0.0.1; yields its base URL.
 
     data_dir: a folder of layer files to serve instead of the bundled data/ (PARKATLAS_DATA_DIR).
     workspace: the workspace file (PARKATLAS_WORKSPACE); by default a new one in a temp folder.
+    extra_env: more environment (e.g. PARKATLAS_CREDENTIALS for sign-in).
     """
     port = _free_port()
     env = dict(os.environ)
@@ -50,6 +52,7 @@ def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", w
         scratch = tempfile.mkdtemp(prefix="parkatlas-e2e-")
         workspace = Path(scratch) / "workspace.gpkg"
     env["PARKATLAS_WORKSPACE"] = str(workspace)
+    env.update(extra_env or {})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / log_name, "w")
     proc = subprocess.Popen(
