@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from store import default_location, open_workspace
 from tests.conftest import ROOT
+from tests.helpers import fake_editor_map
 
 APP = str(ROOT / "streamlit_app.py")
 DATA_PAGE = "from ui.pages import data_page\ndata_page.render()\n"
@@ -94,14 +95,7 @@ def test_the_profile_follows_the_outline_and_an_old_version_can_be_restored(smal
 
 def _editor(monkeypatch, drawings: list[dict] | None) -> AppTest:
     """The atlas with the outline editor open on POINT_PARK, st_folium answering `drawings`."""
-    import streamlit_folium
-
-    def fake(fig, key=None, **kwargs):
-        return {"all_drawings": drawings} if key and key.startswith("outline_editor") else {}
-
-    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
-    for module in ("ui.outline_editor", "ui.pages.atlas", "ui.history_panel"):
-        monkeypatch.setattr(f"{module}.st_folium", fake, raising=False)
+    fake_editor_map(monkeypatch, drawings)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["park"] = POINT_PARK
     at.query_params["lang"] = "en"

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from store import PermissionDenied, default_location, open_workspace
 from tests.conftest import ROOT
+from tests.helpers import fake_editor_map
 from ui import users
 
 APP = str(ROOT / "streamlit_app.py")
@@ -92,16 +93,7 @@ def signed_in_as(username: str, name: str) -> AppTest:
 
 
 def test_a_viewer_sees_no_edit_button_and_a_crafted_save_is_refused_by_the_store(small_data, credentials, monkeypatch):
-    import streamlit_folium
-
-    drawn = [{"type": "Feature", "properties": {}, "geometry": OUTLINE.__geo_interface__}]
-
-    def fake(fig, key=None, **kwargs):
-        return {"all_drawings": drawn} if key and key.startswith("outline_editor") else {}
-
-    for module in ("ui.outline_editor", "ui.pages.atlas", "ui.history_panel"):
-        monkeypatch.setattr(f"{module}.st_folium", fake, raising=False)
-    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    fake_editor_map(monkeypatch, [{"type": "Feature", "properties": {}, "geometry": OUTLINE.__geo_interface__}])
     at = signed_in_as("visitor", "Visitor")
     assert any("Signed in as Visitor (viewer)" in c.value for c in at.sidebar.caption)
     assert "edit_outline" not in [b.key for b in at.button]  # the page offers no edit
@@ -121,16 +113,7 @@ def test_a_viewer_sees_no_edit_button_and_a_crafted_save_is_refused_by_the_store
 
 
 def test_an_editor_saves_under_their_user_name(small_data, credentials, monkeypatch):
-    import streamlit_folium
-
-    drawn = [{"type": "Feature", "properties": {}, "geometry": OUTLINE.__geo_interface__}]
-
-    def fake(fig, key=None, **kwargs):
-        return {"all_drawings": drawn} if key and key.startswith("outline_editor") else {}
-
-    for module in ("ui.outline_editor", "ui.pages.atlas", "ui.history_panel"):
-        monkeypatch.setattr(f"{module}.st_folium", fake, raising=False)
-    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    fake_editor_map(monkeypatch, [{"type": "Feature", "properties": {}, "geometry": OUTLINE.__geo_interface__}])
     at = signed_in_as("li", "Li")
     at.button(key="edit_outline").click().run()
     assert "outline_author" not in [t.key for t in at.text_input]  # the user name is the author: no question
