@@ -66,6 +66,7 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "drawn_evidence": ("在 ParkAtlas 地图上勾绘（底图：{basemap}）", "digitised on the ParkAtlas map (basemap: {basemap})"),
     "live_drawing": ("正在绘制", "Drawing"),
     "live_outline": ("边界面积", "Outline area"),
+    "live_short": ("（测地）", "(geodesic)"),
     "live_none": ("尚无边界：请用多边形或矩形工具绘制", "No outline yet: draw one with the polygon or rectangle tool"),
     "live_note": ("WGS84椭球测地面积（GeographicLib，与保存时的计算相同）", "geodesic on the WGS84 ellipsoid (GeographicLib, as computed when saved)"),
     # checks before saving

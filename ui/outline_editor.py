@@ -106,7 +106,8 @@ def render_outline_editor(state: ViewState, park, lang: Lang) -> None:
          draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False, "rectangle": True,
                        "polygon": {"allowIntersection": False, "showArea": False}},
          edit_options=EDIT_OPTIONS).add_to(m)
-    LiveArea(group, t("live_drawing", lang), t("live_outline", lang), t("live_note", lang), t("live_none", lang)).add_to(m)
+    LiveArea(group, t("live_drawing", lang), t("live_outline", lang), t("live_note", lang), t("live_none", lang),
+             t("live_short", lang)).add_to(m)
     result = st_folium(localize(m, vendor_url()), key=f"outline_editor_{park['id']}_{state.edit_base_version}",
                        height=EDITOR_HEIGHT, use_container_width=True, returned_objects=["all_drawings"])
     drawings = (result or {}).get("all_drawings")

@@ -76,7 +76,8 @@ class LiveArea(JSCSSMixin, folium.MacroElement):
             var box = L.control({position: "topright"});
             box.onAdd = function () {
                 var div = L.DomUtil.create("div", "parkatlas-live-area");
-                div.style.cssText = "background:rgba(255,255,255,.95);padding:5px 9px;border-radius:4px;font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.35)";
+                div.style.cssText = "background:rgba(255,255,255,.95);padding:4px 8px;border-radius:4px;font:11px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:220px";
+                div.title = texts.note;
                 return div;
             };
             box.addTo(map);
@@ -102,9 +103,9 @@ class LiveArea(JSCSSMixin, folium.MacroElement):
                 if (!el) return;
                 el.setAttribute("data-area-m2", m2.toFixed(1));
                 if (!drawing && m2 <= 0) { el.innerHTML = texts.none; return; }
-                el.innerHTML = "<b>" + (drawing ? texts.drawing : texts.outline) + "</b> " + (m2 / 1e6).toFixed(3) + " km² · "
+                el.innerHTML = "<b>" + (drawing ? texts.drawing : texts.outline) + "</b> " + (m2 / 1e6).toFixed(3) + " km²<br>"
                     + (m2 / 1e4).toFixed(2) + " ha · " + Math.round(m2 * 0.0015).toLocaleString() + " 亩"
-                    + "<br><span style='color:#666'>" + texts.note + "</span>";
+                    + " <span style='color:#666'>" + texts.short + "</span>";
             }
             function total() {
                 var a = 0;
@@ -126,9 +127,9 @@ class LiveArea(JSCSSMixin, folium.MacroElement):
         """
     )
 
-    def __init__(self, group: folium.FeatureGroup, drawing: str, outline: str, note: str, none: str):
+    def __init__(self, group: folium.FeatureGroup, drawing: str, outline: str, note: str, none: str, short: str):
         super().__init__()
         self._name = "LiveArea"
         self.group = group
-        self.texts = json.dumps({"drawing": esc(drawing), "outline": esc(outline), "note": esc(note), "none": esc(none)},
-                                ensure_ascii=False)
+        self.texts = json.dumps({"drawing": esc(drawing), "outline": esc(outline), "note": note, "none": esc(none),
+                                 "short": esc(short)}, ensure_ascii=False)
