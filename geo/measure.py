@@ -56,7 +56,13 @@ def to_square_metres(value: float, unit: AreaUnit) -> float:
         raise UnitError(f"unknown area unit {unit!r}; expected one of {sorted(SQUARE_METRES_PER)}") from None
 
 
-def _geodesic_area_one(geom: shapely.Geometry | None) -> float:
+def geodesic_area_one_m2(geom: shapely.Geometry | None) -> float:
+    """Geodesic area of one geometry on the WGS84 ellipsoid (EPSG:4326), in m²; 0 for None,
+    points and lines.
+
+    >>> round(geodesic_area_one_m2(shapely.box(113.0, 23.0, 113.01, 23.01)) / 1e6, 3)
+    1.135
+    """
     if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
         return 0.0
     # Orient every ring (exterior counter-clockwise, holes clockwise) so that the signed areas of
@@ -78,7 +84,7 @@ def geodesic_area_m2(geometries: gpd.GeoSeries) -> pd.Series:
     1.135
     """
     require_wgs84(geometries)
-    return pd.Series([_geodesic_area_one(g) for g in geometries], index=geometries.index, dtype=float)
+    return pd.Series([geodesic_area_one_m2(g) for g in geometries], index=geometries.index, dtype=float)
 
 
 def _geodesic_length_one(geom: shapely.Geometry | None) -> float:

@@ -11,14 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import shapely
-from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.ops import nearest_points
 
 from geo._errors import InputError
-
-GEOD = Geod(ellps="WGS84")
-
+from geo.measure import GEOD, geodesic_area_one_m2
 
 @dataclass
 class PreparedOutline:
@@ -76,18 +73,6 @@ def union_of(polygons: list[shapely.Geometry]) -> Polygon | MultiPolygon:
     return prepare_outline(merged).geometry
 
 
-def geodesic_area_m2_of(geom: shapely.Geometry | None) -> float:
-    """Geodesic area of one geometry in m² (0 for points, lines and None).
-
-    >>> round(geodesic_area_m2_of(shapely.box(113.0, 23.0, 113.01, 23.01)) / 1e6, 3)
-    1.135
-    """
-    if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        return 0.0
-    area, _ = GEOD.geometry_area_perimeter(shapely.orient_polygons(geom))
-    return abs(float(area))
-
-
 def distance_m(a: shapely.Geometry, b: shapely.Geometry) -> float:
     """Geodesic distance in metres between the nearest points of `a` and `b` (0 when they touch
     or overlap).
@@ -104,7 +89,7 @@ def distance_m(a: shapely.Geometry, b: shapely.Geometry) -> float:
 
 def overlap_share(new: shapely.Geometry, old: shapely.Geometry) -> float | None:
     """Share (0–1) of the old outline's area the new one covers, None when the old has no area."""
-    old_area = geodesic_area_m2_of(old)
+    old_area = geodesic_area_one_m2(old)
     if old_area <= 0:
         return None
-    return geodesic_area_m2_of(shapely.intersection(new, old)) / old_area
+    return geodesic_area_one_m2(shapely.intersection(new, old)) / old_area

@@ -20,7 +20,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.outline import distance_m, geodesic_area_m2_of, overlap_share
+from geo.measure import geodesic_area_one_m2
+from geo.outline import distance_m, overlap_share
 
 MAX_DISTANCE_M = 3_000.0
 """An outline further than this from the park's known point or outline is probably another place."""
@@ -126,10 +127,10 @@ def check_outline(park: pd.Series, outline: shapely.Geometry) -> OutlineCheck:
     current = park.geometry
     stated = park.get("stated_area_km2")
     stated_m2 = float(stated) * 1e6 if stated is not None and stated == stated and float(stated) > 0 else None
-    after = geodesic_area_m2_of(outline)
+    after = geodesic_area_one_m2(outline)
     dist = distance_m(outline, current) if current is not None and not current.is_empty else 0.0
     share = overlap_share(outline, current) if current is not None else None
-    check = OutlineCheck(geodesic_area_m2_of(current), after, stated_m2, dist, share)
+    check = OutlineCheck(geodesic_area_one_m2(current), after, stated_m2, dist, share)
     if dist > MAX_DISTANCE_M:
         check.warnings.append(("far", {"km": round(dist / 1000, 1)}))
     ratio = check.ratio_to_stated

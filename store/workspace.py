@@ -23,7 +23,7 @@ import shapely
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from geo.outline import geodesic_area_m2_of
+from geo.measure import geodesic_area_one_m2
 from store import _read
 from store._columns import attributes_of, kind_of_value, sql_name, to_sql_value
 from store._engine import translated
@@ -51,7 +51,7 @@ class FeatureChange:
 def geodesic_area(geom: shapely.Geometry | None) -> float | None:
     """Geodesic area of one geometry on the WGS84 ellipsoid in m² (0 for points and lines; None
     for no geometry)."""
-    return None if geom is None else geodesic_area_m2_of(geom)
+    return None if geom is None else geodesic_area_one_m2(geom)
 
 
 def feature_hash(attributes: dict, geom: shapely.Geometry | None) -> str:

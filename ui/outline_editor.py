@@ -163,14 +163,14 @@ def _save(state: ViewState, ws, park_id: str, outline, reason: str, evidence: st
 
 def _render_conflict(state: ViewState, park, lang: Lang) -> None:
     """Theirs (the version saved in between) against mine, with the areas; re-apply or drop."""
-    from geo.outline import geodesic_area_m2_of
+    from geo.measure import geodesic_area_one_m2
 
     c: Conflict = state.conflict
     theirs = c.error.theirs
     st.error(t("conflict_title", lang, author=theirs.get("author", "?"), version=c.error.current_version))
     st.caption(t("conflict_reason", lang, reason=theirs.get("reason", ""), time=f"{theirs.get('time'):%Y-%m-%d %H:%M} UTC"
                                                                          if theirs.get("time") else ""))
-    a_theirs, a_mine = geodesic_area_m2_of(theirs.get("geometry")), geodesic_area_m2_of(c.mine)
+    a_theirs, a_mine = geodesic_area_one_m2(theirs.get("geometry")), geodesic_area_one_m2(c.mine)
     st.markdown(t("conflict_areas", lang, theirs=f"{a_theirs / 1e6:,.3f}", mine=f"{a_mine / 1e6:,.3f}"))
     minx, miny, maxx, maxy = shapely.union_all([g for g in (theirs.get("geometry"), c.mine) if g is not None]).buffer(0.003).bounds
     m = base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2),
