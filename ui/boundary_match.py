@@ -80,7 +80,7 @@ def render_boundary_match(state: ViewState, file_name: str, file_bytes: bytes, f
     """The whole matching step for one checked import (`features` in EPSG:4326)."""
     lang = state.lang
     ws = workspace.current()
-    if ws is None:
+    if ws is None or workspace.problem():
         st.error(t("ws_refused", lang))
         return
     parks = data.parks()
@@ -149,7 +149,7 @@ def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: 
     if dupes:
         st.error(t("bm_duplicate", lang, ids=", ".join(dupes)))
         return
-    if not workspace.author_field(ws, lang, "bm"):
+    if workspace.writer(lang, "bm") is None:
         return
     c1, c2 = st.columns([1, 2])
     quality = c1.selectbox(t("bm_quality", lang), QUALITY_FROM_FILE, key="w_bm_quality",

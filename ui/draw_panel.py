@@ -11,7 +11,6 @@ from streamlit_folium import st_folium
 from geo._errors import InputError
 from geo.drawn import drawn_layer, measure_drawn
 from layers.user_layers import unique_name
-from store import StoreError
 from ui import workspace
 from ui.data import user_layers
 from ui.assets import localize
@@ -56,11 +55,8 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
             st.markdown(f"**{i}.** {measure_text(measure_drawn(feature.get('geometry')), lang)}")
         except InputError as exc:
             st.warning(f"{i}. {exc}")
-    ws = workspace.current()
+    ws = workspace.writer(lang, "draw")
     if ws is None:
-        st.error(t("ws_refused", lang))
-        return
-    if not workspace.author_field(ws, lang, "draw"):
         return
     c1, c2 = st.columns([3, 1])
     name = c1.text_input(t("drawn_name", lang), value=t("drawn_default_name", lang), key="w_drawn_name", max_chars=80)
@@ -71,11 +67,5 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
             st.error(str(exc))
             return
         final = unique_name(name, {existing.name for existing in user_layers()})
-        try:
-            ws.add_layer(final, layer, role="overlay", origin=t("drawn_origin", lang), reason=t("drawn_reason", lang))
-        except (StoreError, ValueError) as exc:
-            st.error(t("save_failed", lang))
-            st.code(str(exc))
-            return
-        workspace.changed()
-        st.success(t("layer_added", lang, name=final, n=len(layer)))
+        workspace.save_layer(ws, lang, final, layer, role="overlay", origin=t("drawn_origin", lang),
+                             reason=t("drawn_reason", lang))

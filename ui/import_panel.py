@@ -21,7 +21,6 @@ from geo.detect import COMMON_CRS
 from geo.io import SUPPORTED, ImportResult, import_file, list_layers
 from layers._errors import LayerValidationError
 from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_name
-from store import StoreError
 from ui import workspace
 from ui.data import user_layers as data_layers
 from ui.i18n import Lang, t
@@ -164,11 +163,8 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
     area_col = c2.selectbox(t("import_area_col", lang), columns, key="w_imp_area_col",
                             format_func=lambda v: t("none", lang) if v is None else v)
     wanted = st.text_input(t("layer_name", lang), value=Path(pending.file_name).stem, key="w_imp_layer_name", max_chars=80)
-    ws = workspace.current()
+    ws = workspace.writer(lang, "import")
     if ws is None:
-        st.error(t("ws_refused", lang))
-        return
-    if not workspace.author_field(ws, lang, "import"):
         return
     if st.button(t("add_layer", lang), key="w_add_layer"):
         try:
@@ -178,18 +174,11 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
             st.code("\n".join(exc.problems[:50]))
             return
         name = unique_name(wanted, {layer.name for layer in data_layers()})
-        notes = list(pending.result.report.warnings)
-        try:
-            ws.add_layer(name, mapped, role=role, origin=pending.file_name, notes=notes,
-                         reason=t("import_reason", lang, file=pending.file_name),
-                         evidence=f"{pending.file_name}, sha256 {hashlib.sha256(data).hexdigest()[:12]}")
-        except (StoreError, ValueError) as exc:
-            st.error(t("save_failed", lang))
-            st.code(str(exc))
-            return
-        workspace.changed()
-        state.pending_import = None
-        st.success(t("layer_added", lang, name=name, n=len(mapped)))
+        if workspace.save_layer(ws, lang, name, mapped, role=role, origin=pending.file_name,
+                                notes=list(pending.result.report.warnings),
+                                reason=t("import_reason", lang, file=pending.file_name),
+                                evidence=f"{pending.file_name}, sha256 {hashlib.sha256(data).hexdigest()[:12]}"):
+            state.pending_import = None
 
 
 def _guess(columns: list[str | None], hints: tuple[str, ...]) -> int:

@@ -130,7 +130,7 @@ def render_outline_editor(state: ViewState, park, lang: Lang) -> None:
 
 
 def _save_form(state: ViewState, ws, park, outline: shapely.Geometry, lang: Lang) -> None:
-    if not workspace.author_field(ws, lang, "outline"):
+    if workspace.writer(lang, "outline") is None:
         return
     reason = st.text_input(t("save_reason", lang), key="outline_reason", max_chars=300, placeholder=t("save_reason_hint", lang))
     evidence = st.text_input(t("save_evidence", lang), key="outline_evidence", max_chars=300,

@@ -169,6 +169,32 @@ def author_field(ws: Workspace, lang: Lang, key: str) -> bool:
     return False
 
 
+def writer(lang: Lang, key: str) -> Workspace | None:
+    """The workspace to save through, or None after saying why not: refused or unreachable, a
+    role that may not change anything, or (once) no author name yet."""
+    ws = current()
+    if ws is None or problem():
+        st.error(t("ws_refused", lang))
+        return None
+    return ws if author_field(ws, lang, key) else None
+
+
+def save_layer(ws: Workspace, lang: Lang, name: str, gdf: gpd.GeoDataFrame, **kwargs) -> bool:
+    """Save a whole new layer (`Workspace.add_layer` arguments); on failure say why and keep
+    everything as it was. True when it was saved."""
+    from store import StoreError
+
+    try:
+        ws.add_layer(name, gdf, **kwargs)
+    except (StoreError, ValueError) as exc:
+        st.error(t("save_failed", lang))
+        st.code(str(exc))
+        return False
+    changed()
+    st.success(t("layer_added", lang, name=name, n=len(gdf)))
+    return True
+
+
 def report_problem(lang: Lang) -> None:
     """Say, once on a page, that the workspace was refused or cannot be reached (the page goes
     on with the bundled data)."""
