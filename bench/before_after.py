@@ -4,8 +4,10 @@ the shared machine's noise falls on both alike.
 
 Each side runs in its own process (`AppTest`, the same venv): the first start (which creates and
 seeds the workspace, in this checkout), a fresh process per cold start on that workspace (median
-of `repeat`), then `repeat` rounds of one process per side doing 10 filter reruns (the city filter
-on and off) and 10 reruns that change nothing (medians over all rounds). The other revision is checked out with
+of `repeat`), then `repeat` rounds of one process per side running that revision's own
+`bench.app_bench.rerun_times` (the median of 10 filter reruns, the city filter on and off, and
+of 10 reruns that change nothing); the figure is the median of the rounds. The other revision
+must have that function (every revision since the app bench was written does). The other revision is checked out with
 `git worktree` into a temporary folder (its static/vendor linked to ours) and removed afterwards.
 Every side gets a workspace of its own in a temporary folder (this checkout seeds it on first
 start; the old revision ignores it).
@@ -23,27 +25,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import app_bench
+
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE_WORKSPACE = "f9e33e5"
 
-COLD = ("import time; t=time.perf_counter(); from streamlit.testing.v1 import AppTest; "
-        "AppTest.from_file('streamlit_app.py', default_timeout=120).run(); print(time.perf_counter()-t)")
+COLD = app_bench.COLD
+"""A cold start: a fresh process's first AppTest run (the same code as the app bench's)."""
 
-RERUN = """
-import json, statistics, time
-from streamlit.testing.v1 import AppTest
-at = AppTest.from_file('streamlit_app.py', default_timeout=120)
-at.run()
-change, same = [], []
-for i in range(10):
-    t0 = time.perf_counter()
-    at.multiselect(key='w_cities').set_value(['广州市'] if i % 2 == 0 else []).run()
-    change.append(time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    at.run()
-    same.append(time.perf_counter() - t0)
-print(json.dumps({'change': change, 'same': same}))
-"""
+RERUN = ("import json; from bench.app_bench import rerun_times; change, same = rerun_times(); "
+         "print(json.dumps({'change': [change], 'same': [same]}))")
+"""One round in a side's own tree: its `bench.app_bench.rerun_times` (medians of 10 reruns)."""
 
 
 def _run(code: str, cwd: Path, workspace: Path) -> str:
