@@ -112,6 +112,7 @@ def render_boundary_match(state: ViewState, file_name: str, file_bytes: bytes, f
             "distance_m": st.column_config.NumberColumn(t("bm_distance", lang), format="%d"),
             "notes": t("bm_notes", lang),
         })
+    st.caption(t("chk_method", lang))
     chosen = _chosen(edited, parks, lang)
     _map(chosen, outlines, parks, features, lang)
     _save_step(state, ws, chosen, outlines, edited, file_name, file_bytes, features, parks)

@@ -82,6 +82,7 @@ def render_history(state: ViewState, park_id: str) -> None:
         return
     with st.expander(t("history_title", lang, n=len(hist)), expanded=len(hist) > 1):
         st.dataframe(history_table(hist, lang), hide_index=True, width="stretch")
+        st.caption(t("h_method", lang))
         versions = hist["version"].tolist()
         if len(versions) >= 2:
             _compare(park_id, hist, versions, lang)

@@ -98,6 +98,8 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "outline_note": ("计算面积为当前边界（第 {version} 版，{quality}，{author} 于 {date} 保存：{reason}；依据：{evidence}）在 WGS84 椭球面上的测地面积（pyproj.Geod）。",
                      "Computed area: geodesic on the WGS84 ellipsoid (pyproj.Geod) of the current outline (version {version}, {quality}, saved by {author} on {date}: {reason}; evidence: {evidence})."),
     "history_title": ("修改历史（{n} 个版本）", "History ({n} versions)"),
+    "h_method": ("面积为各版本几何在WGS84椭球面上的测地面积（保存时计算）；时间为UTC。",
+                 "Areas: geodesic on the WGS84 ellipsoid of each version's geometry, computed when it was saved; times in UTC."),
     "h_version": ("版本", "Version"),
     "h_time": ("时间", "Time"),
     "h_author": ("作者", "Author"),
