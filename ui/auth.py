@@ -92,6 +92,12 @@ def require_sign_in(lang: Lang) -> SignedIn | None:
         st.error(t("auth_no_file", lang, path=path))
         st.stop()
     authenticator = _authenticator()
+    identity = st.sidebar.container()
+    if st.session_state.get("authentication_status"):
+        # The sign-out button comes before the page: when it was pressed, this same run goes on
+        # to the sign-in form (and renders the component that deletes the re-authentication
+        # cookie), instead of drawing one more signed-in page that only the next click replaces.
+        authenticator.logout(t("auth_logout", lang), location="sidebar", key="parkatlas_logout")
     if not st.session_state.get("authentication_status"):
         authenticator.login(location="main", key="parkatlas_login",
                             fields={"Form name": t("auth_title", lang), "Username": t("auth_username", lang),
@@ -100,7 +106,9 @@ def require_sign_in(lang: Lang) -> SignedIn | None:
             st.error(t("auth_failed", lang))
         if not st.session_state.get("authentication_status"):
             st.stop()
+        # Signed in by this run's form (which also set the cookie): the button to end it.
+        authenticator.logout(t("auth_logout", lang), location="sidebar", key="parkatlas_logout")
     who = signed_in()
-    st.sidebar.caption(t("auth_as", lang, name=who.name, role=t(f"role_name_{who.role}", lang)))
-    authenticator.logout(t("auth_logout", lang), location="sidebar", key="parkatlas_logout")
+    assert who is not None
+    identity.caption(t("auth_as", lang, name=who.name, role=t(f"role_name_{who.role}", lang)))
     return who

@@ -50,8 +50,14 @@ def test_sign_in_then_roles_decide_what_is_offered(browser, team_app):
         page.get_by_text("Signed in as Li (editor)").wait_for(timeout=30_000)
         page.get_by_role("button", name="Draw / edit the outline").wait_for(timeout=30_000)
         shot(page, "signed-in-editor")
+        page.reload()  # the cookie keeps the session signed in across a reload ...
+        page.get_by_text("Signed in as Li (editor)").wait_for(timeout=60_000)
         page.get_by_role("button", name="Sign out").click()
         page.get_by_label("User name").wait_for(timeout=30_000)
+        settle(page)
+        page.reload()  # ... and signing out deleted it
+        page.get_by_label("User name").wait_for(timeout=60_000)
+        assert page.get_by_text("Signed in as").count() == 0
         sign_in(page, "visitor", "visitor-password-1")
         page.get_by_text("Signed in as Visitor (viewer)").wait_for(timeout=30_000)
         page.get_by_text("Haizhu Pazhou Internet Value-Innovation Park").first.wait_for(timeout=30_000)
