@@ -38,6 +38,7 @@ from pyproj import CRS
 from geo import chinese_offsets
 from geo._errors import CRSError, InputError
 from geo._tabular import plain_columns, safe_filename, shapefile_field_names
+from geo.csv_safe import safe_csv
 from geo.crs import PLANAR, WGS84, project, require_wgs84
 from geo.measure import convert_area, geodesic_area_m2, geodesic_length_m
 
@@ -259,7 +260,7 @@ def _shp(frame: gpd.GeoDataFrame, name: str, about: dict[str, str]) -> bytes:
         readme += [f"  {v} <- {k}" for k, v in renamed.items()] or ["  (none)"]
         zf.writestr("README.txt", "\n".join(readme) + "\n")
         fields = pd.DataFrame({"field": list(names.values()), "column": list(names.keys())})
-        zf.writestr("fields.csv", fields.to_csv(index=False))
+        zf.writestr("fields.csv", safe_csv(fields))
     return buf.getvalue()
 
 
@@ -274,8 +275,7 @@ def _csv(frame: gpd.GeoDataFrame, target: ExportCRS) -> bytes:
     wkt = shapely.to_wkt(np.asarray(frame.geometry.array), rounding_precision=-1)
     table["wkt"] = ["" if w is None else w for w in wkt]
     table["wkt_crs"] = GCJ02_NOTE if target.offset else f"EPSG:{target.epsg}"
-    # UTF-8 with BOM, so Excel opens Chinese text intact.
-    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return safe_csv(table)  # UTF-8 with BOM, formula-like cells neutralised
 
 
 def _centroids(wgs84: gpd.GeoSeries, target: ExportCRS) -> tuple[str, str, np.ndarray, np.ndarray]:

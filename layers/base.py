@@ -43,6 +43,8 @@ class Column:
     nullable: bool = False
     allowed: tuple[str, ...] | None = None
     minimum: float | None = None
+    optional: bool = False
+    """May be absent from a file (added as null): a column later releases added to a layer."""
 
 
 SHARED_COLUMNS: tuple[Column, ...] = (
@@ -130,6 +132,9 @@ def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, origin: str) -> gpd.Geo
     problems: list[str] = []
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:
         problems.append(f"{origin}: CRS is {gdf.crs}; bundled layers are EPSG:4326")
+    absent_optional = [c.name for c in schema.columns if c.optional and c.name not in gdf.columns]
+    if absent_optional:
+        gdf = gdf.assign(**{name: None for name in absent_optional})
     missing_cols = [c.name for c in schema.columns if c.name not in gdf.columns]
     if missing_cols:
         problems.append(f"{origin}: missing column(s) {', '.join(missing_cols)}")

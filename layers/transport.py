@@ -15,8 +15,12 @@ import pandas as pd
 
 from layers.base import SHARED_COLUMNS, Column, LayerSchema, read_geojson, validate
 
-LINE_MODES = ("metro", "tram", "intercity", "high-speed-rail", "expressway", "arterial", "bridge", "monorail", "ferry")
-NODE_MODES = ("station", "tram-stop", "pier", "hsr-station", "airport", "airport-check-in", "hub")
+LINE_MODES = ("metro", "tram", "intercity", "high-speed-rail", "expressway", "arterial", "bridge", "monorail", "ferry",
+              "bus")
+NODE_MODES = ("station", "tram-stop", "pier", "hsr-station", "airport", "airport-check-in", "hub", "bus-stop")
+NODE_ROLES = ("hsr-station", "airport")
+"""A node's `roles`: what else it is besides its mode — the high-speed-rail station or the airport
+(an interchange that is the HSR station; the airport's own station), each with `roles_source`."""
 STATUSES = ("existing", "under-construction", "planned")
 
 MODE_LABELS: dict[str, tuple[str, str]] = {
@@ -26,6 +30,7 @@ MODE_LABELS: dict[str, tuple[str, str]] = {
     "ferry": ("水运", "Ferry"), "station": ("车站", "Station"), "tram-stop": ("电车站", "Tram stop"),
     "pier": ("码头", "Pier"), "hsr-station": ("高铁站", "HSR station"), "airport": ("机场", "Airport"),
     "airport-check-in": ("城市候机楼/值机点", "Airport check-in"), "hub": ("交通枢纽", "Transport hub"),
+    "bus": ("公交", "Bus"), "bus-stop": ("公交站", "Bus stop"),
 }
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "existing": ("已建成", "Existing"), "under-construction": ("在建", "Under construction"), "planned": ("规划", "Planned"),
@@ -49,6 +54,16 @@ def _open_year_cited(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
     ]
 
 
+def _roles_cited(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    out = []
+    for fid, roles, src in zip(gdf["id"], gdf["roles"], gdf["roles_source"]):
+        roles = roles if isinstance(roles, list) else []
+        out += [(fid, "roles", f"{r!r} is not one of {', '.join(NODE_ROLES)}") for r in roles if r not in NODE_ROLES]
+        if roles and not (isinstance(src, str) and src.strip()):
+            out.append((fid, "roles_source", "is required when roles are given"))
+    return out
+
+
 LINES_SCHEMA = LayerSchema(
     layer_id="transport_lines",
     columns=SHARED_COLUMNS + (Column("mode", allowed=LINE_MODES), Column("line_ref")) + _COMMON,
@@ -59,10 +74,12 @@ LINES_SCHEMA = LayerSchema(
 
 NODES_SCHEMA = LayerSchema(
     layer_id="transport_nodes",
-    columns=SHARED_COLUMNS + (Column("mode", allowed=NODE_MODES), Column("line_refs", kind="str_list")) + _COMMON,
+    columns=SHARED_COLUMNS + (Column("mode", allowed=NODE_MODES), Column("line_refs", kind="str_list")) + _COMMON
+    + (Column("roles", kind="str_list", nullable=True, optional=True),
+       Column("roles_source", nullable=True, optional=True)),
     geometry_types=frozenset({"Point"}),
     geometry_nullable=True,
-    checks=(_open_year_cited,),
+    checks=(_open_year_cited, _roles_cited),
 )
 
 

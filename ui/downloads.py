@@ -6,23 +6,13 @@ import io
 
 import pandas as pd
 
+from geo.csv_safe import safe_csv
+
 
 def table_csv(table: pd.DataFrame) -> bytes:
-    """CSV bytes of `table` (index first), UTF-8 with a BOM so spreadsheet programs read Chinese."""
-    return table.to_csv(index=True).encode("utf-8-sig")
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""A CSV cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection)."""
-
-
-def neutralised(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula, made inert with a leading "'".
-
-    >>> neutralised("=SUM(A1)"), neutralised("ok"), neutralised(-3)
-    ("'=SUM(A1)", 'ok', -3)
-    """
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+    """CSV bytes of `table` (index first), UTF-8 with a BOM so spreadsheet programs read Chinese,
+    formula-like text cells neutralised (`geo.csv_safe`)."""
+    return safe_csv(table, index=True)
 
 
 def audit_csv(log: pd.DataFrame) -> bytes:
@@ -30,10 +20,7 @@ def audit_csv(log: pd.DataFrame) -> bytes:
     (reasons, evidence, names) neutralised against spreadsheet formulas."""
     out = log.copy()
     out["time"] = [v.strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z" if v is not None else "" for v in out["time"]]
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralised)
-    return out.to_csv(index=False).encode("utf-8-sig")
+    return safe_csv(out)
 
 
 def table_xlsx(table: pd.DataFrame, sheet: str = "ParkAtlas", note: str | None = None) -> bytes:
