@@ -1,9 +1,8 @@
 """Read a GTFS transit feed (a .zip) into the two transport layers: its routes as `transport_lines`
 and its stations as `transport_nodes`, both GeoDataFrames in EPSG:4326 (lon/lat degrees).
 
-The zip is checked by `geo._archive.check_zip` before anything is read, and its text files are read
-with pandas straight from the archive (no extraction). Everything skipped or assumed is said in
-`TransitNetwork.notes`, in plain English, for the user to see.
+The zip is checked by `geo._archive.check_zip`, then its files are read by pandas from the archive (no
+extraction). What was skipped or assumed is said in `TransitNetwork.notes`, in plain English.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import shapely
 
 from geo import _archive
 from geo._errors import InputError
-from layers.base import validate
+from layers.base import LayerSchema, validate
 from layers.transport import LINES_SCHEMA, NODES_SCHEMA, finish
 
 MAX_STOPS = 200_000
@@ -29,6 +28,12 @@ MAX_ROUTES = 20_000
 CORE_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 _NODE_MODE_BY_RANK = ("hsr-station", "station", "tram-stop", "pier", "bus-stop")
 _RANK = {"high-speed-rail": 0, "metro": 1, "intercity": 1, "monorail": 1, "tram": 2, "ferry": 3, "bus": 4}
+_TYPES = {"tram": (0, *range(900, 907)), "metro": (1, *range(400, 405)), "high-speed-rail": (101, 102),
+          "intercity": (2, *range(100, 118)), "monorail": (12, 405),
+          "bus": (3, 11, 800, *range(200, 210), *range(700, 717)), "ferry": (4, 1200, *range(1000, 1100))}
+ROUTE_MODES: dict[int, str] = {t: mode for mode, types in reversed(_TYPES.items()) for t in types}
+"""GTFS route_type (basic and extended) → line mode (the first of _TYPES wins: 101, 102 are HSR); a type
+not here (cable tram, aerial lift, funicular, air 1100-1199, ...) has no mode and its routes are skipped."""
 
 
 @dataclass(frozen=True)
@@ -42,30 +47,6 @@ class TransitNetwork:
     lines: gpd.GeoDataFrame
     nodes: gpd.GeoDataFrame
     notes: list[str] = field(default_factory=list)
-
-
-def route_mode(route_type: int) -> str | None:
-    """The line mode of a GTFS route_type (basic or extended), or None when ParkAtlas has no such mode.
-
-    >>> route_mode(1), route_mode(101), route_mode(715), route_mode(7)
-    ('metro', 'high-speed-rail', 'bus', None)
-    """
-    t = route_type
-    if t == 0 or 900 <= t <= 906:
-        return "tram"
-    if t == 1 or 400 <= t <= 404:
-        return "metro"
-    if t in (101, 102):
-        return "high-speed-rail"
-    if t == 2 or 100 <= t <= 117:
-        return "intercity"
-    if t in (12, 405):
-        return "monorail"
-    if t in (3, 11, 800) or 200 <= t <= 209 or 700 <= t <= 716:
-        return "bus"
-    if t in (4, 1200) or 1000 <= t <= 1099:  # 1100-1199 are air services, not ferries
-        return "ferry"
-    return None
 
 
 def _about(kind: str, items: list[str], one: str, many: str) -> str:
@@ -127,25 +108,18 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, name: str, label: s
     return df
 
 
-def _first_date(values: pd.Series | None) -> str | None:
-    if values is None:
-        return None
-    day = pd.to_datetime(values, format="%Y%m%d", errors="coerce").min()
-    return None if pd.isna(day) else day.strftime("%Y-%m-%d")
-
-
 def _as_of(read: Callable[..., pd.DataFrame | None], info: pd.DataFrame | None, label: str,
            notes: list[str]) -> str:
     """The feed's date: feed_start_date, else the earliest calendar start_date, else calendar_dates date."""
-    found = _first_date(info["feed_start_date"] if info is not None else None)
-    if found:
-        return found
-    for name, col in (("calendar.txt", "start_date"), ("calendar_dates.txt", "date")):
-        df = read(name, optional=(col,))
-        found = _first_date(df[col] if df is not None else None)
-        if found:
-            notes.append(f"dated {found}: the earliest {col} in {name} (feed_info.txt gives no feed_start_date)")
-            return found
+    for name, col in (("feed_info.txt", "feed_start_date"), ("calendar.txt", "start_date"),
+                      ("calendar_dates.txt", "date")):
+        df = info if name == "feed_info.txt" else read(name, optional=(col,))
+        day = pd.to_datetime(df[col], format="%Y%m%d", errors="coerce").min() if df is not None else None
+        if day is not None and not pd.isna(day):
+            if name != "feed_info.txt":
+                notes.append(f"dated {day:%Y-%m-%d}: the earliest {col} in {name} (feed_info.txt gives no "
+                             "feed_start_date)")
+            return f"{day:%Y-%m-%d}"
     raise InputError(f"{label}: the feed gives no date (no feed_start_date in feed_info.txt, no start_date in "
                      "calendar.txt, no date in calendar_dates.txt, as YYYYMMDD).")
 
@@ -165,8 +139,8 @@ def _stations(stops: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, pd.D
     bad = int(((is_station | own) & ~ok).sum())
     unknown = int((~lt.isin(["0", "1", "2", "3", "4"])).sum())
     nodes = pd.concat([stations, stops[own & ok]])
-    links = pd.concat([pd.DataFrame({"stop_id": nodes["stop_id"], "node": nodes["stop_id"]}),
-                       pd.DataFrame({"stop_id": stops.loc[merged, "stop_id"], "node": stops.loc[merged, "parent_station"]})])
+    children = stops.loc[merged, ["stop_id", "parent_station"]].rename(columns={"parent_station": "node"})
+    links = pd.concat([nodes[["stop_id"]].assign(node=nodes["stop_id"]), children])
     if bad:
         notes.append(f"{bad} stops without usable coordinates (missing, non-numeric, out of range or 0,0) skipped")
     if orphans:
@@ -221,10 +195,46 @@ def _stop_lines(served: pd.DataFrame, nodes: pd.DataFrame) -> pd.Series:
     return pd.Series(by_trip.to_numpy(), index=trip_route.loc[by_trip.index].to_numpy(), dtype=object)
 
 
-def _frame(columns: dict[str, list], geometry: list, label: str, schema) -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geometry, crs=4326), crs=4326)
-    gdf = validate(gdf, schema, origin=label)
-    return finish(gdf.set_index("id", drop=False).rename_axis(None))
+def _frame(columns: dict[str, list], geometry: list, common: dict, label: str,
+           schema: LayerSchema) -> gpd.GeoDataFrame:
+    """A validated, finished layer frame indexed by id: `columns`, plus `common` values on every row."""
+    n = len(geometry)
+    gdf = gpd.GeoDataFrame({**{k: [v] * n for k, v in common.items()}, **columns},
+                           geometry=gpd.GeoSeries(geometry, crs=4326), crs=4326)
+    return finish(validate(gdf, schema, origin=label).set_index("id", drop=False).rename_axis(None))
+
+
+def _routes(routes: pd.DataFrame, trips: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The routes of a mapped route_type that have trips (with their `mode`), and their trips."""
+    routes = routes[routes["route_id"] != ""].drop_duplicates("route_id")
+    routes = routes.assign(mode=pd.to_numeric(routes["route_type"], errors="coerce").map(ROUTE_MODES))
+    odd = routes[routes["mode"].isna()]
+    if len(odd):
+        notes.append(_about("route", [f"{r!r} (type {t or '?'})" for r, t in zip(odd["route_id"], odd["route_type"])],
+                            "has a route_type ParkAtlas does not map: skipped",
+                            "have route_types ParkAtlas does not map (aerial lift, funicular, air, ...): skipped"))
+    routes = routes[routes["mode"].notna()]
+    trips = trips[trips["route_id"].isin(set(routes["route_id"]))].drop_duplicates("trip_id")
+    tripless = ~routes["route_id"].isin(set(trips["route_id"]))
+    if tripless.any():
+        notes.append(_about("route", [repr(r) for r in routes.loc[tripless, "route_id"]], "has no trips: skipped",
+                            "have no trips: skipped"))
+    return routes[~tripless], trips
+
+
+def _geometries(trips: pd.DataFrame, shapes: pd.DataFrame | None, served: pd.DataFrame, nodes: pd.DataFrame,
+                notes: list[str]) -> tuple[pd.Series, pd.Series]:
+    """(route_id → geometry, route_id → geometry_quality): shapes where the trips have them, else a
+    schematic line through the stops."""
+    geoms = _shape_lines(shapes, trips)
+    quality = pd.Series("reference", index=geoms.index, dtype=object)
+    sketched = _stop_lines(served[~served["route_id"].isin(set(geoms.index))], nodes)
+    if len(sketched):
+        why = "no shapes.txt" if shapes is None else f"{len(sketched)} route(s) without shapes"
+        notes.append(f"{why}: lines drawn through their stops (schematic)")
+        geoms = pd.concat([geoms, sketched])
+        quality = pd.concat([quality, pd.Series("schematic", index=sketched.index, dtype=object)])
+    return geoms, quality
 
 
 def read_gtfs(path: str | Path, *, label: str | None = None) -> TransitNetwork:
@@ -249,63 +259,40 @@ def read_gtfs(path: str | Path, *, label: str | None = None) -> TransitNetwork:
         info = read("feed_info.txt", optional=("feed_publisher_name", "feed_version", "feed_start_date"))
         as_of = _as_of(read, info, label, notes)
         stops = read("stops.txt", ("stop_id", "stop_lat", "stop_lon"), ("stop_name", "location_type", "parent_station"))
-        if len(stops) > MAX_STOPS:
-            raise InputError(f"{label}: stops.txt has {len(stops):,} stops; the limit is {MAX_STOPS:,}. "
-                             "Import an extract of the feed.")
         routes = read("routes.txt", ("route_id", "route_type"), ("route_short_name", "route_long_name"))
-        if len(routes) > MAX_ROUTES:
-            raise InputError(f"{label}: routes.txt has {len(routes):,} routes; the limit is {MAX_ROUTES:,}. "
-                             "Import an extract of the feed.")
+        for what, df, limit in (("stops", stops, MAX_STOPS), ("routes", routes, MAX_ROUTES)):
+            if len(df) > limit:
+                raise InputError(f"{label}: {what}.txt has {len(df):,} {what}; the limit is {limit:,}. "
+                                 "Import an extract of the feed.")
         trips = read("trips.txt", ("route_id", "trip_id"), ("shape_id",))
         stop_times = read("stop_times.txt", ("trip_id", "stop_id", "stop_sequence"))
         shapes = read("shapes.txt", ("shape_id", "shape_pt_lat", "shape_pt_lon", "shape_pt_sequence"))
 
-    publisher, version = ((info.iloc[0]["feed_publisher_name"], info.iloc[0]["feed_version"])
-                          if info is not None and len(info) else ("", ""))
-    name = " ".join(p for p in (publisher, version) if p) or PurePosixPath(label).stem
-    source = f"GTFS feed {label}" + (f", published by {publisher}" if publisher else "") + (
-        f", version {version}" if version else "")
+    first = info.iloc[0] if info is not None and len(info) else {}
+    publisher, version = first.get("feed_publisher_name", ""), first.get("feed_version", "")
+    source = (f"GTFS feed {label}" + (f", published by {publisher}" if publisher else "")
+              + (f", version {version}" if version else ""))
+    common = {"source": source, "as_of": as_of, "status": "existing", "open_year": None, "open_year_source": None,
+              "note": None, "park_ids": None}
 
-    routes = routes[routes["route_id"] != ""].drop_duplicates("route_id")
-    rtype = pd.to_numeric(routes["route_type"], errors="coerce")
-    routes = routes.assign(mode=[route_mode(int(t)) if t == t else None for t in rtype])
-    if routes["mode"].isna().any():
-        skipped = routes[routes["mode"].isna()]
-        notes.append(_about("route", [f"{r!r} (type {t or '?'})" for r, t in zip(skipped["route_id"], skipped["route_type"])],
-                            "has a route_type ParkAtlas does not map: skipped",
-                            "have route_types ParkAtlas does not map (aerial lift, funicular, air, ...): skipped"))
-        routes = routes[routes["mode"].notna()]
-    trips = trips[trips["route_id"].isin(set(routes["route_id"]))].drop_duplicates("trip_id")
-    tripless = routes.loc[~routes["route_id"].isin(set(trips["route_id"])), "route_id"].tolist()
-    if tripless:
-        notes.append(_about("route", [repr(r) for r in tripless], "has no trips: skipped", "have no trips: skipped"))
-
+    routes, trips = _routes(routes, trips, notes)
     links, nodes = _stations(stops[stops["stop_id"] != ""].drop_duplicates("stop_id"), notes)
     served = stop_times.merge(trips[["trip_id", "route_id"]], on="trip_id").merge(links, on="stop_id")
-    geoms = _shape_lines(shapes, trips)
-    quality = pd.Series("reference", index=geoms.index, dtype=object)
-    sketched = _stop_lines(served[~served["route_id"].isin(set(geoms.index))], nodes)
-    if len(sketched):
-        why = "no shapes.txt" if shapes is None else f"{len(sketched)} routes without shapes"
-        notes.append(f"{why}: lines drawn through their stops (schematic)")
-        geoms = pd.concat([geoms, sketched])
-        quality = pd.concat([quality, pd.Series("schematic", index=sketched.index, dtype=object)])
-    unplaced = routes.loc[~routes["route_id"].isin(set(geoms.index) | set(tripless)), "route_id"].tolist()
-    if unplaced:
-        notes.append(_about("route", [repr(r) for r in unplaced], "has no shape and fewer than 2 placeable stops: skipped",
+    geoms, quality = _geometries(trips, shapes, served, nodes, notes)
+    unplaced = ~routes["route_id"].isin(set(geoms.index))
+    if unplaced.any():
+        notes.append(_about("route", [repr(r) for r in routes.loc[unplaced, "route_id"]],
+                            "has no shape and fewer than 2 placeable stops: skipped",
                             "have no shape and fewer than 2 placeable stops: skipped"))
-    routes = routes[routes["route_id"].isin(set(geoms.index))]
+    routes = routes[~unplaced]
     if routes.empty:
         raise InputError(f"{label}: no route of the feed could be imported ({'; '.join(notes) or 'no routes'}).")
     routes = routes.assign(id=make_ids("gtfs-route-", routes["route_id"]).to_numpy())
     names = (routes["route_short_name"] + " " + routes["route_long_name"]).str.strip()
     names = names.where(names != "", routes["route_id"]).tolist()
-    n = len(routes)
-    lines = _frame({"id": routes["id"].tolist(), "name_zh": names, "name_en": names, "source": [source] * n,
-                    "geometry_quality": quality.loc[routes["route_id"]].tolist(), "as_of": [as_of] * n,
-                    "mode": routes["mode"].tolist(), "line_ref": routes["id"].tolist(), "status": ["existing"] * n,
-                    "open_year": [None] * n, "open_year_source": [None] * n, "note": [None] * n,
-                    "park_ids": [None] * n}, geoms.loc[routes["route_id"]].tolist(), label, LINES_SCHEMA)
+    lines = _frame({"id": routes["id"].tolist(), "name_zh": names, "name_en": names, "mode": routes["mode"].tolist(),
+                    "line_ref": routes["id"].tolist(), "geometry_quality": quality.loc[routes["route_id"]].tolist()},
+                   geoms.loc[routes["route_id"]].tolist(), common, label, LINES_SCHEMA)
 
     by_node = served[["node", "route_id"]].drop_duplicates().merge(routes[["route_id", "id", "mode"]], on="route_id")
     by_node = by_node.assign(rank=by_node["mode"].map(_RANK)).sort_values(["node", "id"])
@@ -315,16 +302,14 @@ def read_gtfs(path: str | Path, *, label: str | None = None) -> TransitNetwork:
     if unserved:
         notes.append(f"{unserved} stations or stops that no imported route serves dropped")
     nodes = nodes[nodes["node"].isin(refs.index)]
-    ids = make_ids("gtfs-stop-", nodes["node"]).tolist()
-    airport = (nodes["name"].str.contains("机场", regex=False) | nodes["name"].str.lower().str.contains("airport",
-                                                                                                   regex=False)).tolist()
-    m = len(nodes)
+    names = nodes["name"].tolist()
+    airport = (nodes["name"].str.contains("机场", regex=False)
+               | nodes["name"].str.lower().str.contains("airport", regex=False)).tolist()
     node_frame = _frame({
-        "id": ids, "name_zh": nodes["name"].tolist(), "name_en": nodes["name"].tolist(), "source": [source] * m,
-        "geometry_quality": ["reference"] * m, "as_of": [as_of] * m,
-        "mode": [_NODE_MODE_BY_RANK[int(r)] for r in rank.loc[nodes["node"]]], "line_refs": refs.loc[nodes["node"]].tolist(),
-        "status": ["existing"] * m, "open_year": [None] * m, "open_year_source": [None] * m, "note": [None] * m,
-        "park_ids": [None] * m, "roles": [["airport"] if a else None for a in airport],
+        "id": make_ids("gtfs-stop-", nodes["node"]).tolist(), "name_zh": names, "name_en": names,
+        "geometry_quality": "reference", "mode": [_NODE_MODE_BY_RANK[int(r)] for r in rank.loc[nodes["node"]]],
+        "line_refs": refs.loc[nodes["node"]].tolist(), "roles": [["airport"] if a else None for a in airport],
         "roles_source": [f"stop name in the GTFS feed {label}" if a else None for a in airport],
-    }, shapely.points(nodes["lon"].to_numpy(), nodes["lat"].to_numpy()).tolist(), label, NODES_SCHEMA)
+    }, shapely.points(nodes["lon"].to_numpy(), nodes["lat"].to_numpy()).tolist(), common, label, NODES_SCHEMA)
+    name = " ".join(p for p in (publisher, version) if p) or PurePosixPath(label).stem
     return TransitNetwork(name=name, as_of=as_of, lines=lines, nodes=node_frame, notes=notes)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from geo.measure import convert_area
+from layers.access import station_status
 from layers.facilities import CATEGORY_LABELS
 from layers.parks import (CITY_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, ParkFilter, area_for_filtering_km2,
                           filter_parks, programme_name)
@@ -228,7 +229,8 @@ def rank_sites(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: Site
     out["hsr_m"] = dist_col(HSR_COLUMN)
     out["airport_m"] = dist_col(AIRPORT_COLUMN)
     out["verified"] = access is not None or not criteria
-    out["reasons"] = [_reasons(row, query, access is not None, lang, nodes, lines) for _, row in out.iterrows()]
+    year = resolve_network(query.network)
+    out["reasons"] = [_reasons(row, query, access is not None, lang, nodes, lines, year) for _, row in out.iterrows()]
 
     lo, hi = query.min_area_km2, query.max_area_km2
     target = (lo + hi) / 2 if lo is not None and hi is not None else (lo if lo is not None else hi)
@@ -240,8 +242,17 @@ def rank_sites(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: Site
     return out
 
 
+def _station_text(nodes: pd.DataFrame | None, fid: object, year: int | str, lang: str) -> str:
+    """A station's name and its state ("磨碟沙 (open since 2021)")."""
+    name = _name(nodes, fid, lang)
+    if nodes is None or not isinstance(fid, str) or fid not in nodes.index:
+        return name
+    state = station_status(nodes.loc[fid], year, lang)
+    return f"{name}（{state}）" if lang == "zh" else f"{name} ({state})"
+
+
 def _reasons(row: pd.Series, query: SiteQuery, have_access: bool, lang: str,
-             nodes: pd.DataFrame | None, lines: pd.DataFrame | None) -> str:
+             nodes: pd.DataFrame | None, lines: pd.DataFrame | None, year: int | str) -> str:
     parts: list[str] = []
     if row["matched_industries"]:
         parts.append(f"{_w('matches', lang)} {_w('list', lang).join(row['matched_industries'])}")
@@ -260,7 +271,7 @@ def _reasons(row: pd.Series, query: SiteQuery, have_access: bool, lang: str,
         if col == "station_m":
             detail = []
             if nodes is not None and isinstance(row["station"], str):
-                detail.append(_name(nodes, row["station"], lang))
+                detail.append(_station_text(nodes, row["station"], year, lang))
             refs = row["lines_800m"] if isinstance(row["lines_800m"], list) else []
             if refs:
                 detail.append(_w("list", lang).join(_line_names(refs, lines, lang)))
@@ -285,7 +296,7 @@ _ROWS = {
     "area_basis": ("面积来源", "Area basis"), "industries": ("主导产业", "Leading industries"),
     "operator": ("开发运营主体", "Operator"), "station": ("最近车站", "Nearest station"),
     "lines_800m": ("800米内线路", "Lines within 800 m"), "hsr": ("最近高铁站", "Nearest HSR station"),
-    "airport": ("最近机场", "Nearest airport"), "targets": ("目标", "Targets"),
+    "airport": ("最近机场", "Nearest airport"), "network": ("交通网络", "Access network"), "targets": ("目标", "Targets"),
     "facilities": ("规划配套", "Planned facilities"), "source": ("来源", "Source"),
     "geometry_quality": ("位置/边界质量", "Geometry quality"),
 }
@@ -314,13 +325,16 @@ def _target_line(t: pd.Series, lang: str) -> str:
 def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFrame | None = None,
                   targets: pd.DataFrame | None = None, facilities: pd.DataFrame | None = None,
                   lang: str = "zh", *, nodes: pd.DataFrame | None = None,
-                  lines: pd.DataFrame | None = None) -> pd.DataFrame:
+                  lines: pd.DataFrame | None = None, year: int | str = FULL_PLAN,
+                  network: str = "") -> pd.DataFrame:
     """Two to four parks side by side: one row per attribute (labels in `lang`), one column per
     park id, every cell a display string ("—" when unknown).
 
     Areas are computed (geodesic) for polygons or stated in the document for points; the
     "area basis" row says which. Distances come from `access` (metres, EPSG:4547, from the
-    boundary) or read "no transport data" when access is None. Targets: one line per target
+    boundary) or read "no transport data" when access is None; each station says its state in
+    `year` (`layers.access.station_status`) and the "access network" row names `network` (what
+    the distances are measured on, e.g. "plan links, in service in 2026"). Targets: one line per target
 ("name: ≥value unit (year)"); facilities: one line per facility of the park.
     Raises ValueError for fewer than 2 or more than 4 ids, a repeated id, or an unknown id.
     """
@@ -358,7 +372,8 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
         terms = p["industries"] if lang == "zh" else p["industries_en"]
         col["industries"][fid] = ("、" if lang == "zh" else ", ").join(terms) or "—"
         col["operator"][fid] = p["operator"] if isinstance(p["operator"], str) and p["operator"] else "—"
-        _access_cells(col, fid, access, lang, nodes, lines)
+        _access_cells(col, fid, access, lang, nodes, lines, year)
+        col["network"][fid] = network or "—"
         col["targets"][fid] = _targets_cell(targets, fid, lang)
         col["facilities"][fid] = _facilities_cell(facilities, fid, lang)
         col["source"][fid] = str(p["source"])
@@ -369,7 +384,7 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
 
 
 def _access_cells(col: dict, fid: str, access: pd.DataFrame | None, lang: str,
-                  nodes: pd.DataFrame | None, lines: pd.DataFrame | None) -> None:
+                  nodes: pd.DataFrame | None, lines: pd.DataFrame | None, year: int | str) -> None:
     if access is None or fid not in access.index:
         for k in ("station", "lines_800m", "hsr", "airport"):
             col[k][fid] = _pick(_NO_DATA, lang)
@@ -379,7 +394,7 @@ def _access_cells(col: dict, fid: str, access: pd.DataFrame | None, lang: str,
                                ("airport", "nearest_airport", AIRPORT_COLUMN)):
         d = a.get(m_col)
         if _finite(d):
-            col[key][fid] = f"{_name(nodes, a.get(id_col), lang)}, {format_distance(float(d), lang)}"
+            col[key][fid] = f"{_station_text(nodes, a.get(id_col), year, lang)}, {format_distance(float(d), lang)}"
         else:
             col[key][fid] = _pick(("网络中无", "none in the network"), lang)
     refs = a.get("lines_800m")

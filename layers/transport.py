@@ -50,7 +50,7 @@ def _open_year_cited(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
     return [
         (fid, "open_year_source", "is required when open_year is given")
         for fid, year, src in zip(gdf["id"], gdf["open_year"], gdf["open_year_source"])
-        if year is not None and year == year and not (isinstance(src, str) and src.strip())
+        if year is not None and not pd.isna(year) and not (isinstance(src, str) and src.strip())
     ]
 
 

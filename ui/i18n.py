@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ui.i18n_access import ACCESS_LABELS
 from ui.i18n_workspace import WORKSPACE_LABELS
 
 Lang = Literal["zh", "en"]
@@ -307,6 +308,7 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 LABELS.update(WORKSPACE_LABELS)
+LABELS.update(ACCESS_LABELS)
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

@@ -10,6 +10,7 @@ import math
 import geopandas as gpd
 import pandas as pd
 
+from layers.access import station_status
 from layers.facilities import CATEGORY_LABELS
 from layers.base import label
 from layers.transport import MODE_LABELS, STATUS_LABELS
@@ -38,16 +39,25 @@ def _line_names(lines: gpd.GeoDataFrame, refs: list[str], lang: Lang) -> str:
     return ("、" if lang == "zh" else ", ").join(by_ref.at[r, col] if r in by_ref.index else r for r in refs)
 
 
+def _node_state(nodes: gpd.GeoDataFrame, node_id: str | None, year: int | str, lang: Lang) -> str:
+    """The node's state in `year` ("open since 2021", "planned (2018)"), as a grey line."""
+    if not node_id or node_id not in nodes.index:
+        return ""
+    return f"<br><span style='color:#666'>{esc(station_status(nodes.loc[node_id], year, lang))}</span>"
+
+
 def access_html(park_id: str, now: pd.DataFrame, full: pd.DataFrame, year: int | str,
-                lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, lang: Lang) -> str:
+                lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, lang: Lang, statement: str = "") -> str:
     """Nearest station, stations and lines within 800 m / 2 km, HSR and airport: in `year` and in
-    the full plan, side by side."""
+    the full plan, side by side, each station with its state; `statement` (what network the
+    figures measure, `layers.access.network_statement`) below."""
     a, b = now.loc[park_id], full.loc[park_id]
     year_label = t("full_plan", lang) if year == "full" else str(year)
 
-    def cell(row: pd.Series, key: str) -> str:
+    def cell(row: pd.Series, key: str, when: int | str) -> str:
         if key == "nearest_stop":
-            return f"{esc(_node_name(nodes, row['nearest_stop'], lang))}<br>{esc(_dist(row['nearest_stop_m']))}"
+            return (f"{esc(_node_name(nodes, row['nearest_stop'], lang))}<br>{esc(_dist(row['nearest_stop_m']))}"
+                    + _node_state(nodes, row["nearest_stop"], when, lang))
         if key in ("stations_800m", "stations_2km"):
             ids = row[key]
             return f"{len(ids)}" + (f"<br><span style='color:#666'>{esc('、'.join(_node_name(nodes, i, lang) for i in ids[:4]))}</span>" if ids else "")
@@ -56,22 +66,25 @@ def access_html(park_id: str, now: pd.DataFrame, full: pd.DataFrame, year: int |
         node_key = f"nearest_{key}"
         if node_key not in row.index:
             return "–"
-        return f"{esc(_node_name(nodes, row[node_key], lang))}<br>{esc(_dist(row[node_key + '_m']))}"
+        return (f"{esc(_node_name(nodes, row[node_key], lang))}<br>{esc(_dist(row[node_key + '_m']))}"
+                + _node_state(nodes, row[node_key], when, lang))
 
     rows = [("nearest_stop", "acc_nearest"), ("station", "acc_nearest_metro"), ("stations_800m", "acc_stations_800"), ("lines_800m", "acc_lines_800"),
             ("stations_2km", "acc_stations_2k"), ("lines_2km", "acc_lines_2k"), ("hsr-station", "acc_hsr"), ("airport", "acc_airport")]
     both = year != "full"
     body = "".join(
         f"<tr><td style='padding:3px 8px 3px 0;color:#555;vertical-align:top'>{esc(t(k, lang))}</td>"
-        f"<td style='padding:3px 8px;vertical-align:top'>{cell(a, key)}</td>"
-        + (f"<td style='padding:3px 0;vertical-align:top'>{cell(b, key)}</td>" if both else "") + "</tr>"
+        f"<td style='padding:3px 8px;vertical-align:top'>{cell(a, key, year)}</td>"
+        + (f"<td style='padding:3px 0;vertical-align:top'>{cell(b, key, 'full')}</td>" if both else "") + "</tr>"
         for key, k in rows
     )
     head = (f"<tr><th></th><th style='text-align:left;padding:2px 8px'>{esc(year_label)}</th>"
             + (f"<th style='text-align:left'>{esc(t('full_plan', lang))}</th>" if both else "") + "</tr>")
     return (f"<div class='parkatlas-access'><h4 style='margin:10px 0 4px 0'>{esc(t('access', lang))}</h4>"
             f"<table style='border-collapse:collapse;font-size:0.9em'>{head}{body}</table>"
-            f"<div style='color:#666;font-size:0.8em'>{esc(t('access_method', lang))}</div></div>")
+            f"<div style='color:#666;font-size:0.8em'>{esc(t('access_method', lang))}</div>"
+            + (f"<div class='parkatlas-network' style='color:#444;font-size:0.8em;margin-top:2px'>{esc(statement)}</div>"
+               if statement else "") + "</div>")
 
 
 def facilities_html(park_id: str, facilities: gpd.GeoDataFrame, lang: Lang) -> str:

@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from geo.generalize import zoom_for_bounds
 from geo.query import features_at
 from layers.parks import filter_parks
-from ui import data
+from ui import data, networks
 from ui.filters import network_year, sidebar_filters, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
@@ -102,6 +102,7 @@ def render() -> None:
     unknown = _apply_deep_link(state, parks)
     flt = sidebar_filters(parks, state)
     year = network_year(state)
+    networks.choose(state.lang)
     radii, size_legend = _target_sizes(state, parks)
     shown = filter_parks(parks, flt)
     lines, nodes = data.network(year)
@@ -160,13 +161,15 @@ def render() -> None:
         st.download_button(t("download_csv", lang), data=table_csv(table), file_name="parkatlas-parks.csv",
                            mime="text/csv", key="download_csv")
     with access_tab:
-        access = data.access(year)
-        if access is not None:
-            all_lines, _ = data.optional_layer("transport_lines")
-            all_nodes, _ = data.optional_layer("transport_nodes")
-            acc = access_view(shown, access, all_nodes, all_lines, lang)
+        network = networks.chosen()
+        access = networks.access(network, year)
+        if network is not None and access is not None:
+            statement = networks.statement(network, year, lang)
+            st.caption(statement)
+            acc = access_view(shown, access, network.nodes, network.lines, lang)
             st.dataframe(acc, width="stretch", height=320)
-            st.download_button(t("download_access_csv", lang), data=table_csv(acc),
+            export = acc.assign(**{t("col_network", lang): statement})  # the file says what it measured
+            st.download_button(t("download_access_csv", lang), data=table_csv(export),
                                file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv")
 
 
@@ -251,12 +254,15 @@ def _warn_missing_layers(lang: Lang) -> None:
 
 def _profile_sections(park_id: str, year: int | str, facilities: gpd.GeoDataFrame | None, lang: Lang) -> None:
     """Access (in the chosen year and in the full plan) and facilities of the selected park."""
-    now, full = data.access(year), data.access("full")
-    if now is not None and full is not None:
-        lines, _ = data.optional_layer("transport_lines")
-        nodes, _ = data.optional_layer("transport_nodes")
-        st.html(access_html(park_id, now, full, year, lines, nodes, lang))
-        named = named_links_html(park_id, lines, nodes, lang)
+    network = networks.chosen()
+    now, full = networks.access(network, year), networks.access(network, "full")
+    if network is not None and now is not None and full is not None:
+        lines, nodes = network.lines, network.nodes
+        st.html(access_html(park_id, now, full, year, lines, nodes, lang, networks.statement(network, year, lang)))
+        if not network.is_plan:  # the plan's named links of the park are listed whatever the network
+            lines, _ = data.optional_layer("transport_lines")
+            nodes, _ = data.optional_layer("transport_nodes")
+        named = named_links_html(park_id, lines, nodes, lang) if lines is not None and nodes is not None else ""
         if named:
             st.html(named)
     if facilities is not None:

@@ -11,6 +11,7 @@ from ui.export_panel import render_export
 from ui.i18n import t
 from ui.import_panel import render_import
 from ui.layers_panel import render_layers
+from ui.network_panel import render_networks
 from ui.page import start, vendor_url
 
 
@@ -22,11 +23,14 @@ def render() -> None:
     if state.flash:
         st.success(state.flash)
         state.flash = None
-    tab_import, tab_draw, tab_export = st.tabs([t("tab_import", lang), t("tab_draw", lang), t("tab_export", lang)])
+    tab_import, tab_draw, tab_export, tab_network = st.tabs(
+        [t("tab_import", lang), t("tab_draw", lang), t("tab_export", lang), t("tab_network", lang)])
     with tab_import:
         render_import(state)
     with tab_draw:
         render_draw(state, vendor_url())
     with tab_export:
         render_export(state)
+    with tab_network:
+        render_networks(state)
     render_layers(state)

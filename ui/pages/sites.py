@@ -16,8 +16,9 @@ from streamlit_folium import st_folium
 
 from geo.generalize import zoom_for_bounds
 from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, label
+from layers.access import summarise
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
-from ui import data
+from ui import data, networks
 from ui.downloads import table_csv, table_xlsx
 from ui.filters import NETWORK_YEARS
 from ui.i18n import Lang, t
@@ -57,6 +58,16 @@ def _distance_select(sb, label_key: str, key: str, lang: Lang) -> float | None:
                         format_func=lambda v: t("any", lang) if v is None else (f"{v:,.0f} m" if v < 2000 else f"{v / 1000:,.0f} km"))
 
 
+def _measurable_select(sb, label_key: str, key: str, lang: Lang, count: int, why_key: str) -> float | None:
+    """A distance criterion, or — when the network has nothing of that kind to measure to — no
+    widget but the reason (a filter that could only say no is not offered)."""
+    if count:
+        return _distance_select(sb, label_key, key, lang)
+    st.session_state.pop(key, None)
+    sb.caption(t(why_key, lang))
+    return None
+
+
 def _query(parks, lang: Lang):
     """The sidebar's search form; returns a layers.sites.SiteQuery."""
     sb = st.sidebar
@@ -74,13 +85,16 @@ def _query(parks, lang: Lang):
     c1, c2 = sb.columns(2)
     lo = c1.number_input(t("min_area", lang), min_value=0.0, value=None, step=0.5, key="ws_min_area")
     hi = c2.number_input(t("max_area", lang), min_value=0.0, value=None, step=0.5, key="ws_max_area")
-    networks = [EXISTING, *NETWORK_YEARS]
-    net = sb.selectbox(t("network_year", lang), networks, key="ws_net",
+    years = [EXISTING, *NETWORK_YEARS]
+    net = sb.selectbox(t("network_year", lang), years, key="ws_net",
                        format_func=lambda v: t("existing_today", lang, year=date.today().year) if v == EXISTING
                        else (t("full_plan", lang) if v == "full" else str(v)))
+    network = networks.choose(lang, sb)
+    summary = summarise(network, resolve_network(net)) if network is not None else None
     metro = _distance_select(sb, "metro_within", "ws_metro", lang)
-    hsr = _distance_select(sb, "hsr_within", "ws_hsr", lang)
-    air = _distance_select(sb, "airport_within", "ws_air", lang)
+    hsr = _measurable_select(sb, "hsr_within", "ws_hsr", lang, summary.hsr_in_service if summary else 1, "no_hsr_in_network")
+    air = _measurable_select(sb, "airport_within", "ws_air", lang, summary.airports_in_service if summary else 1,
+                             "no_airport_in_network")
     return site_query({"industries": industries, "cities": cities, "kinds": kinds, "statuses": statuses,
                        "min_area_km2": lo, "max_area_km2": hi, "network": net, "metro_within_m": metro,
                        "max_hsr_m": hsr, "max_airport_m": air})
@@ -117,20 +131,23 @@ def render() -> None:
     for problem in dropped:
         st.warning(t("url_value_dropped", lang, what=problem))
     year = resolve_network(query.network)
-    access = data.access(year)
-    lines, _ = data.optional_layer("transport_lines")
-    nodes, _ = data.optional_layer("transport_nodes")
+    network = networks.chosen()
+    access = networks.access(network, year)
+    lines, nodes = (network.lines, network.nodes) if network is not None else (None, None)
     ranked = rank_sites(parks, access, query, lang, nodes=nodes, lines=lines)
     if access is None and query.transport_criteria:
         st.warning(t("no_transport_data", lang))
-    st.caption(t("sites_found", lang, n=len(ranked), total=len(parks), year=t("full_plan", lang) if year == "full" else year))
+    statement = networks.statement(network, year, lang)
+    st.caption(t("sites_found", lang, n=len(ranked), total=len(parks), year=networks.year_label(year, lang)))
+    st.info(statement, icon=":material/route:")
 
     map_col, list_col = st.columns([2, 3], gap="medium")
     with list_col:
         table = ranked[["rank", "name", "city", "reasons"]].rename(columns={
             "rank": t("rank", lang), "name": t("col_name", lang), "city": t("city", lang), "reasons": t("reasons", lang)})
         st.dataframe(table, width="stretch", height=420, hide_index=True)
-        st.download_button(t("download_csv", lang), table_csv(table.set_index(t("rank", lang))), "parkatlas-sites.csv",
+        export = table.assign(**{t("col_network", lang): statement})  # each row says what it measured
+        st.download_button(t("download_csv", lang), table_csv(export.set_index(t("rank", lang))), "parkatlas-sites.csv",
                            "text/csv", key="ws_dl_csv")
     with map_col:
         view_state = _results_map(parks, ranked, lang)
@@ -144,7 +161,7 @@ def render() -> None:
     if len(compare) < 2:
         st.caption(t("compare_hint", lang))
         return
-    _render_comparison(parks, compare, access, lines, nodes, lang)
+    _render_comparison(parks, compare, access, network, year, statement, lang)
 
 
 def _results_map(parks, ranked: pd.DataFrame, lang: Lang):
@@ -167,21 +184,28 @@ def _results_map(parks, ranked: pd.DataFrame, lang: Lang):
     return (round(float(center[0]), 5), round(float(center[1]), 5)), int(zoom)
 
 
-def _render_comparison(parks, ids: list[str], access, lines, nodes, lang: Lang) -> None:
+def _render_comparison(parks, ids: list[str], access, network, year, statement: str, lang: Lang) -> None:
     """The side-by-side table, with XLSX and one-page PDF downloads."""
     from ui.static_map import StaticMapError
     from ui.static_pdf import comparison_pdf
 
     targets, _ = data.optional_layer("targets")
     facilities, _ = data.optional_layer("facilities")
-    table = compare_parks(parks, ids, access, targets, facilities, lang, nodes=nodes, lines=lines)
+    lines, nodes = (network.lines, network.nodes) if network is not None else (None, None)
+    short = (f"{network.name_zh if lang == 'zh' else network.name_en}; {networks.year_label(year, lang)}"
+             if network is not None else "")
+    table = compare_parks(parks, ids, access, targets, facilities, lang, nodes=nodes, lines=lines, year=year,
+                          network=short)
     name_col = "name_zh" if lang == "zh" else "name_en"
     table.columns = [parks.at[i, name_col] for i in table.columns]
     st.dataframe(table, width="stretch", height=min(60 + 36 * len(table), 720))
-    note = t("compare_note", lang, date=date.today().isoformat())
+    sources = t("compare_note", lang, date=date.today().isoformat())
+    note = f"{sources} {statement}"
+    about = {t("xlsx_sources", lang): sources, t("col_network", lang): statement}
     c1, c2 = st.columns(2)
-    c1.download_button(t("download_xlsx", lang), table_xlsx(table, "compare", note), "parkatlas-compare.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ws_dl_xlsx")
+    c1.download_button(t("download_xlsx", lang), table_xlsx(table, t("compare", lang), lang, about),
+                       "parkatlas-compare.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="ws_dl_xlsx")
     if c2.button(t("compare_pdf", lang), key="ws_build_pdf"):
         try:
             with st.spinner(t("exp_building", lang)):

@@ -96,7 +96,7 @@ def render() -> None:
     st.dataframe(table, width="stretch", height=380)
     c1, c2 = st.columns(2)
     c1.download_button(t("download_csv", lang), table_csv(table), "parkatlas-targets.csv", "text/csv", key="dl_targets_csv")
-    c2.download_button(t("download_xlsx", lang), table_xlsx(table, "targets"), "parkatlas-targets.xlsx",
+    c2.download_button(t("download_xlsx", lang), table_xlsx(table, t("page_targets", lang), lang), "parkatlas-targets.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_targets_xlsx")
     st.subheader(t("timeline", lang), anchor=False)
     present = shown["metric"].value_counts().index.tolist()  # the most common metric first

@@ -1,0 +1,42 @@
+"""Labels of access networks, imported transit networks, exports and filters (merged into
+`ui.i18n.LABELS`): (Chinese, English)."""
+
+from __future__ import annotations
+
+ACCESS_LABELS: dict[str, tuple[str, str]] = {
+    "access_network": ("交通网络", "Access network"),
+    "access_network_help": ("交通距离按哪个网络计算：规划文件所列线路（随软件附带），或您导入的公交/轨道网络（GTFS）。",
+                            "Which network distances are measured on: the links the planning documents name "
+                            "(bundled), or a transit network you imported (GTFS)."),
+    "col_network": ("交通网络说明", "Access network"),
+    "no_hsr_in_network": ("高铁站条件不可用：所选网络在该年份没有已定位的高铁站（文件所列黄埔、知识城高铁站位置未定）。",
+                          "No high-speed-rail filter: the chosen network has no placed HSR station in service in that "
+                          "year (the plans name the Huangpu and Knowledge City HSR stations but not where they are)."),
+    "no_airport_in_network": ("机场条件不可用：所选网络在该年份没有已定位的机场站点（白云机场北站所在城际线仅在“全部规划”中）。",
+                              "No airport filter: the chosen network has no placed airport station in service in that "
+                              "year (the intercity to Baiyun Airport counts only in the full plan)."),
+    "xlsx_about": ("说明", "About"),
+    "xlsx_item": ("项目", "Item"),
+    "xlsx_value": ("内容", "Value"),
+    "xlsx_sources": ("数据来源", "Sources"),
+    "network_part_nodes": ("{name}（车站）", "{name} (stations)"),
+    "network_part_lines": ("{name}（线路）", "{name} (lines)"),
+    "network_import_reason": ("导入交通网络 {name}", "imported transit network {name}"),
+    "network_import_title": ("导入公交/轨道网络（GTFS）", "Import a transit network (GTFS)"),
+    "network_import_help": ("上传 GTFS 压缩包（stops、routes、trips、stop_times，可含 shapes）。导入后可在“选址”页和园区详情中选择按此网络计算交通距离；网络保存在工作区。",
+                            "Upload a GTFS zip (stops, routes, trips, stop_times, optionally shapes). Once imported, "
+                            "the Sites page and park profiles can measure access on it; it is saved in the workspace."),
+    "network_import_name": ("网络名称", "Network name"),
+    "network_import_button": ("导入并保存网络", "Import and save the network"),
+    "network_import_failed": ("无法导入该 GTFS 文件：", "This GTFS file could not be imported:"),
+    "network_import_done": ("已导入网络“{name}”：{stations} 个车站，{lines} 条线路（资料日期 {as_of}）。",
+                            "Imported the network “{name}”: {stations} stations, {lines} lines (as of {as_of})."),
+    "network_import_viewer": ("只有编辑者可以导入网络。", "Only editors can import a network."),
+    "network_as_of": ("资料日期", "As of"),
+    "network_stations": ("车站", "Stations"),
+    "network_lines": ("线路", "Lines"),
+    "tab_network": ("交通网络（GTFS）", "Transit network (GTFS)"),
+    "network_list": ("已导入的网络", "Imported networks"),
+    "include_unknown_area": ("包括面积不明的园区（{n} 个）", "Include parks of unknown area ({n})"),
+    "unknown_area_note": ("{n} 个园区面积不明（文件未给出面积，也无边界）。", "{n} parks have no known area (no stated area and no outline)."),
+}
