@@ -193,8 +193,8 @@ def programme_name(programme_id: str, lang: str) -> str:
 @dataclass(frozen=True)
 class ParkFilter:
     """What the user narrowed the parks to. Empty tuples mean "all"; area bounds are km²
-    (inclusive, compared with `area_for_filtering_km2`; features of unknown area pass only when
-    no bound is set)."""
+    (inclusive, compared with `area_for_filtering_km2`; features of unknown area pass when no
+    bound is set, or when `include_unknown_area` says to keep them whatever the bounds)."""
 
     cities: tuple[str, ...] = ()
     programmes: tuple[str, ...] = ()
@@ -202,6 +202,7 @@ class ParkFilter:
     industry: str = ""
     min_area_km2: float | None = None
     max_area_km2: float | None = None
+    include_unknown_area: bool = False
 
 
 def filter_parks(parks: gpd.GeoDataFrame, flt: ParkFilter) -> gpd.GeoDataFrame:
@@ -229,5 +230,13 @@ def filter_parks(parks: gpd.GeoDataFrame, flt: ParkFilter) -> gpd.GeoDataFrame:
         area = area_for_filtering_km2(parks)
         lo = -np.inf if flt.min_area_km2 is None else flt.min_area_km2
         hi = np.inf if flt.max_area_km2 is None else flt.max_area_km2
-        keep &= area.between(lo, hi) & area.notna()
+        keep &= area.between(lo, hi) | (area.isna() if flt.include_unknown_area else False)
     return parks[keep]
+
+
+def area_range_km2(parks: gpd.GeoDataFrame) -> tuple[float, int]:
+    """For an area filter: the largest known filtering area rounded up to a whole km² (at least 1),
+    and how many parks have no known area (no outline and no stated area)."""
+    area = area_for_filtering_km2(parks)
+    known = area.dropna()
+    return (float(max(1.0, np.ceil(known.max()))) if not known.empty else 1.0), int(area.isna().sum())

@@ -48,7 +48,7 @@ class SiteQuery:
 
     industries: chips matched (case-insensitively, whole term) against a park's `industries` or
     `industries_en`, any-of. min/max_area_km2: inclusive bounds on `area_for_filtering_km2`
-    (a park of unknown area fails a bound). metro_within_m, max_hsr_m, max_airport_m: metres
+    (a park of unknown area fails a bound unless include_unknown_area). metro_within_m, max_hsr_m, max_airport_m: metres
     from the park boundary (EPSG:4547) to the nearest station / HSR station / airport in the
     chosen network. network: "existing" (this year), a year, or "full" (the whole plan).
     """
@@ -63,6 +63,7 @@ class SiteQuery:
     network: int | str = EXISTING
     max_hsr_m: float | None = None
     max_airport_m: float | None = None
+    include_unknown_area: bool = False
 
     @property
     def transport_criteria(self) -> dict[str, float]:
@@ -191,7 +192,8 @@ def rank_sites(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: Site
     """
     # City, kind and area work as on the atlas (a park of unknown area fails an area bound).
     atlas_filter = ParkFilter(cities=tuple(query.cities), kinds=tuple(query.kinds),
-                              min_area_km2=query.min_area_km2, max_area_km2=query.max_area_km2)
+                              min_area_km2=query.min_area_km2, max_area_km2=query.max_area_km2,
+                              include_unknown_area=query.include_unknown_area)
     keep = parks.index.isin(filter_parks(parks, atlas_filter).index)
     keep = pd.Series(keep, index=parks.index)
     if query.statuses:

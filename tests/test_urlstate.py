@@ -74,7 +74,7 @@ def test_encode_refuses_unknown_state_keys():
 def test_bad_values_are_dropped_with_a_problem():
     params = {"area": "5-1", "z": "²", "net": "soon", "lat": "95", "lon": "abc", "cmp": "A,b,c,d,e,f",
               "city": "北京市,广州市", "slide": "0", "metro": "-3", "air": "nan", "hsr": "inf", "lang": "fr",
-              "story": "Bad Id", "kind": "campus", "st": "open", "park": "ignored-other-page-key"}
+              "story": "Bad Id", "kind": "campus", "st": "open", "other": "ignored-other-page-key"}
     assert decode(params) == {
         "cities": ["广州市"], "compare": ["b", "c", "d", "e"],
         "_problems": [

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import geopandas as gpd
 import streamlit as st
 
-from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, PROGRAMMES, ParkFilter, area_for_filtering_km2, label, programme_name
+from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, PROGRAMMES, ParkFilter, area_range_km2, label, programme_name
 from ui.i18n import LANGS, t
 from ui.mapview.basemaps import available_basemaps
 from ui.state import ViewState
@@ -37,17 +35,24 @@ def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     kinds = sb.multiselect(t("kind", lang), KINDS, format_func=lambda v: label(KIND_LABELS, v, lang), key="w_kinds",
                            placeholder=t("all", lang))
     industry = sb.text_input(t("industry", lang), key="w_industry", help=t("industry_help", lang), max_chars=60)
-    areas = area_for_filtering_km2(parks).dropna()
-    top = float(math.ceil(areas.max())) if not areas.empty else 1.0
-    lo, hi = sb.slider(t("area_range", lang), min_value=0.0, max_value=top, value=(0.0, top), step=0.1,
-                       key="w_area", help=t("area_help", lang))
+    top, unknown = area_range_km2(parks)  # the range comes from the data
+    if "w_area" in st.session_state:  # kept (or set from a link) within the data's range
+        was_lo, was_hi = st.session_state["w_area"]
+        st.session_state["w_area"] = (min(max(was_lo, 0.0), top), min(max(was_hi, 0.0), top))
+    lo, hi = sb.slider(t("area_range", lang), min_value=0.0, max_value=top, step=0.1, key="w_area",
+                       help=t("area_help", lang), **({} if "w_area" in st.session_state else {"value": (0.0, top)}))
     narrowed = lo > 0.0 or hi < top
+    include_unknown = False
+    if unknown:
+        include_unknown = sb.checkbox(t("include_unknown_area", lang, n=unknown), key="w_unknown_area",
+                                      help=t("unknown_area_note", lang, n=unknown), disabled=not narrowed)
     basemaps = available_basemaps()
     state.basemap = sb.selectbox(t("basemap", lang), basemaps, index=basemaps.index(state.basemap) if state.basemap in basemaps else 0,
                                  format_func=lambda v: t(f"basemap_{v}", lang), key="w_basemap")
     state.park_filter = ParkFilter(
         cities=tuple(cities), programmes=tuple(programmes), kinds=tuple(kinds), industry=industry,
         min_area_km2=lo if narrowed else None, max_area_km2=hi if narrowed else None,
+        include_unknown_area=include_unknown,
     )
     return state.park_filter
 

@@ -37,6 +37,7 @@ ACCESS_LABELS: dict[str, tuple[str, str]] = {
     "network_lines": ("线路", "Lines"),
     "tab_network": ("交通网络（GTFS）", "Transit network (GTFS)"),
     "network_list": ("已导入的网络", "Imported networks"),
+    "area_data_range": ("园区面积（测地计算或文件所述）最大约 {top:g} km²。", "Park areas (geodesic or stated) go up to about {top:g} km²."),
     "include_unknown_area": ("包括面积不明的园区（{n} 个）", "Include parks of unknown area ({n})"),
     "unknown_area_note": ("{n} 个园区面积不明（文件未给出面积，也无边界）。", "{n} parks have no known area (no stated area and no outline)."),
 }

@@ -17,6 +17,11 @@ net        network              a year (1990-2060), "existing" or "full"
 hsr        max_hsr_m            metres to the nearest HSR station
 air        max_airport_m        metres to the nearest airport
 cmp        compare              2-4 park ids, comma-separated (more are cut to the first 4)
+prog       programmes           programme ids (the atlas), comma-separated
+q          industry             the atlas's industry keyword (at most 60 characters)
+unk        unknown_area         "1": parks of unknown area pass an area bound
+src        access_network       the network access is measured on: "plan" or "user:<id>"
+park       park                 the selected park's id (the atlas)
 lat, lon   lat, lon             map centre, EPSG:4326 degrees, rounded to 5 decimals (about 1 m)
 z          zoom                 map zoom, an integer 0-22
 lang       lang                 zh or en
@@ -25,7 +30,8 @@ slide      slide                slide number, 1-based
 =========  ===================  =================================================================
 
 Example: ``ind=新型显示,电子商务&city=广州市&area=1-5&metro=800&net=2025&cmp=a,b&lang=en&story=x&slide=3``.
-Unknown URL keys (other pages' parameters such as ``park``) are ignored, not reported.
+Unknown URL keys are ignored, not reported. A bad value is reported quoted and shortened
+(`quoted`), never echoed back whole.
 """
 
 from __future__ import annotations
@@ -36,13 +42,19 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from layers.base import ID_PATTERN
-from layers.parks import CITIES, KINDS, STATUSES
+from layers.parks import CITIES, KINDS, PROGRAMMES, STATUSES
 from layers.sites import EXISTING, SiteQuery
 
-LIST_KEYS = {"industries": "ind", "cities": "city", "kinds": "kind", "statuses": "st", "compare": "cmp"}
+LIST_KEYS = {"industries": "ind", "cities": "city", "kinds": "kind", "statuses": "st", "compare": "cmp",
+             "programmes": "prog"}
 METRE_KEYS = {"metro_within_m": "metro", "max_hsr_m": "hsr", "max_airport_m": "air"}
 STATE_KEYS = (*LIST_KEYS, "min_area_km2", "max_area_km2", *METRE_KEYS, "network", "lat", "lon", "zoom", "lang",
-              "story", "slide")
+              "story", "slide", "industry", "unknown_area", "access_network", "park")
+MAX_TEXT = 60
+"""The longest free-text value (the industry keyword) a URL may carry."""
+QUOTE_CHARS = 40
+"""How much of a bad value a message quotes."""
+_NETWORK_KEY = re.compile(r"^(?:plan|user:[a-z0-9]+(?:-[a-z0-9]+)*)$")
 NETWORK_WORDS = ("existing", "full")
 MIN_YEAR, MAX_YEAR = 1990, 2060
 MAX_COMPARE = 4
@@ -67,6 +79,26 @@ _ESCAPED = re.compile(r"%(25|2[cC])")
 
 def _unescape(item: str) -> str:
     return _ESCAPED.sub(lambda m: "%" if m.group(1) == "25" else ",", item)
+
+
+def shortened(value: object, limit: int = QUOTE_CHARS) -> str:
+    """A value for a message, cut to `limit` characters with the full length said.
+
+    >>> shortened("abc"), shortened("y" * 500, 5)
+    ('abc', 'yyyyy… (500 characters)')
+    """
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def quoted(value: object, limit: int = QUOTE_CHARS) -> str:
+    """A value for a message: quoted, cut to `limit` characters with the full length said.
+
+    >>> quoted("abc"), quoted("x" * 20000)
+    ("'abc'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (20000 characters)")
+    """
+    text = str(value)
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}"[:-1] + f"…' ({len(text)} characters)"
 
 
 def _int(text: str) -> int | None:
@@ -103,6 +135,11 @@ def encode(state: Mapping[str, Any]) -> dict[str, str]:
             out[key] = str(state[key])
     if state.get("slide") is not None:
         out["slide"] = str(int(state["slide"]))
+    for key, url_key in (("industry", "q"), ("access_network", "src"), ("park", "park")):
+        if state.get(key):
+            out[url_key] = str(state[key])
+    if state.get("unknown_area"):
+        out["unk"] = "1"
     return out
 
 
@@ -125,7 +162,7 @@ def decode(params: Mapping[str, str], park_ids: Collection[str] | None = None) -
     problems: list[str] = []
 
     def bad(url_key: str, what: str) -> None:
-        problems.append(f"{url_key}={str(params.get(url_key))!r}: {what}; ignored")
+        problems.append(f"{url_key}={quoted(get(url_key))}: {what}; ignored")
 
     def get(url_key: str) -> str | None:
         v = params.get(url_key)
@@ -138,15 +175,17 @@ def decode(params: Mapping[str, str], park_ids: Collection[str] | None = None) -
         if raw is None or raw == "":
             continue
         items = [_unescape(v).strip() for v in raw.split(",") if v.strip()]
-        allowed = {"cities": CITIES, "kinds": KINDS, "statuses": STATUSES}.get(key)
+        allowed = {"cities": CITIES, "kinds": KINDS, "statuses": STATUSES, "programmes": tuple(PROGRAMMES)}.get(key)
         kept = []
         for v in items:
             if allowed is not None and v not in allowed:
-                problems.append(f"{url_key}: {v!r} is not one of {', '.join(allowed)}; ignored")
+                problems.append(f"{url_key}: {quoted(v)} is not one of {', '.join(allowed)}; ignored")
             elif key == "compare" and not ID_PATTERN.match(v):
-                problems.append(f"{url_key}: {v!r} is not a park id; ignored")
+                problems.append(f"{url_key}: {quoted(v)} is not a park id; ignored")
             elif key == "compare" and park_ids is not None and v not in park_ids:
-                problems.append(f"{url_key}: {v!r} is not the id of a park; ignored")
+                problems.append(f"{url_key}: {quoted(v)} is not the id of a park; ignored")
+            elif len(v) > MAX_TEXT:
+                problems.append(f"{url_key}: {quoted(v)} is longer than {MAX_TEXT} characters; ignored")
             elif v not in kept:
                 kept.append(v)
         if key == "compare" and len(kept) > MAX_COMPARE:
@@ -225,6 +264,34 @@ def decode(params: Mapping[str, str], park_ids: Collection[str] | None = None) -
         else:
             bad("slide", "not a slide number (1, 2, ...)")
 
+    raw = get("q")
+    if raw:
+        if len(raw) <= MAX_TEXT:
+            state["industry"] = raw
+        else:
+            bad("q", f"longer than {MAX_TEXT} characters")
+
+    raw = get("unk")
+    if raw:
+        if raw in ("1", "0"):
+            state["unknown_area"] = raw == "1"
+        else:
+            bad("unk", "not 1 or 0")
+
+    raw = get("src")
+    if raw:
+        if _NETWORK_KEY.match(raw):
+            state["access_network"] = raw
+        else:
+            bad("src", "not a network ('plan' or 'user:<id>')")
+
+    raw = get("park")
+    if raw:
+        if ID_PATTERN.match(raw) and (park_ids is None or raw in park_ids):
+            state["park"] = raw
+        else:
+            bad("park", "not the id of a park")
+
     state["_problems"] = problems
     return state
 
@@ -239,7 +306,7 @@ def site_query(state: Mapping[str, Any]) -> SiteQuery:
     for k in ("industries", "cities", "kinds", "statuses"):
         if k in values:
             values[k] = tuple(values[k])
-    return SiteQuery(**values)
+    return SiteQuery(**values, include_unknown_area=bool(state.get("unknown_area")))
 
 
 def query_state(query: SiteQuery) -> dict[str, Any]:
@@ -252,4 +319,6 @@ def query_state(query: SiteQuery) -> dict[str, Any]:
                 out[k] = list(v)
         elif v is not None and not (k == "network" and v == EXISTING):
             out[k] = v
+    if query.include_unknown_area and (query.min_area_km2 is not None or query.max_area_km2 is not None):
+        out["unknown_area"] = True
     return out

@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from geo.generalize import zoom_for_bounds
 from geo.query import features_at
 from layers.parks import filter_parks
-from ui import data, networks
+from ui import atlas_url, data, networks
 from ui.filters import network_year, sidebar_filters, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, layer_control, park_groups
@@ -29,6 +29,7 @@ from ui.park_table import access_view, park_table
 from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
 from ui.state import ViewState, select_park
+from ui.urlstate import shortened
 from ui.page import start_with_parks, vendor_url
 from ui import workspace
 from ui.history_panel import outline_note, render_history
@@ -100,9 +101,11 @@ def render() -> None:
     state, parks = started
     lang = state.lang
     unknown = _apply_deep_link(state, parks)
+    dropped = atlas_url.seed_from_url(state, parks)
     flt = sidebar_filters(parks, state)
     year = network_year(state)
     networks.choose(state.lang)
+    atlas_url.sync_url(state, flt)
     radii, size_legend = _target_sizes(state, parks)
     shown = filter_parks(parks, flt)
     lines, nodes = data.network(year)
@@ -111,7 +114,9 @@ def render() -> None:
     st.title(t("app_title", lang), anchor=False)
     st.caption(t("app_tagline", lang))
     if unknown:
-        st.warning(t("unknown_park", lang, id=unknown))
+        st.warning(t("unknown_park", lang, id=shortened(unknown)))
+    for problem in dropped:
+        st.warning(t("url_value_dropped", lang, what=problem))
     if state.flash:
         st.success(state.flash)
         state.flash = None

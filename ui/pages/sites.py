@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.generalize import zoom_for_bounds
-from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, label
+from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, area_range_km2, label
 from layers.access import summarise
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
 from ui import data, networks
@@ -27,7 +27,7 @@ from ui.urlstate import decode, encode, query_state, site_query
 from ui.page import start_with_parks, vendor_url
 
 DISTANCES_M = [None, 500, 800, 1000, 2000, 5000, 10000, 20000, 50000]
-_URL_KEYS = ("ind", "city", "kind", "st", "area", "metro", "net", "hsr", "air", "cmp", "lat", "lon", "z")
+_URL_KEYS = ("ind", "city", "kind", "st", "area", "unk", "metro", "net", "hsr", "air", "cmp", "lat", "lon", "z", "src")
 
 
 def _seed_widgets_from_url(parks) -> list[str]:
@@ -39,10 +39,17 @@ def _seed_widgets_from_url(parks) -> list[str]:
     seeds = {"ws_ind": state.get("industries"), "ws_city": state.get("cities"), "ws_kind": state.get("kinds"),
              "ws_status": state.get("statuses"), "ws_metro": state.get("metro_within_m"),
              "ws_hsr": state.get("max_hsr_m"), "ws_air": state.get("max_airport_m"), "ws_cmp": state.get("compare"),
-             "ws_min_area": state.get("min_area_km2"), "ws_max_area": state.get("max_area_km2")}
+             "ws_min_area": state.get("min_area_km2"), "ws_max_area": state.get("max_area_km2"),
+             "ws_unknown_area": state.get("unknown_area")}
+    top, _ = area_range_km2(parks)
+    for key in ("ws_min_area", "ws_max_area"):  # the inputs stop at the data's largest area
+        if seeds[key] is not None:
+            seeds[key] = min(float(seeds[key]), top)
     for key, value in seeds.items():
         if value is not None:
             st.session_state[key] = value
+    if state.get("access_network"):
+        st.session_state[networks.CHOICE_KEY] = state["access_network"]
     net = state.get("network")
     if net is not None:
         st.session_state["ws_net"] = net if net in (EXISTING, "full") or net in NETWORK_YEARS else EXISTING
@@ -82,9 +89,17 @@ def _query(parks, lang: Lang):
                            placeholder=t("all", lang))
     statuses = sb.multiselect(t("status", lang), STATUSES, key="ws_status", format_func=lambda v: label(STATUS_LABELS, v, lang),
                               placeholder=t("all", lang))
+    top, unknown = area_range_km2(parks)  # the range comes from the data
     c1, c2 = sb.columns(2)
-    lo = c1.number_input(t("min_area", lang), min_value=0.0, value=None, step=0.5, key="ws_min_area")
-    hi = c2.number_input(t("max_area", lang), min_value=0.0, value=None, step=0.5, key="ws_max_area")
+    lo = c1.number_input(t("min_area", lang), min_value=0.0, max_value=top, value=None, step=0.5, key="ws_min_area",
+                         help=t("area_data_range", lang, top=top))
+    hi = c2.number_input(t("max_area", lang), min_value=0.0, max_value=top, value=None, step=0.5, key="ws_max_area",
+                         help=t("area_data_range", lang, top=top))
+    include_unknown = False
+    if unknown:
+        include_unknown = sb.checkbox(t("include_unknown_area", lang, n=unknown), key="ws_unknown_area",
+                                      help=t("unknown_area_note", lang, n=unknown),
+                                      disabled=lo is None and hi is None)
     years = [EXISTING, *NETWORK_YEARS]
     net = sb.selectbox(t("network_year", lang), years, key="ws_net",
                        format_func=lambda v: t("existing_today", lang, year=date.today().year) if v == EXISTING
@@ -97,12 +112,14 @@ def _query(parks, lang: Lang):
                              "no_airport_in_network")
     return site_query({"industries": industries, "cities": cities, "kinds": kinds, "statuses": statuses,
                        "min_area_km2": lo, "max_area_km2": hi, "network": net, "metro_within_m": metro,
-                       "max_hsr_m": hsr, "max_airport_m": air})
+                       "max_hsr_m": hsr, "max_airport_m": air, "unknown_area": include_unknown})
 
 
 def _sync_url(query, compare: list[str], lang: Lang, view_state) -> None:
     """Write the page's whole state into the URL (only keys that differ are touched)."""
-    state = {**query_state(query), "lang": lang}
+    network = networks.chosen()
+    state = {**query_state(query), "lang": lang,
+             "access_network": network.key if network is not None and not network.is_plan else None}
     if len(compare) >= 2:
         state["compare"] = compare
     if view_state:

@@ -1,0 +1,68 @@
+"""The atlas's view in its URL: language, filters, network year, access network and the
+selected park, so a pasted link opens the same view (as the Sites page does; `ui.urlstate`
+reads and writes the values). A bad value is dropped from the URL and named, shortened."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import streamlit as st
+
+from layers.parks import ParkFilter, area_range_km2
+from ui import networks
+from ui.filters import NETWORK_YEARS
+from ui.state import ViewState
+from ui.urlstate import decode, encode
+
+ATLAS_URL_KEYS = ("city", "prog", "kind", "q", "area", "unk", "net", "src", "park", "lang")
+_SEEDED = "atlas_url_seeded"
+
+
+def seed_from_url(state: ViewState, parks: gpd.GeoDataFrame) -> list[str]:
+    """On the session's first atlas run, put the URL's view into the filter widgets; returns
+    the problems with values that were dropped (the park is handled by the deep link)."""
+    if st.session_state.get(_SEEDED):
+        return []
+    st.session_state[_SEEDED] = True
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "park"}
+    url = decode(params, park_ids=set(parks.index))
+    for key, widget in (("cities", "w_cities"), ("programmes", "w_programmes"), ("kinds", "w_kinds"),
+                        ("industry", "w_industry")):
+        if url.get(key):
+            st.session_state[widget] = url[key]
+    if "min_area_km2" in url or "max_area_km2" in url:
+        top, _ = area_range_km2(parks)
+        lo = min(max(float(url.get("min_area_km2", 0.0)), 0.0), top)
+        hi = min(max(float(url.get("max_area_km2", top)), lo), top)
+        st.session_state["w_area"] = (lo, hi)
+    if url.get("unknown_area") is not None:
+        st.session_state["w_unknown_area"] = bool(url["unknown_area"])
+    net = url.get("network")
+    if net == "existing":
+        net = date.today().year
+    if net in NETWORK_YEARS:
+        state.network_year = net
+    elif net is not None:
+        url["_problems"].append(f"net={net!r}: the atlas shows {NETWORK_YEARS[0]}-{NETWORK_YEARS[-2]} or full; ignored")
+    if url.get("access_network"):
+        st.session_state[networks.CHOICE_KEY] = url["access_network"]
+    return url["_problems"]
+
+
+def sync_url(state: ViewState, flt: ParkFilter) -> None:
+    """Write the atlas's whole view into the URL (only keys that differ are touched; keys of
+    other pages are left alone)."""
+    network = networks.chosen()
+    wanted = encode({
+        "cities": list(flt.cities), "programmes": list(flt.programmes), "kinds": list(flt.kinds),
+        "industry": flt.industry.strip() or None, "min_area_km2": flt.min_area_km2, "max_area_km2": flt.max_area_km2,
+        "unknown_area": flt.include_unknown_area and (flt.min_area_km2 is not None or flt.max_area_km2 is not None),
+        "network": state.network_year, "lang": state.lang, "park": state.selected_park,
+        "access_network": network.key if network is not None and not network.is_plan else None,
+    })
+    for key in ATLAS_URL_KEYS:
+        if key in wanted and st.query_params.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+        elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
