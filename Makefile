@@ -34,9 +34,9 @@ $(VENDOR): package.json package-lock.json ui/assets.py $(VENV)/.installed
 # which checks that the workspace is a GeoPackage other GIS programs open, and PostgreSQL + PostGIS,
 # which the tests start themselves (initdb in a temporary folder) for the team database.
 browser:
-	@{ command -v chromium && command -v ogrinfo && ls /usr/share/postgresql/*/extension/postgis.control; } >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium, gdal-bin, postgresql and postgis for the tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gdal-bin \
+	@{ command -v chromium && command -v ogrinfo && command -v pdffonts && ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/postgresql/*/extension/postgis.control; } >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium, fonts, poppler-utils, gdal-bin, postgresql and postgis for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils gdal-bin \
 	    postgresql postgresql-postgis >/dev/null; }
 
 bench: setup browser

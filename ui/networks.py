@@ -115,28 +115,38 @@ def year_label(year: int | str, lang: Lang) -> str:
     return t("full_plan", lang) if year == FULL_PLAN else str(year)
 
 
-def save_imported(ws, lang: Lang, name: str, lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, *,
-                  source: str, as_of: str, origin: str, notes: list[str]) -> str | None:
-    """Save an imported network: registered first (so no session sees its layers without it),
-    then its stations and lines as two user layers. Returns the network key, or None after
-    saying why it could not be saved (nothing half-saved is listed)."""
+def register(ws, name: str, lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, *, source: str, as_of: str,
+             origin: str, notes: list[str], reason: str, part_names: tuple[str, str]) -> str:
+    """Save an imported network in workspace `ws`: registered first (so no session sees its
+    layers without it), then its stations and lines as two user layers named `part_names`.
+    Returns the network key ("user:<id>"). Raises StoreError / ValueError (then the network is
+    not listed: a registered network whose layers are missing is skipped)."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "network"
-    registered = _registered()
+    registered = dict(ws.setting(NETWORKS_SETTING) or {})
     net_id, n = slug, 2
     while net_id in registered:
         net_id, n = f"{slug}-{n}", n + 1
     layer_ids = {"lines": f"net-{net_id}-lines", "nodes": f"net-{net_id}-stations"}
-    info = {"name": name, "as_of": as_of, "source": source, **layer_ids, "notes": notes}
+    ws.set_setting(NETWORKS_SETTING, {**registered, net_id: {"name": name, "as_of": as_of, "source": source,
+                                                           **layer_ids, "notes": notes}})
+    for part, frame, label in (("nodes", nodes, part_names[0]),
+                               ("lines", lines, part_names[1])):
+        ws.add_layer(label, frame.reset_index(drop=True), role="transport", origin=origin, reason=reason, evidence=source,
+                     notes=notes, layer_id=layer_ids[part])
+    return f"user:{net_id}"
+
+
+def save_imported(ws, lang: Lang, name: str, lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, *,
+                  source: str, as_of: str, origin: str, notes: list[str]) -> str | None:
+    """`register` for a page: the network key, or None after saying why it could not be saved."""
     try:
-        ws.set_setting(NETWORKS_SETTING, {**registered, net_id: info})
+        key = register(ws, name, lines, nodes, source=source, as_of=as_of, origin=origin, notes=notes,
+                       reason=t("network_import_reason", lang, name=name),
+                       part_names=(t("network_part_nodes", lang, name=name), t("network_part_lines", lang, name=name)))
     except (StoreError, ValueError) as exc:
         st.error(t("save_failed", lang))
         st.code(str(exc))
         return None
-    for part, frame, role in (("nodes", nodes, "transport_nodes"), ("lines", lines, "transport_lines")):
-        label = t("network_part_" + part, lang, name=name)
-        if not workspace.save_layer(ws, lang, label, frame.reset_index(drop=True), role=role, origin=origin,
-                                    reason=t("network_import_reason", lang, name=name), evidence=source,
-                                    notes=notes, layer_id=layer_ids[part]):
-            return None
-    return f"user:{net_id}"
+    finally:
+        workspace.changed()
+    return key

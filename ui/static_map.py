@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import time
 import unicodedata
@@ -107,6 +108,28 @@ def cjk_font() -> str | None:
     """The family name of an installed font that draws Chinese (see CJK_FONTS), or None."""
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
+
+
+TRUETYPE_CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN")
+"""Chinese fonts with TrueType outlines, which a PDF embeds as what it says they are (matplotlib
+declares every embedded font TrueType: a CFF font such as Noto Sans CJK makes poppler warn
+"Mismatch between font type and embedded font file"). Debian: fonts-wqy-microhei."""
+
+
+TRUETYPE_CJK_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+                      "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+"""Where Debian puts them (matplotlib's font cache may predate their installation)."""
+
+
+def pdf_cjk_font() -> str | None:
+    """The font for Chinese text in a PDF: a TrueType one when installed, else `cjk_font()`."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed & set(TRUETYPE_CJK_FONTS):
+        for path in TRUETYPE_CJK_FILES:
+            if os.path.exists(path):
+                font_manager.fontManager.addfont(path)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in TRUETYPE_CJK_FONTS if name in installed), None) or cjk_font()
 
 
 def _rc(font: str | None) -> dict:

@@ -1,6 +1,6 @@
 """PDFs for presenters and investors: a story as one PDF (a page per slide image) and a park
 comparison on one A4 landscape page. Drawn with matplotlib, Chinese text in a CJK font when one
-is installed (`ui.static_map.cjk_font`)."""
+is installed (`ui.static_map.pdf_cjk_font`, TrueType first so it embeds cleanly)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from ui.static_map import StaticMapError, _rc, cjk_font, has_cjk, wrap
+from ui.static_map import StaticMapError, _rc, has_cjk, pdf_cjk_font, wrap
 
 def story_pdf(pngs: list[bytes], title: str) -> bytes:
     """One PDF with one page per slide image (PNG bytes), in order; `title` is its document title."""
@@ -38,13 +38,22 @@ A4_LANDSCAPE_IN = (11.69, 8.27)
 def comparison_pdf(table: pd.DataFrame, title: str, note: str) -> bytes:
     """A one-page A4 landscape PDF of a comparison `table` (rows = attributes in the index,
     columns = 2 to 4 parks), long cells wrapped, with `note` (sources, data quality, date) below.
-    The font shrinks (10 pt down to 5.5 pt) until the table fits the page; StaticMapError if it never does."""
-    font = cjk_font()
+    The font shrinks (10 pt down to 5.5 pt) until the table fits the page; StaticMapError if it never does.
+    Chinese is set in a TrueType font when one is installed (`pdf_cjk_font`), embedded cleanly."""
+    font = pdf_cjk_font()
     with matplotlib.rc_context(_rc(font)):
         fig = comparison_figure(table, title, note)
         buf = io.BytesIO()
         fig.savefig(buf, format="pdf", metadata={"Title": title if font else _strip_cjk(title)})
     return buf.getvalue()
+
+
+def _has_bold(font: str | None) -> bool:
+    """Whether `font` (None: DejaVu Sans) is installed with a bold face."""
+    from matplotlib import font_manager
+
+    name = font or "DejaVu Sans"
+    return any(f.name == name and f.weight in ("bold", 700, "700") for f in font_manager.fontManager.ttflist)
 
 
 def _strip_cjk(s: str) -> str:
@@ -56,7 +65,7 @@ def comparison_figure(table: pd.DataFrame, title: str, note: str) -> Figure:
     context, see `comparison_pdf`)."""
     if not 2 <= table.shape[1] <= 4:
         raise StaticMapError(f"comparison table has {table.shape[1]} park column(s); it must have 2 to 4")
-    font = cjk_font()
+    font = pdf_cjk_font()
     clean = (lambda s: s) if font else _strip_cjk
     cells = [[clean(str(a))] + [clean("—" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
                                 for v in row] for a, row in zip(table.index, table.itertuples(index=False))]
@@ -81,7 +90,8 @@ def comparison_figure(table: pd.DataFrame, title: str, note: str) -> Figure:
     ax.set_axis_off()
     ax.set_xlim(0, page_w)
     ax.set_ylim(page_h, 0)  # y in inches from the top
-    ax.text(margin, margin, clean(title), fontsize=15, fontweight="bold", va="top")
+    bold = "bold" if _has_bold(font) else "normal"  # no faked bold (and no findfont warnings)
+    ax.text(margin, margin, clean(title), fontsize=15, fontweight=bold, va="top")
     y = margin + title_h
     xs = np.cumsum([margin] + [f * usable_w for f in fracs])
     for i, (r, hgt) in enumerate(zip(rows, heights)):
@@ -89,7 +99,7 @@ def comparison_figure(table: pd.DataFrame, title: str, note: str) -> Figure:
             ax.add_patch(Rectangle((margin, y), usable_w, hgt, color="#e8eef5" if i == 0 else "#f6f6f6", lw=0))
         for j, lines in enumerate(r):
             ax.text(xs[j] + 0.06, y + 0.05, "\n".join(lines), fontsize=size, va="top", ha="left",
-                    fontweight="bold" if (i == 0 or j == 0) else "normal", linespacing=1.3)
+                    fontweight=bold if (i == 0 or j == 0) else "normal", linespacing=1.3)
         y += hgt
         ax.plot([margin, margin + usable_w], [y, y], color="#cccccc", lw=0.5)
     ax.text(margin, page_h - margin, "\n".join(note_lines), fontsize=size * 0.9, va="bottom", color="#444444",
