@@ -245,12 +245,12 @@ def rank_sites(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: Site
 
 
 def _station_text(nodes: pd.DataFrame | None, fid: object, year: int | str, lang: str) -> str:
-    """A station's name and its state ("磨碟沙 (open since 2021)")."""
+    """A station's name and its state ("磨碟沙, open since 2021"; zh "磨碟沙，2021年起运营")."""
     name = _name(nodes, fid, lang)
     if nodes is None or not isinstance(fid, str) or fid not in nodes.index:
         return name
     state = station_status(nodes.loc[fid], year, lang)
-    return f"{name}（{state}）" if lang == "zh" else f"{name} ({state})"
+    return f"{name}，{state}" if lang == "zh" else f"{name}, {state}"
 
 
 def _reasons(row: pd.Series, query: SiteQuery, have_access: bool, lang: str,

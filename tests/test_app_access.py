@@ -102,7 +102,7 @@ def test_an_imported_network_changes_the_ranking_and_says_so(small_data, tmp_pat
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Name"]) == ["Foshan Test Base"]
-    assert "Foshan Base (existing)" in table["Why this rank"].iloc[0]
+    assert "Foshan Base, existing" in table["Why this rank"].iloc[0]
     assert "Access measured on Foshan metro 2025" in infos(at) and "2025-03-01" in infos(at)
     assert url(at)["src"] == key
     # A shared link opens the same network

@@ -49,7 +49,7 @@ def test_industry_and_metro_criteria_rank_with_reasons(small_data):
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Rank"]) == [1, 2] and list(table.index) == ["test-square-park", "test-square-phase"]
-    assert table["Why this rank"].iloc[0] == ("matches Internet; station 0 m (Node Test Station (existing); Line test-metro, "
+    assert table["Why this rank"].iloc[0] == ("matches Internet; station 0 m (Node Test Station, existing; Line test-metro, "
                                               "Line test-tram); HSR 17.0 km; area 1.1 km² (computed)")
     at.selectbox(key="ws_hsr").set_value(500).run()  # no park has HSR within 500 m
     assert at.dataframe[0].value.empty

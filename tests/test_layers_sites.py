@@ -109,9 +109,9 @@ def test_rank_by_matched_industries_then_station(parks, access_full, network):
     assert r.at["a", "matched_industries"] == ["New display", "E-commerce"]
     assert r.at["a", "station_m"] == pytest.approx(420, abs=1)
     assert r.at["b", "station_m"] == pytest.approx(0, abs=1e-6)
-    assert r.at["a", "reasons"] == ("matches New display, E-commerce; station 420 m (S1 (open since 2021); Line 13); HSR 3.2 km; "
+    assert r.at["a", "reasons"] == ("matches New display, E-commerce; station 420 m (S1, open since 2021; Line 13); HSR 3.2 km; "
                                     "airport 9.0 km; area 1.0 km² (computed)")
-    assert r.at["c", "reasons"] == ("matches New display; station 14.0 km (S2 (existing)); HSR 19.8 km; airport 21.7 km; "
+    assert r.at["c", "reasons"] == ("matches New display; station 14.0 km (S2, existing); HSR 19.8 km; airport 21.7 km; "
                                     "area 3.0 km² (stated)")
     assert r["verified"].all()
 
@@ -120,7 +120,7 @@ def test_reasons_in_chinese(parks, access_full, network):
     lines, nodes = network
     r = rank_sites(parks, access_full, SiteQuery(industries=("电子商务",)), "zh", nodes=nodes, lines=lines)
     assert list(r.index) == ["b", "a"]  # both match one industry; b has a station inside (0 m)
-    assert r.at["b", "reasons"] == ("匹配 电子商务；车站 0 米（二站（已建成）；5号线）；高铁站 5.2 公里；机场 10.1 公里；"
+    assert r.at["b", "reasons"] == ("匹配 电子商务；车站 0 米（二站，已建成；5号线）；高铁站 5.2 公里；机场 10.1 公里；"
                                     "面积 3.0 km²（计算）")
 
 
@@ -214,8 +214,8 @@ def test_compare_two_parks(parks, access_full, targets, facilities, network):
     assert c["Area basis"] == "stated in the document"
     assert a["City / district"] == "Guangzhou / 增城区" and c["Status"] == "Planned"
     assert a["Leading industries"] == "New display, E-commerce" and c["Operator"] == "—"
-    assert a["Nearest station"] == "S1 (open since 2021), 420 m" and a["Lines within 800 m"] == "Line 13"
-    assert a["Nearest HSR station"] == "HSR (existing), 3.2 km" and a["Nearest airport"] == "Airport (existing), 9.0 km"
+    assert a["Nearest station"] == "S1, open since 2021, 420 m" and a["Lines within 800 m"] == "Line 13"
+    assert a["Nearest HSR station"] == "HSR, existing, 3.2 km" and a["Nearest airport"] == "Airport, existing, 9.0 km"
     assert c["Lines within 800 m"] == "—"
     assert a["Targets"] == "Output: 1000 亿元 (2020)\nGreen ratio: ≥20%"
     assert c["Targets"] == "—"
@@ -252,7 +252,7 @@ def test_compare_on_the_bundled_test_fixtures():
     tg = targets_layer.load(TEST_DATA / "targets.csv")
     fac = facilities_layer.load(TEST_DATA / "facilities.geojson")
     table = compare_parks(parks, ["test-square-park", "test-point"], access, tg, fac, "en", nodes=nodes, lines=lines)
-    assert table.at["Nearest station", "test-square-park"] == "Node Test Station (existing), 0 m"
+    assert table.at["Nearest station", "test-square-park"] == "Node Test Station, existing, 0 m"
     assert table.at["Lines within 800 m", "test-square-park"] == "Line test-metro, Line test-tram"
     assert table.at["Area basis", "test-point"] == "stated in the document"
     assert table.at["Area (亩)", "test-point"] == "750"

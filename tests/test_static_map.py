@@ -257,7 +257,7 @@ def test_comparison_pdf_is_one_a4_landscape_page():
     assert page_count(pdf) == 1
     assert re.findall(rb"/MediaBox\s*\[\s*([\d. ]+?)\s*\]", pdf) == [b"0 0 841.68 595.44"]
     assert b"(Park comparison)" in pdf  # the document title
-    assert b"NotoSansCJK" in pdf  # Chinese drawn with an embedded CJK font
+    assert b"WenQuanYiMicroHei" in pdf  # Chinese drawn with an embedded TrueType CJK font (fonts-wqy-microhei)
 
 
 def test_comparison_too_long_for_a_page():

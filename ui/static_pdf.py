@@ -48,6 +48,20 @@ def comparison_pdf(table: pd.DataFrame, title: str, note: str) -> bytes:
     return buf.getvalue()
 
 
+def _line_height_in(size: float) -> float:
+    """Inches one line of text takes at `size` points and linespacing 1.3 in the current font
+    (measured on ten lines drawn with matplotlib, so the fit follows the font actually used)."""
+    fig = Figure(figsize=(4, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    text = fig.text(0, 0, "\n".join(["Ag园"] * 10), fontsize=size, linespacing=1.3)
+    return text.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi / 10 * 1.02
+
+
+def _columns(text: str) -> int:
+    """Text columns `text` takes (a CJK character counts 2)."""
+    return sum(2 if has_cjk(c) else 1 for c in text)
+
+
 def _has_bold(font: str | None) -> bool:
     """Whether `font` (None: DejaVu Sans) is installed with a bold face."""
     from matplotlib import font_manager
@@ -72,12 +86,16 @@ def comparison_figure(table: pd.DataFrame, title: str, note: str) -> Figure:
     header = [""] + [clean(str(c)) for c in table.columns]
     page_w, page_h = A4_LANDSCAPE_IN
     margin, title_h, usable_w = 0.5, 0.55, A4_LANDSCAPE_IN[0] - 1.0  # inches
-    fracs = [0.22] + [0.78 / table.shape[1]] * table.shape[1]
+    label_cols = max(_columns(str(c[0])) for c in cells)
     for size in (10, 9, 8, 7, 6, 5.5):  # points; the first size at which everything fits
-        line_h = size * 1.3 * 1.2 / 72  # inches per line at linespacing 1.3
+        # the label column as wide as its longest label (10-22 % of the width), the parks share the rest
+        label_frac = min(0.22, max(0.10, (label_cols + 3) * size * 0.55 / 72 / usable_w))
+        fracs = [label_frac] + [(1 - label_frac) / table.shape[1]] * table.shape[1]
+        line_h = _line_height_in(size)
         chars = [max(8, int(f * usable_w * 72 / (size * 0.55)) - 2) for f in fracs]
         rows = [[wrap(c, n) for c, n in zip(r, chars)] for r in [header] + cells]
-        heights = [max(len(c) for c in r) * line_h + 0.1 for r in rows]
+        pad = 0.3 * line_h  # inches of space around a row's text, in proportion to the type
+        heights = [max(len(c) for c in r) * line_h + pad for r in rows]
         note_lines = wrap(clean(note), int(usable_w * 72 / (size * 0.9 * 0.55)))
         if sum(heights) + title_h + len(note_lines) * line_h + 0.2 <= page_h - 2 * margin:
             break
@@ -98,7 +116,7 @@ def comparison_figure(table: pd.DataFrame, title: str, note: str) -> Figure:
         if i == 0 or i % 2 == 0:
             ax.add_patch(Rectangle((margin, y), usable_w, hgt, color="#e8eef5" if i == 0 else "#f6f6f6", lw=0))
         for j, lines in enumerate(r):
-            ax.text(xs[j] + 0.06, y + 0.05, "\n".join(lines), fontsize=size, va="top", ha="left",
+            ax.text(xs[j] + 0.06, y + pad / 2, "\n".join(lines), fontsize=size, va="top", ha="left",
                     fontweight=bold if (i == 0 or j == 0) else "normal", linespacing=1.3)
         y += hgt
         ax.plot([margin, margin + usable_w], [y, y], color="#cccccc", lw=0.5)
