@@ -1,7 +1,9 @@
-"""Private helpers of `geo.export`: attribute values made writable, and shapefile field names.
+"""Helpers of `geo.export` (and the app's table downloads): attribute values made writable,
+shapefile field names, and XLSX sheets sized to their text (`fit_sheet_columns`, which changes
+the openpyxl sheet it is given).
 
-Nothing here knows about CRSs or geometry; each function takes plain pandas objects and returns new
-ones (inputs are never mutated).
+Nothing here knows about CRSs or geometry; the pandas helpers return new objects (their inputs are
+never mutated).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime as dt
 import json
 import math
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -117,3 +120,29 @@ def safe_filename(name: str, fallback: str = "layer") -> str:
     cleaned = _UNSAFE_FILENAME.sub("_", name).strip("._")
     cleaned = re.sub(r"_+", "_", cleaned)
     return cleaned[:80] or fallback
+
+
+def _display_width(value: object) -> int:
+    """Columns a cell's text needs (a CJK character takes two), its longest line."""
+    lines = str(value if value is not None else "").splitlines() or [""]
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
+
+
+def fit_sheet_columns(sheet, max_width: int = 60) -> None:
+    """An openpyxl worksheet made readable and safe: column widths from the longest text (capped at
+    `max_width` characters; longer text wraps), the header row and first column frozen, and text
+    starting with "=" kept as text, never run as a formula."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for idx, column in enumerate(sheet.iter_cols(), start=1):
+        widest = 0
+        for cell in column:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            width = _display_width(cell.value)
+            widest = max(widest, width)
+            if width > max_width or "\n" in str(cell.value or ""):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(idx)].width = min(max(widest, 6), max_width) + 2
+    sheet.freeze_panes = "B2"

@@ -37,7 +37,7 @@ from pyproj import CRS
 
 from geo import chinese_offsets
 from geo._errors import CRSError, InputError
-from geo._tabular import plain_columns, safe_filename, shapefile_field_names
+from geo._tabular import fit_sheet_columns, plain_columns, safe_filename, shapefile_field_names
 from geo.csv_safe import safe_csv
 from geo.crs import PLANAR, WGS84, project, require_wgs84
 from geo.measure import convert_area, geodesic_area_m2, geodesic_length_m
@@ -307,11 +307,8 @@ def _xlsx(frame: gpd.GeoDataFrame, wgs84: gpd.GeoSeries, target: ExportCRS, abou
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="data", index=False)
         about_df.to_excel(writer, sheet_name="about", index=False)
-        for sheet in writer.book.worksheets:  # text starting with "=" is data, never a formula
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.data_type == "f":
-                        cell.data_type = "s"
+        for sheet in writer.book.worksheets:  # widths to fit; text starting with "=" is data, never a formula
+            fit_sheet_columns(sheet)
     return buf.getvalue()
 
 

@@ -124,8 +124,8 @@ class AccessNetwork:
 @dataclass(frozen=True)
 class NetworkSummary:
     """What a network holds in a given year: counts of placed stations and lines in service,
-    of all stations and lines, of the named links with no position (never measured), the HSR
-    stations and airports in service, and the date range of its sources (`as_of`)."""
+    of all stations and lines, of the named links with no position (never measured), the
+    metro/rail stations (mode "station"), HSR stations and airports in service, and the date range of its sources (`as_of`)."""
 
     year: int | str
     stations_in_service: int
@@ -133,6 +133,7 @@ class NetworkSummary:
     lines_in_service: int
     lines_placed: int
     named_only: int
+    rail_stations_in_service: int
     hsr_in_service: int
     airports_in_service: int
     as_of_first: str
@@ -154,6 +155,7 @@ def summarise(network: AccessNetwork, year: int | str) -> NetworkSummary:
         lines_in_service=int(open_in(plines, year).sum()) if not plines.empty else 0,
         lines_placed=len(plines),
         named_only=(len(lines) - len(plines)) + (len(nodes) - len(pnodes)),
+        rail_stations_in_service=int((nodes_now["mode"] == "station").sum()) if not nodes_now.empty else 0,
         hsr_in_service=int(with_role(nodes_now, "hsr-station").sum()),
         airports_in_service=int(with_role(nodes_now, "airport").sum()),
         as_of_first=dates[0] if dates else "",

@@ -71,6 +71,8 @@ def test_nodes_with_a_cited_role_count_as_airport_and_named_only_nodes_never():
     assert pd.isna(row["nearest_hsr-station_m"])  # the HSR station has no position: not measured
     s = summarise(_net(lines, nodes), FULL_PLAN)
     assert (s.hsr_in_service, s.airports_in_service, s.named_only, s.stations_placed) == (0, 1, 2, 2)
+    assert s.rail_stations_in_service == 2
+    assert summarise(_net(lines, nodes), 2000).rail_stations_in_service == 0  # before its documents: nothing to measure
 
 
 def test_the_bundled_airport_station_is_cited_and_only_in_the_full_plan():

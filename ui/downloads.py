@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import unicodedata
 
 import pandas as pd
 
+from geo._tabular import fit_sheet_columns
 from geo.csv_safe import safe_csv
 from ui.i18n import Lang, t
 
@@ -25,31 +25,6 @@ def audit_csv(log: pd.DataFrame) -> bytes:
     return safe_csv(out)
 
 
-def _display_width(value: object) -> int:
-    """Columns a cell's text needs (a CJK character takes two), its longest line."""
-    lines = str(value if value is not None else "").splitlines() or [""]
-    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
-
-
-def _fit_columns(sheet, max_width: int = 60) -> None:
-    """Column widths from the longest text (capped; longer text wraps), header row frozen, and
-    text starting with "=" kept as text, never run as a formula."""
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    for idx, column in enumerate(sheet.iter_cols(), start=1):
-        widest = 0
-        for cell in column:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-            width = _display_width(cell.value)
-            widest = max(widest, width)
-            if width > max_width or "\n" in str(cell.value or ""):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(idx)].width = min(max(widest, 6), max_width) + 2
-    sheet.freeze_panes = "B2"
-
-
 def table_xlsx(table: pd.DataFrame, sheet: str, lang: Lang, about: dict[str, str] | None = None) -> bytes:
     """XLSX bytes of `table` (index first) on a sheet named `sheet`; `about` (what the data is,
     how it was measured, its date) on a second sheet. Every sheet name and header in `lang`,
@@ -61,5 +36,5 @@ def table_xlsx(table: pd.DataFrame, sheet: str, lang: Lang, about: dict[str, str
             frame = pd.DataFrame({t("xlsx_item", lang): list(about), t("xlsx_value", lang): list(about.values())})
             frame.to_excel(writer, sheet_name=t("xlsx_about", lang)[:31], index=False)
         for ws in writer.book.worksheets:
-            _fit_columns(ws)
+            fit_sheet_columns(ws)
     return buf.getvalue()

@@ -9,6 +9,9 @@ ACCESS_LABELS: dict[str, tuple[str, str]] = {
                             "Which network distances are measured on: the links the planning documents name "
                             "(bundled), or a transit network you imported (GTFS)."),
     "col_network": ("交通网络说明", "Access network"),
+    "no_rail_in_network": ("地铁/轨道站条件不可用：所选网络在该年份没有已定位、在运营的地铁/轨道站。",
+                           "No metro/rail filter: the chosen network has no placed metro or rail station in service "
+                           "in that year."),
     "no_hsr_in_network": ("高铁站条件不可用：所选网络在该年份没有已定位的高铁站（文件所列黄埔、知识城高铁站位置未定）。",
                           "No high-speed-rail filter: the chosen network has no placed HSR station in service in that "
                           "year (the plans name the Huangpu and Knowledge City HSR stations but not where they are)."),

@@ -106,7 +106,8 @@ def _query(parks, lang: Lang):
                        else (t("full_plan", lang) if v == "full" else str(v)))
     network = networks.choose(lang, sb)
     summary = summarise(network, resolve_network(net)) if network is not None else None
-    metro = _distance_select(sb, "metro_within", "ws_metro", lang)
+    metro = _measurable_select(sb, "metro_within", "ws_metro", lang, summary.rail_stations_in_service if summary else 1,
+                               "no_rail_in_network")
     hsr = _measurable_select(sb, "hsr_within", "ws_hsr", lang, summary.hsr_in_service if summary else 1, "no_hsr_in_network")
     air = _measurable_select(sb, "airport_within", "ws_air", lang, summary.airports_in_service if summary else 1,
                              "no_airport_in_network")
