@@ -12,12 +12,17 @@ ACCESS_LABELS: dict[str, tuple[str, str]] = {
     "no_rail_in_network": ("地铁/轨道站条件不可用：所选网络在该年份没有已定位、在运营的地铁/轨道站。",
                            "No metro/rail filter: the chosen network has no placed metro or rail station in service "
                            "in that year."),
-    "no_hsr_in_network": ("高铁站条件不可用：所选网络在该年份没有已定位的高铁站（文件所列黄埔、知识城高铁站位置未定）。",
+    "no_hsr_in_network": ("高铁站条件不可用：所选网络在该年份没有已定位、在运营的高铁站。",
                           "No high-speed-rail filter: the chosen network has no placed HSR station in service in that "
-                          "year (the plans name the Huangpu and Knowledge City HSR stations but not where they are)."),
-    "no_airport_in_network": ("机场条件不可用：所选网络在该年份没有已定位的机场站点（白云机场北站所在城际线仅在“全部规划”中）。",
+                          "year."),
+    "no_hsr_in_network_plan": ("文件所列黄埔、知识城高铁站位置未定，未绘制。",
+                               "The plans name the Huangpu and Knowledge City HSR stations but not where they are."),
+    "no_airport_in_network": ("机场条件不可用：所选网络在该年份没有已定位、在运营的机场站点。",
                               "No airport filter: the chosen network has no placed airport station in service in that "
-                              "year (the intercity to Baiyun Airport counts only in the full plan)."),
+                              "year."),
+    "no_airport_in_network_plan": ("经白云机场的城际线在建、开通年份未知，仅计入“全部规划”。",
+                                   "The intercity via Baiyun Airport is under construction with no known opening "
+                                   "year: it counts only in the full plan."),
     "xlsx_about": ("说明", "About"),
     "xlsx_item": ("项目", "Item"),
     "xlsx_value": ("内容", "Value"),
@@ -34,7 +39,9 @@ ACCESS_LABELS: dict[str, tuple[str, str]] = {
     "network_import_failed": ("无法导入该 GTFS 文件：", "This GTFS file could not be imported:"),
     "network_import_done": ("已导入网络“{name}”：{stations} 个车站，{lines} 条线路（资料日期 {as_of}）。",
                             "Imported the network “{name}”: {stations} stations, {lines} lines (as of {as_of})."),
-    "network_import_viewer": ("只有编辑者可以导入网络。", "Only editors can import a network."),
+    "network_import_next": ("“选址”页与园区详情现按此网络计算交通距离（可在侧栏“交通网络”中切换）。",
+                            "The Sites page and park profiles now measure access on it (switch under “Access network” "
+                            "in the sidebar)."),
     "network_as_of": ("资料日期", "As of"),
     "network_stations": ("车站", "Stations"),
     "network_lines": ("线路", "Lines"),

@@ -29,16 +29,19 @@ def render_networks(state: ViewState) -> None:
     lang = state.lang
     st.subheader(t("network_import_title", lang), anchor=False)
     st.caption(t("network_import_help", lang))
-    upload = st.file_uploader("GTFS (.zip)", type=["zip"], key="net_upload")
-    if upload is not None:
-        default = Path(safe_upload_name(upload.name)).stem
-        name = st.text_input(t("network_import_name", lang), value=default, key=f"net_name_{default}").strip()
-        if st.button(t("network_import_button", lang), key="net_import", type="primary", disabled=not name):
-            _import(upload.getvalue(), safe_upload_name(upload.name), name or default, lang)
+    ws = workspace.writer(lang, "net")  # who saves it (or why nobody can), before anything is uploaded
+    if ws is not None:
+        upload = st.file_uploader("GTFS (.zip)", type=["zip"], key="net_upload")
+        if upload is not None:
+            default = Path(safe_upload_name(upload.name)).stem
+            name = st.text_input(t("network_import_name", lang), value=default, key=f"net_name_{default}",
+                                 max_chars=80).strip()
+            if st.button(t("network_import_button", lang), key="net_import", type="primary", disabled=not name):
+                _import(ws, upload.getvalue(), safe_upload_name(upload.name), name or default, lang)
     _list(lang)
 
 
-def _import(data: bytes, file_name: str, name: str, lang: Lang) -> None:
+def _import(ws, data: bytes, file_name: str, name: str, lang: Lang) -> None:
     if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
         st.error(t("network_import_failed", lang))
         st.code(f"{file_name}: {len(data) / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB")
@@ -53,9 +56,6 @@ def _import(data: bytes, file_name: str, name: str, lang: Lang) -> None:
             st.error(t("network_import_failed", lang))
             st.code(str(exc))
             return
-    ws = workspace.writer(lang, "net_author")
-    if ws is None:
-        return
     source = str(feed.nodes["source"].iloc[0]) if len(feed.nodes) else f"GTFS feed {file_name}"
     key = networks.save_imported(ws, lang, name, feed.lines, feed.nodes, source=source, as_of=feed.as_of,
                                  origin=file_name, notes=feed.notes)
@@ -66,6 +66,7 @@ def _import(data: bytes, file_name: str, name: str, lang: Lang) -> None:
                  as_of=feed.as_of))
     for note in feed.notes:
         st.caption(note)
+    st.caption(t("network_import_next", lang))
 
 
 def _list(lang: Lang) -> None:

@@ -21,7 +21,7 @@ from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, re
 from ui import data, networks
 from ui.downloads import table_csv, table_xlsx
 from ui.filters import NETWORK_YEARS
-from ui.i18n import Lang, t
+from ui.i18n import LABELS, Lang, t
 from ui.mapview import base_map, layer_control, park_groups
 from ui.urlstate import decode, encode, query_state, site_query
 from ui.page import start_with_parks, vendor_url
@@ -65,13 +65,16 @@ def _distance_select(sb, label_key: str, key: str, lang: Lang) -> float | None:
                         format_func=lambda v: t("any", lang) if v is None else (f"{v:,.0f} m" if v < 2000 else f"{v / 1000:,.0f} km"))
 
 
-def _measurable_select(sb, label_key: str, key: str, lang: Lang, count: int, why_key: str) -> float | None:
+def _measurable_select(sb, label_key: str, key: str, lang: Lang, count: int, why_key: str,
+                       plan: bool = False) -> float | None:
     """A distance criterion, or — when the network has nothing of that kind to measure to — no
-    widget but the reason (a filter that could only say no is not offered)."""
+    widget but the reason (a filter that could only say no is not offered); on the plan network
+    the reason says what the documents name (`<why_key>_plan`)."""
     if count:
         return _distance_select(sb, label_key, key, lang)
     st.session_state.pop(key, None)
-    sb.caption(t(why_key, lang))
+    detail = f"{why_key}_plan"
+    sb.caption(t(why_key, lang) + (" " + t(detail, lang) if plan and detail in LABELS else ""))
     return None
 
 
@@ -108,9 +111,11 @@ def _query(parks, lang: Lang):
     summary = summarise(network, resolve_network(net)) if network is not None else None
     metro = _measurable_select(sb, "metro_within", "ws_metro", lang, summary.rail_stations_in_service if summary else 1,
                                "no_rail_in_network")
-    hsr = _measurable_select(sb, "hsr_within", "ws_hsr", lang, summary.hsr_in_service if summary else 1, "no_hsr_in_network")
+    plan = network is not None and network.is_plan
+    hsr = _measurable_select(sb, "hsr_within", "ws_hsr", lang, summary.hsr_in_service if summary else 1,
+                             "no_hsr_in_network", plan)
     air = _measurable_select(sb, "airport_within", "ws_air", lang, summary.airports_in_service if summary else 1,
-                             "no_airport_in_network")
+                             "no_airport_in_network", plan)
     return site_query({"industries": industries, "cities": cities, "kinds": kinds, "statuses": statuses,
                        "min_area_km2": lo, "max_area_km2": hi, "network": net, "metro_within_m": metro,
                        "max_hsr_m": hsr, "max_airport_m": air, "unknown_area": include_unknown})
