@@ -13,6 +13,8 @@ run: setup
 	$(PY) -m streamlit run streamlit_app.py
 
 test: setup browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 setup: $(VENV)/.installed $(VENDOR)

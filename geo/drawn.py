@@ -89,7 +89,8 @@ def drawn_layer(features: list[dict], name: str) -> gpd.GeoDataFrame:
             raise InputError(f"{where}: not a GeoJSON Feature")
         geoms.append(_drawn_shape(feature.get("geometry"), where))
         props = feature.get("properties") or {}
-        own = props.get("name") if isinstance(props.get("name"), str) and props.get("name").strip() else None
+        prop_name = props.get("name")
+        own = prop_name if isinstance(prop_name, str) and prop_name.strip() else None
         label = own.strip() if own else (name if len(features) == 1 else f"{name} {i}")
         rows.append({"id": f"drawn-{i}", "name_zh": label, "name_en": label, "source": DRAWN_SOURCE,
                      "geometry_quality": "schematic", "as_of": dt.date.today().isoformat()})

@@ -354,12 +354,12 @@ def _finish(raw: _Raw, report: ImportReport, *, crs, swap_axes: bool, coordinate
         series = to_wgs84(series, coordinate_system)
         report.warnings.append(f"converted from {coordinate_system.upper()} (Chinese web-map offset) to WGS84")
     geoms = np.asarray(series.array, dtype=object)
-    for i in np.flatnonzero(keep):
+    for i in np.flatnonzero(keep).tolist():
         c = shapely.get_coordinates(geoms[i])
         if not (np.isfinite(c).all() and (np.abs(c[:, 0]) <= 180).all() and (np.abs(c[:, 1]) <= 90).all()):
             dropped[i], keep[i] = "coordinates outside lon -180..180 / lat -90..90 in EPSG:4326", False
     _nothing_left(keep, dropped, report)
-    for i in np.flatnonzero(keep):
+    for i in np.flatnonzero(keep).tolist():
         geoms[i], note = _repair(geoms[i])
         if note:
             report.repaired.append(FeatureNote(int(i), note))
@@ -367,7 +367,8 @@ def _finish(raw: _Raw, report: ImportReport, *, crs, swap_axes: bool, coordinate
     report.dropped = [FeatureNote(int(i), dropped[i]) for i in sorted(dropped)]
     report.features_out = len(out)
     report.geometry_types = {str(k): int(v) for k, v in out.geom_type.value_counts().sort_index().items()}
-    report.bounds = tuple(float(v) for v in out.total_bounds)
+    minx, miny, maxx, maxy = (float(v) for v in out.total_bounds)
+    report.bounds = (minx, miny, maxx, maxy)
     _region_and_text_checks(out, report)
     return ImportResult(out, report)
 
@@ -408,6 +409,7 @@ def _repair(g):
 
 
 def _region_and_text_checks(out: gpd.GeoDataFrame, report: ImportReport) -> None:
+    assert report.bounds is not None  # _finish sets them first
     minx, miny, maxx, maxy = report.bounds
     rx0, ry0, rx1, ry1 = detect.STUDY_REGION
     if maxx < rx0 - 1 or minx > rx1 + 1 or maxy < ry0 - 1 or miny > ry1 + 1:

@@ -195,7 +195,7 @@ def _stop_lines(served: pd.DataFrame, nodes: pd.DataFrame) -> pd.Series:
     return pd.Series(by_trip.to_numpy(), index=trip_route.loc[by_trip.index].to_numpy(), dtype=object)
 
 
-def _frame(columns: dict[str, list], geometry: list, common: dict, label: str,
+def _frame(columns: dict[str, list | str], geometry: list, common: dict, label: str,
            schema: LayerSchema) -> gpd.GeoDataFrame:
     """A validated, finished layer frame indexed by id: `columns`, plus `common` values on every row."""
     n = len(geometry)
@@ -256,16 +256,22 @@ def read_gtfs(path: str | Path, *, label: str | None = None) -> TransitNetwork:
         def read(name: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> pd.DataFrame | None:
             return _read(zf, members.get(name), name, label, required, optional)
 
+        def read_core(name: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> pd.DataFrame:
+            df = read(name, required, optional)
+            assert df is not None  # the CORE_FILES are in the zip (checked above)
+            return df
+
         info = read("feed_info.txt", optional=("feed_publisher_name", "feed_version", "feed_start_date"))
         as_of = _as_of(read, info, label, notes)
-        stops = read("stops.txt", ("stop_id", "stop_lat", "stop_lon"), ("stop_name", "location_type", "parent_station"))
-        routes = read("routes.txt", ("route_id", "route_type"), ("route_short_name", "route_long_name"))
+        stops = read_core("stops.txt", ("stop_id", "stop_lat", "stop_lon"),
+                          ("stop_name", "location_type", "parent_station"))
+        routes = read_core("routes.txt", ("route_id", "route_type"), ("route_short_name", "route_long_name"))
         for what, df, limit in (("stops", stops, MAX_STOPS), ("routes", routes, MAX_ROUTES)):
             if len(df) > limit:
                 raise InputError(f"{label}: {what}.txt has {len(df):,} {what}; the limit is {limit:,}. "
                                  "Import an extract of the feed.")
-        trips = read("trips.txt", ("route_id", "trip_id"), ("shape_id",))
-        stop_times = read("stop_times.txt", ("trip_id", "stop_id", "stop_sequence"))
+        trips = read_core("trips.txt", ("route_id", "trip_id"), ("shape_id",))
+        stop_times = read_core("stop_times.txt", ("trip_id", "stop_id", "stop_sequence"))
         shapes = read("shapes.txt", ("shape_id", "shape_pt_lat", "shape_pt_lon", "shape_pt_sequence"))
 
     first = info.iloc[0] if info is not None and len(info) else {}

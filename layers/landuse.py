@@ -131,8 +131,8 @@ def illustrative_parcels(bounds: tuple[float, float, float, float], n: int, seed
     cols = max(1, int(round(np.sqrt(n * width / height))))
     rows = max(1, int(round(n / cols)))
     dx, dy = width / cols, height / rows
-    ix, iy = np.meshgrid(np.arange(cols), np.arange(rows))
-    ix, iy = ix.ravel(), iy.ravel()
+    grid_x, grid_y = np.meshgrid(np.arange(cols), np.arange(rows))
+    ix, iy = grid_x.ravel(), grid_y.ravel()
     # Jitter each cell's inner boundaries by up to 20 % of a cell, keeping the tiling gap-free.
     jx = rng.uniform(-0.2, 0.2, cols + 1) * dx
     jy = rng.uniform(-0.2, 0.2, rows + 1) * dy

@@ -110,7 +110,7 @@ def _check_points_are_approximate(gdf: gpd.GeoDataFrame) -> list[tuple[str, str,
     ]
 
 
-_check_points_are_approximate.per_feature = True  # type: ignore[attr-defined]  (validate_feature runs it too)
+_check_points_are_approximate.per_feature = True  # type: ignore[attr-defined]  # validate_feature runs it too
 _check_translations.per_feature = True  # type: ignore[attr-defined]
 _check_districts.per_feature = True  # type: ignore[attr-defined]
 

@@ -261,8 +261,8 @@ def _reasons(row: pd.Series, query: SiteQuery, have_access: bool, lang: str,
     limits = {"station_m": query.metro_within_m, "hsr_m": query.max_hsr_m, "airport_m": query.max_airport_m}
     for col, word in (("station_m", "metro"), ("hsr_m", "hsr"), ("airport_m", "airport")):
         if not have_access:
-            if limits[col] is not None:
-                parts.append(f"{_w(word, lang)} ≤ {format_distance(limits[col], lang)}: {_w('unchecked', lang)}")
+            if (limit := limits[col]) is not None:
+                parts.append(f"{_w(word, lang)} ≤ {format_distance(limit, lang)}: {_w('unchecked', lang)}")
             continue
         d = row[col]
         if not _finite(d):

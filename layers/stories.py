@@ -24,7 +24,7 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import yaml
@@ -173,7 +173,8 @@ def _slide(raw: Any, n: int, park_ids: Collection[str] | None, out: _Problems) -
     for key in sorted(str(k) for k in raw if k not in _SLIDE_KEYS):
         out.add(where, f"unknown field {key!r} (known: {', '.join(_SLIDE_KEYS)})")
     has_bounds, has_parks = raw.get("bounds") is not None, raw.get("parks") is not None
-    bounds, parks = None, ()
+    bounds: tuple[float, float, float, float] | None = None
+    parks: tuple[str, ...] = ()
     if has_bounds and has_parks:
         out.add(where, "give either 'bounds' or 'parks' (where the map looks), not both")
     elif not has_bounds and not has_parks:
@@ -198,6 +199,7 @@ def _slide(raw: Any, n: int, park_ids: Collection[str] | None, out: _Problems) -
     title = _text(raw.get("title"), where, "title", out, required=False)
     if len(out.items) > before:
         return None
+    assert caption is not None  # a missing or bad caption added a problem above
     return Slide(caption=caption, bounds=bounds, parks=parks, layers=tuple(layers), network_year=year,
                  highlight=highlight, title=title)
 
@@ -232,7 +234,10 @@ def story_from_dict(data: Any, story_id: str, park_ids: Collection[str] | None =
         slides = [_slide(raw, n, park_ids, out) for n, raw in enumerate(raw_slides, start=1)]
     if out.items:
         raise StoryError(out.items)
-    return Story(id=story_id, title=title, description=description, slides=tuple(slides), basemap=basemap)
+    # Every None above (a bad title, description or slide) added a problem, so there is none here.
+    assert title is not None and description is not None
+    return Story(id=story_id, title=title, description=description, slides=tuple(cast(list[Slide], slides)),
+                 basemap=basemap)
 
 
 def parse_story(text: str, story_id: str, park_ids: Collection[str] | None = None, origin: str | None = None) -> Story:
@@ -352,6 +357,7 @@ def story_from_view(caption: Mapping[str, str] | Text, *, bounds: Sequence[float
     slide = _slide(raw, n, park_ids, out)
     if out.items:
         raise StoryError(out.items)
+    assert slide is not None  # _slide returns None only after adding a problem
     if story is not None:
         return replace(story, slides=story.slides + (slide,))
     head = as_dict(story_title) or as_dict(caption)
