@@ -78,12 +78,53 @@ class Legend(folium.MacroElement):
                                     f"{rows}{notes_html}{size_html}</details>")
 
 
+class FillFrame(folium.MacroElement):
+    """Inside the map's iframe: the map fills the frame's whole height (the page sizes the frame
+    to the viewport with CSS, `ui.page.map_first_css`), Leaflet follows when the frame is
+    resized, and on a small frame (under `small_px` wide or 560 px high) the minimap is hidden
+    and the legend starts folded, so they do not cover the map."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        html, body, #parent, #map_div, #map_div2 { height: 100vh !important; }
+        .folium-map { height: 100% !important; }
+        @media (max-width: {{ this.small_px }}px), (max-height: 560px) {
+            .leaflet-control-minimap, .leaflet-control-minimap-toggle-display { display: none !important; }
+        }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var small = window.innerWidth < {{ this.small_px }} || window.innerHeight < 560;
+            if (small) {
+                setTimeout(function() {
+                    document.querySelectorAll(".parkatlas-legend details").forEach(function(d) { d.open = false; });
+                }, 0);
+            }
+            window.addEventListener("resize", function() { map.invalidateSize(); });
+            setTimeout(function() { map.invalidateSize(); }, 50);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, small_px: int = 760):
+        super().__init__()
+        self._name = "FillFrame"
+        self.small_px = int(small_px)
+
+
 def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, vendor_url: str,
-             size_legend: tuple[str, list[tuple[float, str]]] | None = None, compact: bool = False) -> folium.Map:
+             size_legend: tuple[str, list[tuple[float, str]]] | None = None, compact: bool = False,
+             fill_frame: bool = False) -> folium.Map:
     """The stable part of the atlas map: basemaps, scale, full screen, measure (with 亩), minimap
     and the legend. center is (lat, lon) in degrees WGS84; vendor_url is where static/vendor is
     served; size_legend: (caption, [(radius px, value label)]) when parks are sized by a target.
     compact: for small maps (Sites results, import preview): no minimap, the legend folded.
+    fill_frame: the map fills its frame's height, which the page sizes to the viewport (`FillFrame`).
     Returns a folium.Map whose JS/CSS all come from our own install."""
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False)
     MetricScale().add_to(m)
@@ -99,6 +140,8 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]
            + ([t("gaode_note", lang)] if basemap == "gaode" else []),
            sizes=size_legend, open_=not compact).add_to(m)
+    if fill_frame:
+        FillFrame().add_to(m)
     return localize(m, vendor_url)
 
 

@@ -30,7 +30,7 @@ from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
 from ui.state import ViewState, select_park
 from ui.urlstate import shortened
-from ui.page import start_with_parks, vendor_url
+from ui.page import compact_title, map_first_css, start_with_parks, vendor_url
 from ui import workspace
 from ui.history_panel import outline_note, render_history
 from ui.outline_editor import render_outline_editor, start_editing
@@ -111,8 +111,9 @@ def render() -> None:
     lines, nodes = data.network(year)
     facilities, _ = data.optional_layer("facilities")
 
-    st.title(t("app_title", lang), anchor=False)
-    st.caption(t("app_tagline", lang))
+    map_first_css()
+    compact_title(t("app_title", lang), t("app_tagline", lang), t("shown", lang, n=len(shown), total=len(parks)),
+                  "" if state.selected_park in parks.index else t("click_hint", lang))
     if unknown:
         st.warning(t("unknown_park", lang, id=shortened(unknown)))
     for problem in dropped:
@@ -122,7 +123,9 @@ def render() -> None:
         state.flash = None
     _warn_missing_layers(lang)
 
-    map_col, side_col = st.columns([3, 2], gap="medium")
+    selected = state.selected_park in parks.index
+    # The map takes the whole width; a selected park's profile opens beside it.
+    map_col, side_col = st.columns([3, 2], gap="small") if selected else (st.container(), st.container())
     home_center, home_zoom = _view_of(parks, parks, None)
     center, zoom = _view_of(shown, parks, state.selected_park)
     bm = state.basemap  # over Gaode every layer is shifted to GCJ-02 for display only
@@ -153,8 +156,6 @@ def render() -> None:
             if st.button(t("close_profile", lang), key="close_profile"):
                 select_park(state, None)
                 st.rerun()
-        else:
-            st.info(t("click_hint", lang))
         if shown.empty:
             st.warning(t("none_match", lang))
 
@@ -183,7 +184,6 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
     workspace's user layers (up to USER_LAYER_MAX_FEATURES each) as overlays."""
     lang, bm = state.lang, state.basemap
     lines, nodes, facilities, landuse = layers
-    st.caption(t("shown", lang, n=len(shown), total=len(parks)))
     frame = for_display(data.park_display_frame(lang).loc[shown.index], bm)
     overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None, radii=radii) + transport_groups(
         for_display(lines, bm), for_display(nodes, bm),
@@ -199,7 +199,7 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
         st.caption(t("user_layers_too_big", lang, names="、".join(too_big), n=USER_LAYER_MAX_FEATURES))
     (home_center, home_zoom), (center, zoom) = home, view
     return st_folium(
-        base_map(lang, state.basemap, home_center, home_zoom, vendor_url(), size_legend),
+        base_map(lang, state.basemap, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True),
         key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
         feature_group_to_add=overlays,
         layer_control=layer_control(), center=center, zoom=zoom,
