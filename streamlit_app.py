@@ -6,7 +6,9 @@ from ui.pages import atlas, data_page, present, sites, targets
 
 st.set_page_config(page_title="ParkAtlas 园区图谱", page_icon="🗺️", layout="wide")
 pages = [
-    st.Page(atlas.render, title="Atlas · 园区地图", url_path="atlas", default=True),
+    # The default page is served at "/"; the same atlas is also at "/atlas" (not listed twice).
+    st.Page(atlas.render, title="Atlas · 园区地图", url_path="home", default=True),
+    st.Page(atlas.render, title="Atlas · 园区地图", url_path="atlas", visibility="hidden"),
     st.Page(sites.render, title="Sites · 选址", url_path="sites"),
     st.Page(targets.render, title="Targets · 发展目标", url_path="targets"),
     st.Page(data_page.render, title="Data · 数据导入导出", url_path="data"),

@@ -58,7 +58,8 @@ def sync_url(state: ViewState, flt: ParkFilter) -> None:
         "cities": list(flt.cities), "programmes": list(flt.programmes), "kinds": list(flt.kinds),
         "industry": flt.industry.strip() or None, "min_area_km2": flt.min_area_km2, "max_area_km2": flt.max_area_km2,
         "unknown_area": flt.include_unknown_area and (flt.min_area_km2 is not None or flt.max_area_km2 is not None),
-        "network": state.network_year, "lang": state.lang, "park": state.selected_park,
+        "network": None if state.network_year == ViewState().network_year else state.network_year,
+        "lang": state.lang, "park": state.selected_park,
         "access_network": network.key if network is not None and not network.is_plan else None,
     })
     for key in ATLAS_URL_KEYS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from layers import registry
 from tests.e2e.conftest import map_frame, settle, shot
 
 pytestmark = pytest.mark.browser
@@ -53,3 +54,13 @@ def test_the_map_is_most_of_the_screen(browser, app_url, width, height, least):
 def test_a_selected_park_opens_its_profile_beside_the_map(browser, app_url):
     m = _measure(browser, app_url, 1440, 900, "&park=gz-vip-pazhou", name="layout-selected")
     assert 0.30 <= m["share"] < 0.60, m  # the map gives room to the profile, and only then
+
+
+def test_the_atlas_answers_at_its_own_path(page, app_url):
+    page.goto(f"{app_url}/atlas?lang=en&city=%E4%BD%9B%E5%B1%B1%E5%B8%82")
+    frame = map_frame(page, timeout_s=90)
+    assert page.get_by_text("Page not found").count() == 0
+    foshan = int((registry.load("parks")["city"] == "佛山市").sum())
+    assert f"Showing {foshan} of" in page.locator("h1.parkatlas-title").inner_text()  # the link's filter applied
+    assert frame.evaluate("() => !!document.querySelector('.leaflet-container')")
+    assert "/atlas" in page.url and "city=" in page.url  # the view stays in the link
