@@ -116,8 +116,12 @@ def localize(element: folium.Element, base_url: str = "/app/static/vendor") -> f
 
 
 def missing_files() -> list[str]:
-    """Vendored files that `LOCAL_FILES` names but static/vendor does not have."""
-    return [rel for rel in LOCAL_FILES.values() if rel and not (VENDOR_DIR / rel).is_file()]
+    """Vendored files that `LOCAL_FILES` names (and the bundle) but static/vendor does not have."""
+    return [rel for rel in [*LOCAL_FILES.values(), BUNDLE] if rel and not (VENDOR_DIR / rel).is_file()]
+
+
+FIX_COMMAND = "make setup"
+"""What installs the map's assets (npm ci, then `python -m ui.assets`)."""
 
 
 def install() -> None:

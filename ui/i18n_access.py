@@ -23,6 +23,9 @@ ACCESS_LABELS: dict[str, tuple[str, str]] = {
     "no_airport_in_network_plan": ("经白云机场的城际线在建、开通年份未知，仅计入“全部规划”。",
                                    "The intercity via Baiyun Airport is under construction with no known opening "
                                    "year: it counts only in the full plan."),
+    "assets_missing": ("地图无法显示：缺少 {n} 个地图组件文件（static/{folder}，Leaflet 及插件）。在项目目录运行下面的命令安装后刷新页面：",
+                       "The map cannot draw: {n} of its files (Leaflet and plugins, static/{folder}) are missing. "
+                       "Run this in the project folder, then reload the page:"),
     "xlsx_about": ("说明", "About"),
     "xlsx_item": ("项目", "Item"),
     "xlsx_value": ("内容", "Value"),

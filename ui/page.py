@@ -21,9 +21,21 @@ def start() -> ViewState:
     configured, the sign-in form (the page stops there until the user is signed in)."""
     state = view()
     language_switch(state)
+    _say_if_map_assets_are_missing(state.lang)
     if require_sign_in(state.lang) is None and os.environ.get(DATABASE_ENV):
         st.sidebar.warning(t("team_without_sign_in", state.lang))
     return state
+
+
+def _say_if_map_assets_are_missing(lang) -> None:
+    """Maps cannot draw without the vendored Leaflet files (`streamlit run` without `make setup`):
+    say so, with the one command that fixes it, instead of an empty frame."""
+    from ui.assets import FIX_COMMAND, VENDOR_DIR, missing_files
+
+    missing = missing_files()
+    if missing:
+        st.error(t("assets_missing", lang, n=len(missing), folder=VENDOR_DIR.name))
+        st.code(FIX_COMMAND, language="sh")
 
 
 def start_with_parks() -> tuple[ViewState, gpd.GeoDataFrame] | None:

@@ -1,0 +1,30 @@
+"""What every page does first (AppTest): a clear error, with the one command that fixes it, when
+the map's vendored files are missing (`streamlit run` without `make setup`)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_missing_map_assets_are_named_with_the_fix(tmp_path, monkeypatch, lang):
+    monkeypatch.setattr("ui.assets.VENDOR_DIR", tmp_path / "vendor")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(("The map cannot draw" if lang == "en" else "地图无法显示") in e for e in errors), errors
+    assert [c.value for c in at.code][0] == "make setup"
+
+
+def test_no_error_when_the_assets_are_there():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not any("The map cannot draw" in e.value for e in at.error)
