@@ -56,7 +56,7 @@ def test_base_map_has_the_controls_and_basemaps():
 
 def test_one_feature_per_park_and_only_the_needed_properties(small):
     frame = display_frame(small, "en")
-    assert list(frame.columns) == ["id", "programme", "kind", "schematic", "tip", "geometry"]
+    assert list(frame.columns) == ["id", "programme", "kind", "schematic", "tip", "name_html", "geometry"]
     m = base_map("en", "light", (23.1, 113.3), 9, VENDOR)
     groups = park_groups(frame, "en", selected=None)
     for g in groups:
@@ -68,6 +68,7 @@ def test_one_feature_per_park_and_only_the_needed_properties(small):
         else:
             assert html.count(f'"id": "{pid}"') == 1, pid
     assert "boundary_text" not in html and "source" not in html
+    assert "name_html" not in html  # names are for slide labels, not sent with every park
 
 
 def test_tooltips_are_escaped(small):

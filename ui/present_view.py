@@ -42,8 +42,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stMainBlockContainer"], .block-container {
   padding: 0.6rem 1.2rem 0 1.2rem !important; max-width: 100% !important; }
 [data-testid="stAppViewContainer"] > .main, [data-testid="stMain"] { padding-top: 0 !important; }
+iframe[title="streamlit_folium.st_folium"] { height: max(320px, calc(100vh - 7.6rem)) !important; }
 </style>"""
-"""Presentation mode: no sidebar, no Streamlit header/toolbar, the page edge to edge."""
+"""Presentation mode: no sidebar, no Streamlit header/toolbar, the page edge to edge, and the map
+as tall as the viewport leaves below the story picker and the slide buttons (the map fills its
+frame: `ui.mapview.base.FillFrame`), so the whole slide fits the screen at 1024×768 and above."""
 
 
 def stories_folder() -> Path:
@@ -140,14 +143,18 @@ def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: in
         facilities = data.empty_layer("park_id", "category", "name_zh", "name_en", "capacity_text")
     frame = for_display(data.park_display_frame(lang), bm)
     counter = f"{index + 1} / {len(story.slides)}"
+    minx, miny, maxx, maxy = slide_bounds(slide, parks)
+    (s, w), (n, e) = point_for_display(miny, minx, bm), point_for_display(maxy, maxx, bm)
     overlays = slide_overlays(slide, lang, frame, for_display(parks, bm), for_display(lines, bm),
                               for_display(nodes, bm), for_display(facilities, bm), slide_title(story, slide, lang),
-                              counter)
+                              counter, bounds=(w, s, e, n))
     size = (MAP_WIDTH_GUESS[height == PRESENT_MAP_HEIGHT], height - 40)
     home_center, home_zoom = view_for_bounds(slide_bounds(story.slides[0], parks), *size)
     center, zoom = view_for_bounds(slide_bounds(slide, parks), *size)
+    presenting = height == PRESENT_MAP_HEIGHT
     st_folium(
-        base_map(lang, bm, point_for_display(*home_center, bm), home_zoom, vendor),
+        base_map(lang, bm, point_for_display(*home_center, bm), home_zoom, vendor, fill_frame=presenting,
+                 minimap=not presenting, legend_open=not presenting),
         key=f"present_map_{story.id}_{height}", height=height, use_container_width=True,
         feature_group_to_add=overlays, layer_control=layer_control(),
         center=point_for_display(*center, bm), zoom=zoom, returned_objects=[],

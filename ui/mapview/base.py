@@ -119,12 +119,14 @@ class FillFrame(folium.MacroElement):
 
 def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, vendor_url: str,
              size_legend: tuple[str, list[tuple[float, str]]] | None = None, compact: bool = False,
-             fill_frame: bool = False) -> folium.Map:
+             fill_frame: bool = False, minimap: bool | None = None, legend_open: bool | None = None) -> folium.Map:
     """The stable part of the atlas map: basemaps, scale, full screen, measure (with 亩), minimap
     and the legend. center is (lat, lon) in degrees WGS84; vendor_url is where static/vendor is
     served; size_legend: (caption, [(radius px, value label)]) when parks are sized by a target.
     compact: for small maps (Sites results, import preview): no minimap, the legend folded.
     fill_frame: the map fills its frame's height, which the page sizes to the viewport (`FillFrame`).
+    minimap: whether to add the minimap (default: unless compact; presentation mode has none).
+    legend_open: whether the legend starts open (default: unless compact).
     Returns a folium.Map whose JS/CSS all come from our own install."""
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False)
     MetricScale().add_to(m)
@@ -133,13 +135,13 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
                title_cancel="Exit full screen" if lang == "en" else "退出全屏").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
                    primary_area_unit="hectares", secondary_area_unit="mu", units=MU_UNIT).add_to(m)
-    if not compact:
+    if (not compact) if minimap is None else minimap:
         MiniMap(tile_layer=folium.TileLayer(TILES["light"]), position="bottomleft", toggle_display=True,
                 width=140, height=110).add_to(m)
     items = [(p.colour, programme_name(p.id, lang)) for p in PROGRAMMES.values()]
     Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]
            + ([t("gaode_note", lang)] if basemap == "gaode" else []),
-           sizes=size_legend, open_=not compact).add_to(m)
+           sizes=size_legend, open_=(not compact) if legend_open is None else legend_open).add_to(m)
     if fill_frame:
         FillFrame().add_to(m)
     return localize(m, vendor_url)

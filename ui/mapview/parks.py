@@ -26,8 +26,9 @@ def _tooltip_html(row: gpd.GeoSeries, lang: Lang) -> str:
 
 
 def display_frame(parks: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
-    """What the map needs of each park, and nothing more: id, programme, styling flags, an escaped
-    tooltip, and geometry simplified to 5 m and rounded to 6 decimals (EPSG:4326)."""
+    """What the map needs of each park, and nothing more: id, programme, styling flags, its name
+    in `lang` and an escaped tooltip (both HTML-escaped), and geometry simplified to 5 m and
+    rounded to 6 decimals (EPSG:4326)."""
     out = gpd.GeoDataFrame(
         {
             "id": parks["id"].map(esc),
@@ -35,6 +36,7 @@ def display_frame(parks: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
             "kind": parks["kind"],
             "schematic": parks["geometry_quality"] == "schematic",
             "tip": [_tooltip_html(row, lang) for _, row in parks.iterrows()],
+            "name_html": parks["name_zh" if lang == "zh" else "name_en"].map(esc),
         },
         geometry=simplify_for_display(parks.geometry),
         crs=parks.crs,
@@ -86,7 +88,7 @@ def _add_parks(subset: gpd.GeoDataFrame, group: folium.FeatureGroup, selected: s
     polygons = subset[subset.geom_type != "Point"]
     if not polygons.empty:
         folium.GeoJson(
-            json.loads(polygons.to_json(drop_id=True)),
+            json.loads(polygons.drop(columns=["name_html"], errors="ignore").to_json(drop_id=True)),
             style_function=_style(selected, hollow_selected),
             highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.5},
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),

@@ -30,7 +30,9 @@ HIGHLIGHT_RADIUS = 13.0
 class SlideCaption(folium.MacroElement):
     """A Leaflet control (class `parkatlas-caption`, bottom left) with the slide's title and
     caption in large type. Added to a FeatureGroup: it joins the map with the group and leaves
-    when streamlit-folium removes the group (the next slide)."""
+    when streamlit-folium removes the group (the next slide). With `bounds` (minlon, minlat,
+    maxlon, maxlat, in the map's display system) the map is then fitted to them within the area
+    the caption leaves free, so the caption never covers the slide's subject."""
 
     _template = Template(
         """
@@ -46,9 +48,41 @@ class SlideCaption(folium.MacroElement):
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            function show(map) { if (!caption._map) { caption.addTo(map); } }
+            var bounds = {{ this.bounds_json }};
+            function fit(map) {
+                // Fit the slide into the part of the map the caption leaves free: beside it or
+                // above it, whichever leaves more room (the caption sits bottom left).
+                if (!bounds || !caption._container) { return; }
+                var size = map.getSize(), box = caption._container.getBoundingClientRect(), m = 16;
+                var cw = box.width + 2 * m, ch = box.height + 2 * m;
+                // room for the parks' name labels, centred on their markers and above them
+                var lw = 0, lh = 0;
+                document.querySelectorAll(".parkatlas-highlight-label").forEach(function (el) {
+                    var r = el.getBoundingClientRect(); lw = Math.max(lw, r.width / 2); lh = Math.max(lh, r.height);
+                });
+                var sx = m + 24 + lw, top = m + 24 + lh;
+                var beside = (size.x - cw - lw - sx) * size.y, above = size.x * (size.y - ch - top);
+                var opts = beside >= above
+                    ? {paddingTopLeft: [cw + lw, top], paddingBottomRight: [sx, m + 24]}
+                    : {paddingTopLeft: [sx, top], paddingBottomRight: [sx, ch]};
+                opts.maxZoom = 16;
+                opts.animate = false;
+                map.fitBounds(L.latLngBounds(bounds), opts);
+            }
+            var refit = null;
+            function show(map) {
+                if (!caption._map) { caption.addTo(map); }
+                // after streamlit-folium's own setView, and again once the frame has its final size
+                setTimeout(function () { fit(map); }, 0);
+                setTimeout(function () { fit(map); }, 400);
+                if (!refit) { refit = function () { fit(map); }; map.on("resize", refit); }
+            }
             group.on("add", function (e) { show(e.target._map); });
-            group.on("remove", function () { caption.remove(); });
+            group.on("remove", function (e) {
+                if (refit && caption._map) { caption._map.off("resize", refit); }
+                refit = null;
+                caption.remove();
+            });
             if (group._map) { show(group._map); }
         })();
         {% endmacro %}
@@ -59,9 +93,12 @@ class SlideCaption(folium.MacroElement):
            "box-shadow:0 2px 8px rgba(0,0,0,.3);max-width:min(600px,42vw);max-height:45vh;overflow:auto;"
            "font:17px/1.5 'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif;color:#1a1a1a")
 
-    def __init__(self, title: str, caption: str, counter: str = "", position: str = "bottomleft"):
+    def __init__(self, title: str, caption: str, counter: str = "", position: str = "bottomleft",
+                 bounds: tuple[float, float, float, float] | None = None):
         super().__init__()
         self._name = "SlideCaption"
+        # [[south, west], [north, east]] (display coordinates) to fit beside the caption, or null
+        self.bounds_json = json.dumps(None if bounds is None else [[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
         head = (f"<div class='parkatlas-caption-title' style='font-size:22px;font-weight:700;margin-bottom:4px'>"
                 f"{esc(title)}</div>") if title else ""
         count = (f"<span class='parkatlas-caption-counter' style='float:right;color:#777;font-size:14px;"
@@ -71,11 +108,19 @@ class SlideCaption(folium.MacroElement):
         self.position_json = json.dumps(position)
 
 
-def caption_group(title: str, caption: str, counter: str = "") -> folium.FeatureGroup:
-    """A FeatureGroup (not in the layer control) carrying the slide's caption control."""
+def caption_group(title: str, caption: str, counter: str = "",
+                  bounds: tuple[float, float, float, float] | None = None) -> folium.FeatureGroup:
+    """A FeatureGroup (not in the layer control) carrying the slide's caption control (which
+    fits the map to `bounds` beside it, see SlideCaption)."""
     group = folium.FeatureGroup(name="caption", show=True, control=False)
-    SlideCaption(title, caption, counter).add_to(group)
+    SlideCaption(title, caption, counter, bounds=bounds).add_to(group)
     return group
+
+
+LABEL_CSS = ("font:600 15px/1.2 'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif;"
+             "color:#1a1a1a;background:rgba(255,255,255,.9);padding:2px 6px;border-radius:3px;"
+             "box-shadow:0 1px 3px rgba(0,0,0,.35);white-space:nowrap;transform:translate(-50%, -100%);"
+             "display:inline-block;pointer-events:none")
 
 
 def highlight_group(frame: gpd.GeoDataFrame, ids: tuple[str, ...], lang: Lang) -> folium.FeatureGroup:
@@ -86,6 +131,14 @@ def highlight_group(frame: gpd.GeoDataFrame, ids: tuple[str, ...], lang: Lang) -
     group = folium.FeatureGroup(name=t("present_highlighted", lang), show=True)
     for pid in [i for i in ids if i in frame.index]:
         row = frame.loc[pid]
+        where = row.geometry if row.geometry.geom_type == "Point" else row.geometry.representative_point()
+        lift = HIGHLIGHT_RADIUS + 4 if row.geometry.geom_type == "Point" else 0
+        folium.Marker(  # its name, always shown, so the audience can tell the parks apart
+            location=(where.y, where.x), interactive=False,
+            icon=folium.DivIcon(html=f"<div class='parkatlas-highlight-label' style=\"{LABEL_CSS};"
+                                     f"margin-top:-{lift:.0f}px\">{row['name_html']}</div>",
+                                icon_size=(0, 0), icon_anchor=(0, 0)),
+        ).add_to(group)
         colour = PROGRAMMES[row["programme"]].colour
         css = f"park-marker park-highlight park-{row['id']}"
         geom = row.geometry
@@ -105,13 +158,15 @@ def highlight_group(frame: gpd.GeoDataFrame, ids: tuple[str, ...], lang: Lang) -
 
 def slide_overlays(slide: Slide, lang: Lang, frame: gpd.GeoDataFrame, parks: gpd.GeoDataFrame,
                    lines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
-                   title: str, counter: str) -> list[folium.FeatureGroup]:
+                   title: str, counter: str,
+                   bounds: tuple[float, float, float, float] | None = None) -> list[folium.FeatureGroup]:
     """Everything a slide draws over the base map: its layers (parks, and transport lines,
     stations and facilities when the slide lists them; the caller passes empty frames for the
     rest), the highlighted parks on top, and the caption control.
 
     frame: `display_frame` rows of all parks; parks: the parks layer (facility tooltips);
-    lines, nodes: the network of the slide's year. All in the display system of the basemap."""
+    lines, nodes: the network of the slide's year. All in the display system of the basemap, as
+    are `bounds` (where the slide looks), which the caption fits beside itself."""
     groups: list[folium.FeatureGroup] = []
     if "parks" in slide.layers:
         groups += park_groups(frame[~frame.index.isin(slide.highlight)], lang, None)
@@ -121,7 +176,7 @@ def slide_overlays(slide: Slide, lang: Lang, frame: gpd.GeoDataFrame, parks: gpd
                                    nodes if "transport_nodes" in wanted else nodes.iloc[0:0],
                                    facilities if "facilities" in wanted else facilities.iloc[0:0], parks, lang)
     groups.append(highlight_group(frame, slide.highlight, lang))
-    groups.append(caption_group(title, slide.caption.get(lang), counter))
+    groups.append(caption_group(title, slide.caption.get(lang), counter, bounds))
     return groups
 
 
