@@ -22,6 +22,7 @@ from layers import transport
 from tests.conftest import TEST_DATA
 from ui import static_map as sm
 from ui import static_pdf as sp
+from ui.static_layout import pixel_in
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 POINT = (113.05, 23.7)  # test-point, programme qingcheng (#9467bd)
@@ -85,16 +86,17 @@ def test_fake_tile_server_gives_basemap_under_the_vectors(layers):
 
 
 def test_tiles_are_placed_where_they_belong(layers):
-    """Left of a tile edge the tile of column c is drawn, right of it column c + 1."""
+    """Left of a tile edge the tile of an even column is drawn, right of it the next (odd) one."""
     size = (800, 500)
-    extent = sm.view_extent(AROUND_POINT, size)
-    z, cols, rows = sm.tile_grid(extent, size[0])
-    assert len(cols) >= 2
     red, blue = (230, 40, 40), (40, 40, 230)
     res = sm.render_view_png(sm.MapView(AROUND_POINT), layers, size_px=size, dpi=80,
-                             tile_fetcher=lambda z_, x, y: solid_png(red if x == cols.start else blue))
+                             tile_fetcher=lambda z_, x, y: solid_png(red if x % 2 == 0 else blue))
+    extent = res.extent  # the extent drawn (the view fitted above the footer)
+    z, cols, rows = sm.tile_grid(extent, size[0])
+    assert len(cols) >= 2
     span = 2 * 20037508.342789244 / 2**z
-    edge_x = -20037508.342789244 + (cols.start + 1) * span
+    first = cols.start if cols.start % 2 == 0 else cols.start + 1  # an even column with its odd neighbour
+    edge_x = -20037508.342789244 + (first + 1) * span
     col = (edge_x - extent[0]) / (extent[2] - extent[0]) * size[0]
     assert 3 < col < size[0] - 3
     assert pixel(res.png, col - 3, 120) == red
@@ -128,10 +130,11 @@ def test_undecodable_tile_counts_as_missing(layers):
 
 
 def test_highlighted_park_is_drawn_at_its_position_larger(layers):
-    col, row = sm.pixel_of(*POINT, AROUND_POINT, (1600, 1000))
-    assert (round(col), round(row)) == (800, 500)  # the view is centred on the point
     hi = sm.render_view_png(sm.MapView(AROUND_POINT, highlighted=("test-point",)), layers, tile_fetcher=sm.no_tiles)
     lo = sm.render_view_png(sm.MapView(AROUND_POINT), layers, tile_fetcher=sm.no_tiles)
+    assert hi.extent == lo.extent
+    col, row = pixel_in(*POINT, hi.extent, (1600, 1000))
+    assert round(col) == 800 and 300 < row < 500  # centred across; above the footer and legend
     assert pixel(hi.png, col, row) == QINGCHENG
     assert pixel(hi.png, col + 9, row) == QINGCHENG  # highlighted circle: radius 14 px
     assert pixel(lo.png, col + 9, row) == BG  # ordinary circle: radius 7 px

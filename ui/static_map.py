@@ -37,6 +37,7 @@ from geo.crs import project, require_wgs84
 from layers.facilities import CATEGORY_COLOURS
 from layers.parks import PROGRAMMES
 from layers.transport import line_style
+from ui.static_layout import box_of, free_rect, pixel_in, place_labels, view_extent_in
 
 Bounds = tuple[float, float, float, float]
 """(minlon, minlat, maxlon, maxlat) in EPSG:4326 degrees, or (x0, y0, x1, y1) in EPSG:3857 metres."""
@@ -93,12 +94,18 @@ class RenderLayers:
 
 @dataclass(frozen=True)
 class RenderResult:
-    """A PNG image; `basemap` says whether tiles were drawn; `note` what is missing, if anything."""
+    """A PNG image; `basemap` says whether tiles were drawn; `note` what is missing, if anything;
+    `extent` the EPSG:3857 extent drawn (x0, y0, x1, y1), `caption_px` the caption's box and
+    `label_px` the highlighted parks' name boxes (pixels from the top left: left, top, right,
+    bottom). The PNG carries `extent` and `caption_px` as text chunks too."""
 
     png: bytes
     basemap: bool
     note: str = ""
     notes: tuple[str, ...] = field(default=())
+    extent: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    caption_px: tuple[float, float, float, float] | None = None
+    label_px: tuple[tuple[float, float, float, float], ...] = ()
 
 
 # ---------------------------------------------------------------- fonts and text
@@ -195,10 +202,10 @@ def view_extent(bounds: Bounds, size_px: tuple[int, int]) -> Bounds:
 
 
 def pixel_of(lon: float, lat: float, bounds: Bounds, size_px: tuple[int, int]) -> tuple[float, float]:
-    """The (column, row) pixel position of lon/lat (EPSG:4326) in an image of `bounds` at `size_px`."""
-    x0, y0, x1, y1 = view_extent(bounds, size_px)
-    x, y = _merc(lon, lat)
-    return (x - x0) / (x1 - x0) * size_px[0], (y1 - y) / (y1 - y0) * size_px[1]
+    """The (column, row) pixel position of lon/lat (EPSG:4326) in an image of `bounds` at `size_px`
+    drawn edge to edge (`view_extent`); an exported slide's own extent is `RenderResult.extent`
+    (then use `ui.static_layout.pixel_in`)."""
+    return pixel_in(lon, lat, view_extent(bounds, size_px), size_px)
 
 
 def _rings_path(geom) -> MplPath:
@@ -297,9 +304,10 @@ def _dash(dash: str | None, dpi: int, k: float):
 
 
 def _draw_parks(ax, parks: gpd.GeoDataFrame, highlighted: set[str], lang: str, font: str | None, dpi: int,
-                k: float) -> None:
-    """Parks coloured by programme; highlighted ones larger, outlined dark, on top and labelled."""
-    halo = [patheffects.withStroke(linewidth=_pt(4 * k, dpi), foreground="white")]
+                k: float) -> list[tuple[str, tuple[float, float], float]]:
+    """Parks coloured by programme; highlighted ones larger, outlined dark and on top. Returns
+    the highlighted parks' labels to place: (name, anchor x/y in EPSG:3857, lift in pixels)."""
+    labels: list[tuple[str, tuple[float, float], float]] = []
     order = sorted(parks.index, key=lambda i: i in highlighted)  # highlighted on top
     for pid in order:
         row = parks.loc[pid]
@@ -322,9 +330,8 @@ def _draw_parks(ax, parks: gpd.GeoDataFrame, highlighted: set[str], lang: str, f
             anchor, dy = (geom.centroid.x, geom.bounds[3]), 4 * k  # label above the polygon
         if hi:
             name = row["name_zh"] if (lang == "zh" and font) else row["name_en"]
-            ax.annotate(str(name), anchor, xytext=(0, _pt(dy, dpi)), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=_pt(22 * k, dpi), fontweight="bold",
-                        color=HIGHLIGHT_EDGE, path_effects=halo, zorder=9, annotation_clip=False)
+            labels.append((str(name), anchor, dy))
+    return labels
 
 
 def _draw_transport(ax, lines, nodes, dpi: int, k: float) -> None:
@@ -354,8 +361,8 @@ def _draw_facilities(ax, fac, dpi: int, k: float) -> None:
                 ax.plot(xy[:, 0], xy[:, 1], color=colour, lw=_pt(3 * k, dpi), alpha=0.8, zorder=2)
 
 
-def _draw_legend(ax, parks: gpd.GeoDataFrame, lang: str, font: str | None, fs: float, y: float) -> None:
-    """The programmes of the parks drawn, colour and name, at the bottom right."""
+def _draw_legend(ax, parks: gpd.GeoDataFrame, lang: str, font: str | None, fs: float, y: float):
+    """The programmes of the parks drawn, colour and name, at the bottom right (the Legend, or None)."""
     shown = [PROGRAMMES[p] for p in dict.fromkeys(parks["programme"]) if p in PROGRAMMES]
     handles = [Line2D([], [], marker="s", ls="", ms=fs, mfc=p.colour, mec=p.colour, alpha=0.8,
                       label=p.name_zh if (lang == "zh" and font) else p.name_en) for p in shown]
@@ -363,6 +370,8 @@ def _draw_legend(ax, parks: gpd.GeoDataFrame, lang: str, font: str | None, fs: f
         leg = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.99, y), fontsize=fs * 0.85,
                         framealpha=0.92, edgecolor="#bbbbbb")
         leg.set_zorder(11)
+        return leg
+    return None
 
 
 def _nice_km(km: float) -> float:
@@ -401,7 +410,6 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
     w, h = size_px
     if w < 200 or h < 150:
         raise StaticMapError(f"size_px {size_px!r} is too small: at least 200 x 150 pixels")
-    extent = view_extent(view.bounds, size_px)
     font = cjk_font()
     notes: list[str] = []
     k = w / 1600  # pixel sizes below are for a 1600-px-wide image; k keeps their share of other sizes
@@ -413,6 +421,21 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
     ax.set_facecolor(BACKGROUND)
 
     with matplotlib.rc_context(_rc(font)):
+        fs = _pt(20 * k, dpi)  # body text: 20 px high on a 1600-px image
+        text_ok = (lambda s: s) if font else (lambda s: "".join(c for c in s if not has_cjk(c)).strip())
+        box = {"boxstyle": "round,pad=0.5", "facecolor": "white", "edgecolor": "#bbbbbb", "alpha": 0.92}
+        caption = None
+        if view.title or view.caption:
+            body = "\n".join(wrap(text_ok(view.caption), 60)) if view.caption else ""
+            caption = ax.text(0.015, 0.975, text_ok(view.title) + ("\n" + body if body else ""), transform=ax.transAxes,
+                              ha="left", va="top", fontsize=fs * 1.15, bbox=box, zorder=11, linespacing=1.4)
+        caption_px = box_of(caption, fig) if caption is not None else None
+        # The bottom band (footer, scale bar, legend) measured as it will be at its largest, then
+        # the view fitted into what the caption and the band leave free (issue 15).
+        subject = _in_view(layers.parks, view_extent(view.bounds, size_px), "parks")
+        band = _bottom_band(ax, fig, subject, lang, font, fs, text_ok, h, dpi)
+        extent = view_extent_in(view.bounds, size_px, free_rect(size_px, caption_px, band, 60 * k))
+
         fetcher = tile_fetcher if tile_fetcher is not None else url_tile_fetcher()
         mosaic = _mosaic(extent, w, fetcher, BASEMAP.get("max_zoom", 18))
         if mosaic is not None:
@@ -420,13 +443,14 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
             ax.imshow(np.asarray(img), extent=(left, right, bottom, top), interpolation="bilinear", zorder=0)
         else:
             notes.append(NO_BASEMAP_NOTE if font else NO_BASEMAP_NOTE_EN)
+        if not font:
+            notes.append(NO_CJK_NOTE)
 
         parks = _in_view(layers.parks, extent, "parks")
         missing = set(view.highlighted) - set(layers.parks.index)
         if missing:
             raise StaticMapError(f"highlighted park id(s) {sorted(missing)} are not in layers.parks")
-        if parks is not None:
-            _draw_parks(ax, parks, set(view.highlighted), lang, font, dpi, k)
+        labels = _draw_parks(ax, parks, set(view.highlighted), lang, font, dpi, k) if parks is not None else []
         _draw_transport(ax, _in_view(layers.lines, extent, "transport lines"),
                         _in_view(layers.nodes, extent, "transport nodes"), dpi, k)
         fac = _in_view(layers.facilities, extent, "facilities")
@@ -436,35 +460,57 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
         ax.set_ylim(extent[1], extent[3])
         ax.set_aspect("auto")
 
-        fs = _pt(20 * k, dpi)  # body text: 20 px high on a 1600-px image
-        text_ok = (lambda s: s) if font else (lambda s: "".join(c for c in s if not has_cjk(c)).strip())
-        if not font:
-            notes.append(NO_CJK_NOTE)
-        box = {"boxstyle": "round,pad=0.5", "facecolor": "white", "edgecolor": "#bbbbbb", "alpha": 0.92}
-        if view.title or view.caption:
-            body = "\n".join(wrap(text_ok(view.caption), 60)) if view.caption else ""
-            ax.text(0.015, 0.975, text_ok(view.title) + ("\n" + body if body else ""), transform=ax.transAxes,
-                    ha="left", va="top", fontsize=fs * 1.15, bbox=box, zorder=11, linespacing=1.4)
-        documents = dict.fromkeys(PROGRAMMES[p].document for p in (parks["programme"] if parks is not None else [])
-                                  if p in PROGRAMMES)
-        footer = [text_ok(f"ParkAtlas 园区图谱 · data: {'; '.join(documents) or '—'} · EPSG:3857 view")]
-        if mosaic is not None:
-            footer.append(BASEMAP.get("attribution", BASEMAP.get("name", "")))
-        footer.extend(n for n in notes if n != NO_CJK_NOTE)
-        cols = int(w / dpi * 72 * 0.95 / (fs * 0.8 * 0.55))  # columns of ~0.55 em across the image
-        footer = [ln for part in footer for ln in wrap(part, cols)]
-        ax.text(0.5, 0.012, "\n".join(footer), transform=ax.transAxes, ha="center", va="bottom", fontsize=fs * 0.8,
-                color="#333333", bbox={**box, "boxstyle": "square,pad=0.35"}, zorder=11)
-        above = 0.012 + (len(footer) + 0.7) * fs * 0.8 * 1.2 / (h / dpi * 72) + 0.015  # axes fraction
+        footer_text = _footer(parks, mosaic is not None, notes, text_ok, w, dpi, fs)
+        footer = ax.text(0.5, 0.012, "\n".join(footer_text), transform=ax.transAxes, ha="center", va="bottom",
+                         fontsize=fs * 0.8, color="#333333", bbox={**box, "boxstyle": "square,pad=0.35"}, zorder=11)
+        above = 0.012 + (len(footer_text) + 0.7) * fs * 0.8 * 1.2 / (h / dpi * 72) + 0.015  # axes fraction
         _draw_scale_bar(ax, extent, fs, above)
         ax.annotate("N\n▲", (0.975, 0.96), xycoords="axes fraction", ha="center", va="top", fontsize=fs * 1.2,
                     fontweight="bold", zorder=10)
-        if parks is not None and not parks.empty:
-            _draw_legend(ax, parks, lang, font, fs, above)
+        legend = _draw_legend(ax, parks, lang, font, fs, above) if parks is not None and not parks.empty else None
+
+        m_per_px = (extent[3] - extent[1]) / h
+        halo = [patheffects.withStroke(linewidth=_pt(4 * k, dpi), foreground="white")]
+        texts = [ax.text(x, y + lift * m_per_px, name, ha="center", va="bottom", fontsize=_pt(22 * k, dpi),
+                         fontweight="bold", color=HIGHLIGHT_EDGE, path_effects=halo, zorder=9)
+                 for name, (x, y), lift in labels]
+        place_labels(ax, texts, [xy for _, xy, _ in labels],
+                     [a for a in (caption, footer, legend) if a is not None])
+        label_px = tuple(box_of(t, fig) for t in texts)
 
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, facecolor=BACKGROUND)
-    return RenderResult(png=buf.getvalue(), basemap=mosaic is not None, note="; ".join(notes), notes=tuple(notes))
+        fig.savefig(buf, format="png", dpi=dpi, facecolor=BACKGROUND, metadata={
+            "Software": "ParkAtlas", "parkatlas:extent_epsg3857": " ".join(f"{v:.3f}" for v in extent),
+            "parkatlas:caption_px": " ".join(f"{v:.1f}" for v in caption_px) if caption_px else ""})
+    return RenderResult(png=buf.getvalue(), basemap=mosaic is not None, note="; ".join(notes), notes=tuple(notes),
+                        extent=extent, caption_px=caption_px, label_px=label_px)
+
+
+def _footer(parks: gpd.GeoDataFrame | None, basemap: bool, notes: list[str], text_ok, w: int, dpi: int,
+            fs: float) -> list[str]:
+    """The footer's lines: the data's documents, the view's CRS, the basemap's attribution, notes."""
+    documents = dict.fromkeys(PROGRAMMES[p].document for p in (parks["programme"] if parks is not None else [])
+                              if p in PROGRAMMES)
+    footer = [text_ok(f"ParkAtlas 园区图谱 · data: {'; '.join(documents) or '—'} · EPSG:3857 view")]
+    if basemap:
+        footer.append(BASEMAP.get("attribution", BASEMAP.get("name", "")))
+    footer.extend(n for n in notes if n != NO_CJK_NOTE)
+    cols = int(w / dpi * 72 * 0.95 / (fs * 0.8 * 0.55))  # columns of ~0.55 em across the image
+    return [ln for part in footer for ln in wrap(part, cols)]
+
+
+def _bottom_band(ax, fig, parks, lang: str, font: str | None, fs: float, text_ok, h: int, dpi: int) -> float:
+    """Pixels at the bottom of the image that the footer, scale bar and legend take at most
+    (drawn once to be measured, then removed)."""
+    worst = _footer(parks, True, [NO_BASEMAP_NOTE if font else NO_BASEMAP_NOTE_EN], text_ok, int(fig.bbox.width),
+                    dpi, fs)
+    above = 0.012 + (len(worst) + 0.7) * fs * 0.8 * 1.2 / (h / dpi * 72) + 0.015
+    tallest = above * h + 3 * fs * dpi / 72  # the scale bar and its label
+    legend = _draw_legend(ax, parks, lang, font, fs, above) if parks is not None and not parks.empty else None
+    if legend is not None:
+        tallest = max(tallest, h - box_of(legend, fig)[1])
+        legend.remove()
+    return tallest + 8
 
 
 # ---------------------------------------------------------------- PDFs

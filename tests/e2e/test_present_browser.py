@@ -11,10 +11,10 @@ from PIL import Image
 
 from layers import registry
 from layers.parks import PROGRAMMES
-from layers.stories import load_stories, slide_bounds
+from layers.stories import load_stories
 from tests.e2e.conftest import map_frame, shot
 from ui import present_view
-from ui import static_map as sm
+from ui.static_layout import pixel_in
 
 pytestmark = pytest.mark.browser
 
@@ -93,9 +93,13 @@ def test_caption_arrow_keys_and_png_export(page, parks, story):
     slide = story.slides[1]
     pid = slide.highlight[0]
     geom = parks.at[pid, "geometry"]
-    col, row = sm.pixel_of(geom.x, geom.y, slide_bounds(slide, parks), img.size)
+    info = Image.open(io.BytesIO(png)).info  # the extent drawn and the caption's box, written into the PNG
+    extent = tuple(float(v) for v in info["parkatlas:extent_epsg3857"].split())
+    left, top, right, bottom = (float(v) for v in info["parkatlas:caption_px"].split())
+    col, row = pixel_in(geom.x, geom.y, extent, img.size)
     colour = PROGRAMMES[parks.at[pid, "programme"]].colour.lstrip("#")
     assert img.getpixel((int(col), int(row))) == tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    assert not (left <= col <= right and top <= row <= bottom)  # the caption does not cover it
     shot(page, "present-png-export")
 
 
