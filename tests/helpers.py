@@ -14,5 +14,6 @@ def fake_editor_map(monkeypatch, drawings: list[dict] | None) -> None:
         return {"all_drawings": drawings} if key and key.startswith("outline_editor") else {}
 
     monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    monkeypatch.setattr("ui.mapview.cached.show", lambda prep, key=None, **kwargs: {})  # the atlas's map
     for module in PAGES_WITH_MAPS:
         monkeypatch.setattr(f"{module}.st_folium", fake, raising=False)

@@ -115,6 +115,7 @@ APP = str(ROOT / "streamlit_app.py")
 
 def atlas(query: dict) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
     for k, v in query.items():
         at.query_params[k] = v
     at.run()

@@ -1,5 +1,6 @@
 """The atlas page through streamlit.testing.v1.AppTest (the folium component itself is opaque
-here: a click is simulated by replacing st_folium with a fake that returns one)."""
+here: a click is simulated by replacing the component call, `ui.mapview.cached.show`, with a fake
+that returns one)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def small_data(small_parks_path, tmp_path, monkeypatch):
 
 def run(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()
@@ -94,11 +96,11 @@ def test_unknown_deep_link_shows_a_notice_and_the_whole_atlas(small_data):
 def test_a_click_on_the_map_opens_the_clicked_park(small_data, monkeypatch):
     import ui.pages.atlas as atlas
 
-    def fake_st_folium(*args, **kwargs):
+    def fake_show(*args, **kwargs):
         # A click inside the phase, which lies inside its park: the tooltip names the phase.
         return {"last_object_clicked": {"lat": 23.094, "lng": 113.364}, "last_object_clicked_tooltip": "测试一期 Test Phase 1"}
 
-    monkeypatch.setattr(atlas, "st_folium", fake_st_folium)
+    monkeypatch.setattr(atlas.cached, "show", fake_show)
     at = run()
     bodies = profile_ids(at)
     assert len(bodies) == 1 and "data-park-id='test-square-phase'" in bodies[0]
@@ -118,6 +120,7 @@ def test_broken_bundled_data_is_reported_not_crashed(small_data):
     (small_data / "parks.geojson").write_text("{broken", encoding="utf-8")
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
@@ -148,13 +151,11 @@ def test_sizing_parks_by_a_target_scales_markers_by_value(small_data, monkeypatc
     st.cache_resource.clear()
     drawn: dict = {}
 
-    def fake_st_folium(m, **kwargs):
-        for group in kwargs["feature_group_to_add"]:
-            group.add_to(m)
-        drawn["html"] = m.get_root().render()
+    def fake_show(prep, **kwargs):  # what the component would get: the map's and the overlays' JavaScript
+        drawn["html"] = prep.script + (prep.feature_group or "")
         return None
 
-    monkeypatch.setattr(atlas, "st_folium", fake_st_folium)
+    monkeypatch.setattr(atlas.cached, "show", fake_show)
     at = run({"lang": "en"})
     assert '"radius": 4.0' not in drawn["html"]  # not sized: every dot the same
     at.selectbox(key="w_size_metric").set_value("land-developed").run()

@@ -77,6 +77,7 @@ def test_the_profile_follows_the_outline_and_an_old_version_can_be_restored(smal
     ws.save_feature("parks", POINT_PARK, OUTLINE, {"geometry_quality": "surveyed"}, reason="控规红线",
                     evidence="hongxian.geojson", expected_version=1)
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
     at.query_params["park"] = POINT_PARK
     at.query_params["lang"] = "en"
     ok(at.run())
@@ -97,6 +98,7 @@ def _editor(monkeypatch, drawings: list[dict] | None) -> AppTest:
     """The atlas with the outline editor open on POINT_PARK, st_folium answering `drawings`."""
     fake_editor_map(monkeypatch, drawings)
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
     at.query_params["park"] = POINT_PARK
     at.query_params["lang"] = "en"
     ok(at.run())
@@ -154,6 +156,7 @@ def test_land_use_is_composed_on_the_outline_with_imported_parcels(small_data):
                                geometry=[west, east], crs=4326)
     ws.add_layer("控规地块", parcels, role="landuse", origin="kongui.gpkg", reason="控规 parcels")
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
     at.query_params["park"] = POINT_PARK
     at.query_params["lang"] = "en"
     ok(at.run())
@@ -172,6 +175,7 @@ def test_a_refused_workspace_is_reported_and_the_atlas_still_works(small_data, o
     own_workspace.parent.mkdir(parents=True, exist_ok=True)
     own_workspace.write_bytes(b"not a geopackage" * 64)
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
     at.query_params["lang"] = "en"
     ok(at.run())
     assert any("cannot be used and was not changed" in e.value for e in at.error)

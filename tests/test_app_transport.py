@@ -27,6 +27,7 @@ def full_data(tmp_path, monkeypatch):
 
 def run(query: dict) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
     for k, v in query.items():
         at.query_params[k] = v
     at.run()

@@ -9,7 +9,7 @@ import pytest
 
 from layers import parks as parks_layer
 from ui import assets
-from ui.mapview import base_map, display_frame, park_groups
+from ui.mapview import base_map, display_frame, layer_control, park_groups
 
 VENDOR = "/app/static/vendor"
 
@@ -128,3 +128,38 @@ def test_a_compact_map_folds_its_legend_and_has_no_minimap():
     small = rendered(base_map("en", "light", (23.1, 113.3), 9, VENDOR, compact=True))
     assert "L.Control.MiniMap" in full and "L.Control.MiniMap" not in small
     assert "<details open>" in full and "<details open>" not in small and "<details>" in small
+
+
+def test_the_cached_map_sends_what_st_folium_would(small, monkeypatch):
+    """ui.mapview.cached.prepare/show give the st_folium component the arguments st_folium itself
+    gives it (random element ids aside), so caching the prepared map changes nothing drawn."""
+    import re
+
+    import streamlit_folium as sf
+
+    from ui.mapview import cached
+
+    sent: list[dict] = []
+    monkeypatch.setattr(sf, "_component_func", lambda **kw: sent.append(kw))
+
+    def build():
+        frame = display_frame(small, "en")
+        return base_map("en", "light", (23.1, 113.3), 9, VENDOR, fill_frame=True), park_groups(frame, "en", None)
+
+    returned = ["last_object_clicked", "zoom"]
+    fig, groups = build()
+    sf.st_folium(fig, key="atlas_map", height=500, use_container_width=True, feature_group_to_add=groups,
+                 layer_control=layer_control(), center=(23.1, 113.3), zoom=9, returned_objects=returned)
+    fig, groups = build()
+    cached.show(cached.prepare(fig, groups, layer_control(), returned), key="atlas_map", height=500,
+                returned_objects=returned, center=(23.1, 113.3), zoom=9)
+    ours, theirs = sent[1], sent[0]
+    assert set(ours) == set(theirs)
+
+    def same(v):  # element ids are random per build
+        return re.sub(r"_[0-9a-f]{32}", "_ID", v) if isinstance(v, str) else v
+
+    for name in theirs:
+        if name == "on_change":
+            continue
+        assert same(ours[name]) == same(theirs[name]), name

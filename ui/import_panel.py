@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from geo._errors import InputError
@@ -24,6 +23,7 @@ from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_na
 from ui import workspace
 from ui.data import user_layers as data_layers
 from ui.i18n import Lang, t
+from ui.import_report import render_report
 from ui.state import ViewState
 
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "csv", "txt", "parquet", "geoparquet"]
@@ -129,7 +129,6 @@ def _render_pending(state: ViewState, data: bytes, file_name: str) -> None:
         return
     lang = state.lang
     report = pending.result.report
-    from ui.import_report import render_report  # the report's layout lives in its own module
 
     render_report(report, pending.result.gdf, lang)
     if report.crs_source.startswith("detected") and report.crs_candidates:
@@ -188,10 +187,3 @@ def _guess(columns: list[str | None], hints: tuple[str, ...]) -> int:
         if hint.lower() in lowered:
             return lowered.index(hint.lower())
     return 0
-
-
-def attribute_preview(gdf, rows: int = 20) -> pd.DataFrame:
-    """The first rows of the attributes, geometry as its type (st.dataframe escapes every cell)."""
-    out = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).head(rows)
-    out.insert(0, "geometry", gdf.geom_type.head(rows).fillna("—"))
-    return out.astype(str)

@@ -4,6 +4,7 @@ encoding, CRS), repaired and dropped, the bounds on a preview map, and the attri
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -38,7 +39,6 @@ def report_lines(report: ImportReport, lang: Lang) -> list[str]:
 
 def render_report(report: ImportReport, gdf: gpd.GeoDataFrame, lang: Lang) -> None:
     """Draw the report of a checked import: summary, warnings, repairs, drops, preview map, table."""
-    from ui.import_panel import attribute_preview
 
     st.subheader(t("import_report", lang, name=report.source), anchor=False)
     st.markdown("\n".join(f"- {line}" for line in report_lines(report, lang)))
@@ -63,3 +63,10 @@ def render_report(report: ImportReport, gdf: gpd.GeoDataFrame, lang: Lang) -> No
                   key="import_preview", height=400, use_container_width=True,
                   feature_group_to_add=[user_layer_group(report.source, gdf)], returned_objects=[])
     st.dataframe(attribute_preview(gdf), width="stretch", height=240)
+
+
+def attribute_preview(gdf, rows: int = 20) -> pd.DataFrame:
+    """The first rows of the attributes, geometry as its type (st.dataframe escapes every cell)."""
+    out = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).head(rows)
+    out.insert(0, "geometry", gdf.geom_type.head(rows).fillna("—"))
+    return out.astype(str)

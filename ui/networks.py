@@ -95,7 +95,18 @@ def statement(network: AccessNetwork | None, year: int | str, lang: Lang) -> str
     """The sentence saying what access is measured on (or that there is no network)."""
     if network is None:
         return t("no_transport_data", lang)
-    return network_statement(network, summarise(network, year), lang)
+    return network_statement(network, summary(network, year), lang)
+
+
+def summary(network: AccessNetwork, year: int | str):
+    """`layers.access.summarise` of `network` in `year`, cached by the revisions it is made from."""
+    return _summary(network.key, year, data._all_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _summary(network_key: str, year: int | str, key: tuple):
+    net = next(n for n in available() if n.key == network_key)
+    return summarise(net, year)
 
 
 def choose(lang: Lang, container=st.sidebar) -> AccessNetwork | None:

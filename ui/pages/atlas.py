@@ -10,7 +10,6 @@ import math
 
 import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.generalize import zoom_for_bounds
 from geo.query import features_at
@@ -18,7 +17,7 @@ from layers.parks import filter_parks
 from ui import atlas_url, data, networks
 from ui.filters import network_year, sidebar_filters, target_sizing
 from ui.i18n import Lang, t
-from ui.mapview import base_map, layer_control, park_groups
+from ui.mapview import base_map, cached, layer_control, park_groups
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
 from ui.mapview.user_layers import user_layer_group
 from ui.landuse_panel import render_landuse_section
@@ -159,52 +158,72 @@ def render() -> None:
         if shown.empty:
             st.warning(t("none_match", lang))
 
-    st.subheader(t("table", lang), anchor=False)
+    _tables(shown, year, lang)
+
+
+def _tables(shown, year, lang: Lang) -> None:
+    """The parks shown and their access as CSV (made on click), and as tables on request: the
+    table widget's code is a large download for the browser, so a visit that only wants the
+    map does not pay for it."""
+    network = networks.chosen()
+    access = networks.access(network, year)
+    c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="center")
+    show = c1.toggle(t("show_tables", lang, n=len(shown)), key="w_tables")
+    c2.download_button(t("download_csv", lang), data=lambda: table_csv(_park_table(lang, tuple(shown.index),
+                                                                                   data._key("parks"))),
+                       file_name="parkatlas-parks.csv", mime="text/csv", key="download_csv", on_click="ignore")
+    if network is not None and access is not None:
+        statement = networks.statement(network, year, lang)
+        c3.download_button(t("download_access_csv", lang),  # the file says what it measured
+                           data=lambda: table_csv(_access_table(lang, tuple(shown.index), year, network.key,
+                                                                data._all_key()).assign(
+                                                                    **{t("col_network", lang): statement})),
+                           file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv",
+                           on_click="ignore")
+    if not show:
+        return
     parks_tab, access_tab = st.tabs([t("tab_parks", lang), t("tab_access", lang)])
     with parks_tab:
-        table = park_table(shown, lang)
-        st.dataframe(table, width="stretch", height=320)
-        st.download_button(t("download_csv", lang), data=table_csv(table), file_name="parkatlas-parks.csv",
-                           mime="text/csv", key="download_csv")
+        st.dataframe(_park_table(lang, tuple(shown.index), data._key("parks")), width="stretch", height=320)
     with access_tab:
-        network = networks.chosen()
-        access = networks.access(network, year)
         if network is not None and access is not None:
-            statement = networks.statement(network, year, lang)
-            st.caption(statement)
-            acc = access_view(shown, access, network.nodes, network.lines, lang)
-            st.dataframe(acc, width="stretch", height=320)
-            export = acc.assign(**{t("col_network", lang): statement})  # the file says what it measured
-            st.download_button(t("download_access_csv", lang), data=table_csv(export),
-                               file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv")
+            st.caption(networks.statement(network, year, lang))
+            st.dataframe(_access_table(lang, tuple(shown.index), year, network.key, data._all_key()),
+                         width="stretch", height=320)
 
 
 def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, layers) -> dict | None:
     """The atlas map: parks, transport, facilities, land use of the selected park and the
-    workspace's user layers (up to USER_LAYER_MAX_FEATURES each) as overlays."""
+    workspace's user layers (up to USER_LAYER_MAX_FEATURES each) as overlays. Its JavaScript is
+    built once per view (`ui.mapview.cached`): a rerun or another visitor with the same language,
+    basemap, year, filter, selection, sizing and data only sends it again."""
     lang, bm = state.lang, state.basemap
     lines, nodes, facilities, landuse = layers
-    frame = for_display(data.park_display_frame(lang).loc[shown.index], bm)
-    overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None, radii=radii) + transport_groups(
-        for_display(lines, bm), for_display(nodes, bm),
-        for_display(facilities if facilities is not None else data.empty_layer("park_id", "category"), bm),
-        for_display(parks, bm), lang)
-    if landuse is not None:
-        overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
     mine = data.user_layers()
-    overlays += [user_layer_group(layer.name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
-                 for i, layer in enumerate(mine) if len(layer.gdf) <= USER_LAYER_MAX_FEATURES]
     too_big = [layer.name for layer in mine if len(layer.gdf) > USER_LAYER_MAX_FEATURES]
     if too_big:
         st.caption(t("user_layers_too_big", lang, names="、".join(too_big), n=USER_LAYER_MAX_FEATURES))
     (home_center, home_zoom), (center, zoom) = home, view
-    return st_folium(
-        base_map(lang, state.basemap, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True),
-        key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-        feature_group_to_add=overlays,
-        layer_control=layer_control(), center=center, zoom=zoom,
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_clicked", "zoom"],
-    )
+    returned = ["last_object_clicked", "last_object_clicked_tooltip", "last_clicked", "zoom"]
+
+    def build() -> cached.PreparedMap:
+        frame = for_display(data.park_display_frame(lang).loc[shown.index], bm)
+        overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None,
+                               radii=radii) + transport_groups(
+            for_display(lines, bm), for_display(nodes, bm),
+            for_display(facilities if facilities is not None else data.empty_layer("park_id", "category"), bm),
+            for_display(parks, bm), lang)
+        if landuse is not None:
+            overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
+        overlays += [user_layer_group(layer.name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
+                     for i, layer in enumerate(mine) if len(layer.gdf) <= USER_LAYER_MAX_FEATURES]
+        fig = base_map(lang, bm, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True)
+        return cached.prepare(fig, overlays, layer_control(), returned)
+
+    view_key = ("atlas", lang, bm, state.network_year, tuple(shown.index), state.selected_park, landuse is not None,
+                tuple(sorted((radii or {}).items())), repr(size_legend), home, vendor_url(), data._all_key())
+    return cached.show(cached.prepared(view_key, build), key="atlas_map", height=MAP_HEIGHT,
+                       returned_objects=returned, center=center, zoom=zoom)
 
 
 def _edit_button(state: ViewState, park_id: str, lang: Lang) -> None:
@@ -216,18 +235,32 @@ def _edit_button(state: ViewState, park_id: str, lang: Lang) -> None:
         st.rerun()
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _park_table(lang: Lang, ids: tuple[str, ...], key: tuple):
+    """The table of the parks shown (cached by language, the parks shown and the layer's revision)."""
+    return park_table(data.parks().loc[list(ids)], lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _access_table(lang: Lang, ids: tuple[str, ...], year, network_key: str, key: tuple):
+    """The access table of the parks shown on one network in one year (cached like `_park_table`)."""
+    network = next(n for n in networks.available() if n.key == network_key)
+    return access_view(data.parks().loc[list(ids)], networks.access(network, year), network.nodes, network.lines,
+                       lang)
+
+
 def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame):
     """(park id -> marker radius, legend) when the user sizes parks by a target, else (None, None).
 
     Dot AREA is proportional to the value (layers.targets.marker_radius); the legend shows the
     largest, middle and smallest values at their drawn sizes."""
-    from layers.targets import METRICS, marker_radius, metric_values, sizing_choices
+    from layers.targets import METRICS, marker_radius, metric_values
 
     targets, _ = data.optional_layer("targets")
     if targets is None:
         return None, None
     ids = set(parks.index)
-    metric, year = target_sizing(state, sizing_choices(targets, ids))
+    metric, year = target_sizing(state, _sizing_choices(data._key("parks")))
     if metric is None:
         return None, None
     values, unit = metric_values(targets, metric, year, ids)
@@ -238,6 +271,15 @@ def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame):
     picks = list(dict.fromkeys([ordered.index[0], ordered.index[len(ordered) // 2], ordered.index[-1]])) if len(ordered) else []
     steps = [(float(radii[i]), f"{values[i]:,.10g} {unit}") for i in picks] + [(4.0, t("size_legend_none", lang))]
     return radii.to_dict(), (t("size_legend", lang, metric=name, year=year, unit=unit), steps)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sizing_choices(key: tuple) -> dict[str, list[int]]:
+    """The metrics parks can be sized by and their target years (cached by the data's revision)."""
+    from layers.targets import sizing_choices
+
+    targets, _ = data.optional_layer("targets")
+    return sizing_choices(targets, set(data.parks().index)) if targets is not None else {}
 
 
 def _selected_landuse(state: ViewState, parks: gpd.GeoDataFrame):

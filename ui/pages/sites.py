@@ -16,7 +16,6 @@ from streamlit_folium import st_folium
 
 from geo.generalize import zoom_for_bounds
 from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, area_range_km2, label
-from layers.access import summarise
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
 from ui import data, networks
 from ui.downloads import table_csv, table_xlsx
@@ -108,7 +107,7 @@ def _query(parks, lang: Lang):
                        format_func=lambda v: t("existing_today", lang, year=date.today().year) if v == EXISTING
                        else (t("full_plan", lang) if v == "full" else str(v)))
     network = networks.choose(lang, sb)
-    summary = summarise(network, resolve_network(net)) if network is not None else None
+    summary = networks.summary(network, resolve_network(net)) if network is not None else None
     metro = _measurable_select(sb, "metro_within", "ws_metro", lang, summary.rail_stations_in_service if summary else 1,
                                "no_rail_in_network")
     plan = network is not None and network.is_plan
