@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from ui.memory import start_releasing
 from ui.pages import atlas, data_page, present, sites, targets
 
 st.set_page_config(page_title="ParkAtlas 园区图谱", page_icon="🗺️", layout="wide")
+start_releasing()  # memory a finished session freed goes back to the system (once per server process)
 pages = [
     # The default page is served at "/"; the same atlas is also at "/atlas" (not listed twice).
     st.Page(atlas.render, title="Atlas · 园区地图", url_path="home", default=True),

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench import access_bench, app_bench, before_after, landuse_bench, team_bench, workspace_bench
+from bench import (access_bench, app_bench, before_after, landuse_bench, memory_bench, team_bench, visit_bench,
+                   workspace_bench)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,10 @@ def main() -> None:
     results["team"] = team_bench.run()
     print("\n== the atlas now vs before the workspace (one run, alternating) ==")
     results["before_after"] = before_after.run()
+    print("\n== a visit: the atlas against the floor page (one map), alone and 20 at once ==")
+    results["visit"] = {k: v for k, v in visit_bench.main([]).items() if k != "res"}
+    print("\n== memory after a session that uploaded a big file ends ==")
+    results["memory"] = memory_bench.main([])
     out = ROOT / "test-artifacts" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))

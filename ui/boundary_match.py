@@ -22,14 +22,14 @@ from layers.outlines import MATCH_METHODS, QUALITY_FROM_FILE, check_outline, mat
 from layers.parks import QUALITY_LABELS, label
 from layers._errors import LayerValidationError
 from store import ConflictError, FeatureChange, StoreError
-from ui import data, workspace
+from ui import data, memory, workspace
 from ui.assets import localize
 from ui.i18n import Lang, t
 from ui.mapview import base_map
 from ui.mapview.outlines import outline_pair
 from ui.outline_checks import warning_text
 from ui.page import vendor_url
-from ui.state import ViewState
+from ui.state import PENDING_IMPORT, ViewState
 
 NO_PARK = "—"
 
@@ -180,6 +180,6 @@ def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: 
         mapped = apply_mapping(rest, AttributeMapping(), "parks", file_name)
         ws.add_layer(name, mapped, role="parks", origin=file_name, reason=t("bm_unmatched_reason", lang, file=file_name))
     workspace.changed()
-    state.pending_import = None
+    memory.hold(PENDING_IMPORT, None)
     state.flash = t("bm_saved", lang, n=len(saved), rest=len(rest))
     st.rerun()

@@ -1,8 +1,8 @@
 """The Data page's import section: upload, options, the check report, then "add as layer".
 
-Nothing is added until the user has seen the report: an import first becomes
-`state.pending_import`; only "Add as layer" saves it in the workspace, under a name of its own
-(or, used as park boundaries, the matching step outlines the parks). A failed import shows our error message and changes nothing already loaded. Uploaded bytes
+Nothing is added until the user has seen the report: an import first becomes the session's
+pending import (`ui.memory.held(PENDING_IMPORT)`); only "Add as layer" saves it in the workspace,
+under a name of its own (or, used as park boundaries, the matching step outlines the parks). A failed import shows our error message and changes nothing already loaded. Uploaded bytes
 are written to a private temporary folder (never a path the user chose) and removed after reading.
 """
 
@@ -20,11 +20,11 @@ from geo.detect import COMMON_CRS
 from geo.io import SUPPORTED, ImportResult, import_file, list_layers
 from layers._errors import LayerValidationError
 from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_name
-from ui import workspace
+from ui import memory, workspace
 from ui.data import user_layers as data_layers
 from ui.i18n import Lang, t
 from ui.import_report import render_report
-from ui.state import ViewState
+from ui.state import PENDING_IMPORT, ViewState
 
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "csv", "txt", "parquet", "geoparquet"]
 ENCODINGS = [None, "utf-8", "gb18030", "gbk"]
@@ -120,11 +120,11 @@ def _import_and_keep(state: ViewState, data: bytes, file_name: str, options: dic
             st.error(str(exc))
             return
         status.update(label=t("import_checked", lang, n=result.report.features_out), state="complete")
-    state.pending_import = PendingImport(file_name, result, options)
+    memory.hold(PENDING_IMPORT, PendingImport(file_name, result, options))
 
 
 def _render_pending(state: ViewState, data: bytes, file_name: str) -> None:
-    pending = state.pending_import
+    pending = memory.held(PENDING_IMPORT)
     if not isinstance(pending, PendingImport) or pending.file_name != file_name:
         return
     lang = state.lang
@@ -177,7 +177,7 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
                                 notes=list(pending.result.report.warnings),
                                 reason=t("import_reason", lang, file=pending.file_name),
                                 evidence=f"{pending.file_name}, sha256 {hashlib.sha256(data).hexdigest()[:12]}"):
-            state.pending_import = None
+            memory.hold(PENDING_IMPORT, None)
 
 
 def _guess(columns: list[str | None], hints: tuple[str, ...]) -> int:

@@ -29,15 +29,14 @@ def render_networks(state: ViewState) -> None:
     lang = state.lang
     st.subheader(t("network_import_title", lang), anchor=False)
     st.caption(t("network_import_help", lang))
-    ws = workspace.writer(lang, "net")  # who saves it (or why nobody can), before anything is uploaded
-    if ws is not None:
-        upload = st.file_uploader("GTFS (.zip)", type=["zip"], key="net_upload")
-        if upload is not None:
-            default = Path(safe_upload_name(upload.name)).stem
-            name = st.text_input(t("network_import_name", lang), value=default, key=f"net_name_{default}",
-                                 max_chars=80).strip()
-            if st.button(t("network_import_button", lang), key="net_import", type="primary", disabled=not name):
-                _import(ws, upload.getvalue(), safe_upload_name(upload.name), name or default, lang)
+    upload = st.file_uploader("GTFS (.zip)", type=["zip"], key="net_upload")
+    ws = workspace.writer(lang, "net") if upload is not None else None  # who saves it, or why nobody can
+    if upload is not None and ws is not None:
+        default = Path(safe_upload_name(upload.name)).stem
+        name = st.text_input(t("network_import_name", lang), value=default, key=f"net_name_{default}",
+                             max_chars=80).strip()
+        if st.button(t("network_import_button", lang), key="net_import", type="primary", disabled=not name):
+            _import(ws, upload.getvalue(), safe_upload_name(upload.name), name or default, lang)
     _list(lang)
 
 

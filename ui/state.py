@@ -37,8 +37,6 @@ class ViewState:
     """The last refused save (store.ConflictError plus the geometry the editor tried to save)."""
     flash: str | None = None
     """A message for the next run of the page (e.g. "saved as version 3"), shown once."""
-    pending_import: object | None = None
-    """The last import, checked but not yet added (geo.io.ImportResult plus the options used)."""
     last_click: tuple | None = None
     story_id: str | None = None
     """The story open on the Present page (None until the page first runs)."""
@@ -46,6 +44,11 @@ class ViewState:
     """The slide shown on the Present page, 0-based (the URL's `?slide=` is 1-based)."""
     presenting: bool = False
     """Presentation mode: sidebar and Streamlit chrome hidden, a taller map."""
+
+
+PENDING_IMPORT = "pending_import"
+"""`ui.memory` name of the session's checked but not yet added import (geo.io.ImportResult plus
+the options used), held outside session state so that it is freed as soon as the session ends."""
 
 
 def view() -> ViewState:
