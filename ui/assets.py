@@ -115,9 +115,11 @@ def localize(element: folium.Element, base_url: str = "/app/static/vendor") -> f
     return element
 
 
-def missing_files() -> list[str]:
-    """Vendored files that `LOCAL_FILES` names (and the bundle) but static/vendor does not have."""
-    return [rel for rel in [*LOCAL_FILES.values(), BUNDLE] if rel and not (VENDOR_DIR / rel).is_file()]
+def missing_files(bundle: bool = True) -> list[str]:
+    """Vendored files that `LOCAL_FILES` names (and, with `bundle`, the concatenated bundle the
+    maps load) but static/vendor does not have."""
+    wanted = [*LOCAL_FILES.values(), BUNDLE] if bundle else list(LOCAL_FILES.values())
+    return [rel for rel in wanted if rel and not (VENDOR_DIR / rel).is_file()]
 
 
 FIX_COMMAND = "make setup"
@@ -133,7 +135,7 @@ def install() -> None:
         target = VENDOR_DIR / name
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map", "*.md", "*.html", "package.json", "leaflet-src*", "src", "test", "types"))
-    missing = missing_files()
+    missing = missing_files(bundle=False)  # the bundle is written below
     if missing:
         raise SystemExit(f"vendored files missing after copy: {', '.join(missing)}")
     parts = [f"/* {rel} */\n" + (VENDOR_DIR / rel).read_text(encoding="utf-8") for rel in BUNDLE_ORDER]
