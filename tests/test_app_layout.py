@@ -28,3 +28,15 @@ def test_no_error_when_the_assets_are_there():
     at.query_params["lang"] = "en"
     at.run()
     assert not any("The map cannot draw" in e.value for e in at.error)
+
+
+def test_assets_install_into_an_empty_folder(tmp_path, monkeypatch):
+    """`python -m ui.assets` (run by `make setup`) fills an empty static/vendor, bundle included,
+    after which nothing is missing (the fresh-machine path CI takes)."""
+    from ui import assets
+
+    monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path / "vendor")
+    assert assets.missing_files()
+    assets.install()
+    assert assets.missing_files() == []
+    assert (tmp_path / "vendor" / assets.BUNDLE).stat().st_size > 100_000

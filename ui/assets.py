@@ -140,7 +140,8 @@ def install() -> None:
         raise SystemExit(f"vendored files missing after copy: {', '.join(missing)}")
     parts = [f"/* {rel} */\n" + (VENDOR_DIR / rel).read_text(encoding="utf-8") for rel in BUNDLE_ORDER]
     (VENDOR_DIR / BUNDLE).write_text("\n;\n".join(parts), encoding="utf-8")
-    print(f"vendored {len(VENDORED_DIRS)} packages into {VENDOR_DIR.relative_to(ROOT)}")
+    where = VENDOR_DIR.relative_to(ROOT) if VENDOR_DIR.is_relative_to(ROOT) else VENDOR_DIR
+    print(f"vendored {len(VENDORED_DIRS)} packages into {where}")
 
 
 if __name__ == "__main__":
