@@ -79,6 +79,7 @@ def test_the_page_says_the_database_is_unreachable_and_recovers(own_server, monk
 
     def atlas() -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["w_tables"] = True  # the atlas's tables are shown on request
         at.query_params["lang"] = "en"
         at.run()
         assert not at.exception, [e.value for e in at.exception]  # never a traceback

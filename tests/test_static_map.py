@@ -116,7 +116,7 @@ def test_a_missing_tile_gives_up_at_once(layers):
 
 
 def test_slow_tile_server_is_abandoned_past_the_budget(layers, monkeypatch):
-    monkeypatch.setattr(sm, "TILE_BUDGET_S", -1.0)  # every tile arrives after the budget
+    monkeypatch.setattr("ui.static_tiles.TILE_BUDGET_S", -1.0)  # every tile arrives after the budget
     calls = []
     res = sm.render_view_png(GZ_VIEW, layers, tile_fetcher=lambda z, x, y: calls.append(1) or solid_png(TILE_RGB),
                              size_px=(800, 500), dpi=80)

@@ -13,10 +13,7 @@ import io
 import math
 import os
 import re
-import time
 import unicodedata
-import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,23 +27,18 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
-from PIL import Image
-from xyzservices import providers
 
 from geo.crs import project, require_wgs84
 from layers.facilities import CATEGORY_COLOURS
 from layers.parks import PROGRAMMES
 from layers.transport import line_style
 from ui.static_layout import box_of, free_rect, pixel_in, place_labels, view_extent_in
+from ui.static_tiles import BACKGROUND, BASEMAP, MAX_TILES, TileFetcher, no_tiles, tile_grid, url_tile_fetcher  # noqa: F401
+from ui.static_tiles import mosaic as mosaic_of
 
 Bounds = tuple[float, float, float, float]
 """(minlon, minlat, maxlon, maxlat) in EPSG:4326 degrees, or (x0, y0, x1, y1) in EPSG:3857 metres."""
 
-TileFetcher = Callable[[int, int, int], "bytes | None"]
-"""(z, x, y) -> PNG/JPEG bytes of one XYZ tile, or None when it cannot be had."""
-
-BASEMAP = providers.Esri.WorldGrayCanvas
-"""The light presentation basemap (the same as ui/mapview/base.py TILES["light"])."""
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Serif CJK SC",
              "Noto Serif CJK JP", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback")
@@ -55,14 +47,7 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto S
 NO_BASEMAP_NOTE = "Basemap not available offline — vector layers only / 离线：未加载底图，仅矢量图层"
 NO_BASEMAP_NOTE_EN = "Basemap not available offline — vector layers only"
 NO_CJK_NOTE = "No Chinese (CJK) font found: names drawn in English, Chinese text left out"
-BACKGROUND = "#f2f1ed"
 HIGHLIGHT_EDGE = "#1a1a1a"
-MAX_TILES = 30
-TILE_TIMEOUT_S = 2.0
-TILE_BUDGET_S = 10.0
-"""Seconds one view may spend fetching tiles in all; past it the view is drawn without a basemap."""
-_HALF_WORLD = 20037508.342789244  # half the width of the EPSG:3857 world, metres
-_TILE_PX = 256
 
 
 class StaticMapError(ValueError):
@@ -232,65 +217,6 @@ def _in_view(gdf: gpd.GeoDataFrame | None, extent, what: str) -> gpd.GeoDataFram
     return g[(b["maxx"] >= x0) & (b["minx"] <= x1) & (b["maxy"] >= y0) & (b["miny"] <= y1)]
 
 
-# ---------------------------------------------------------------- basemap tiles
-
-def url_tile_fetcher(provider=BASEMAP, timeout: float = TILE_TIMEOUT_S) -> TileFetcher:
-    """A TileFetcher reading `provider`'s XYZ tiles over HTTP (urllib, `timeout` seconds each);
-    it returns None on any network or HTTP error."""
-
-    def fetch(z: int, x: int, y: int) -> bytes | None:
-        url = provider.build_url(x=x, y=y, z=z)
-        req = urllib.request.Request(url, headers={"User-Agent": "ParkAtlas/1 static export"})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                return resp.read()
-        except (OSError, ValueError):
-            return None
-
-    return fetch
-
-
-def no_tiles(z: int, x: int, y: int) -> bytes | None:
-    """A TileFetcher for offline use: there is never a tile."""
-    return None
-
-
-def tile_grid(extent, width_px: int, max_zoom: int = 16, max_tiles: int = MAX_TILES) -> tuple[int, range, range]:
-    """The zoom and tile columns/rows covering `extent` (EPSG:3857): the zoom whose 256-px tiles
-    come closest to the image's resolution (`width_px` across), lowered until at most `max_tiles`."""
-    x0, y0, x1, y1 = extent
-    res = (x1 - x0) / width_px
-    z = max(0, min(max_zoom, math.ceil(math.log2(2 * _HALF_WORLD / (_TILE_PX * res)))))
-    while True:
-        n, span = 2 ** z, 2 * _HALF_WORLD / 2 ** z
-        cols = range(max(0, int((x0 + _HALF_WORLD) // span)), min(n - 1, int((x1 + _HALF_WORLD) // span)) + 1)
-        rows = range(max(0, int((_HALF_WORLD - y1) // span)), min(n - 1, int((_HALF_WORLD - y0) // span)) + 1)
-        if len(cols) * len(rows) <= max_tiles or z == 0:
-            return z, cols, rows
-        z -= 1
-
-
-def _mosaic(extent, width_px: int, fetcher: TileFetcher, max_zoom: int) -> tuple[Image.Image, tuple] | None:
-    """Tiles under `extent` stitched into one image with its EPSG:3857 extent (left, right,
-    bottom, top), or None as soon as one tile cannot be had or decoded, or past TILE_BUDGET_S."""
-    z, cols, rows = tile_grid(extent, width_px, max_zoom)
-    deadline = time.monotonic() + TILE_BUDGET_S
-    canvas = Image.new("RGB", (len(cols) * _TILE_PX, len(rows) * _TILE_PX), BACKGROUND)
-    for j, ty in enumerate(rows):
-        for i, tx in enumerate(cols):
-            try:
-                data = fetcher(z, tx, ty)
-                if not data or time.monotonic() > deadline:
-                    return None
-                tile = Image.open(io.BytesIO(data)).convert("RGB")
-            except (OSError, ValueError):
-                return None
-            canvas.paste(tile.resize((_TILE_PX, _TILE_PX)), (i * _TILE_PX, j * _TILE_PX))
-    span = 2 * _HALF_WORLD / 2 ** z
-    left, top = -_HALF_WORLD + cols.start * span, _HALF_WORLD - rows.start * span
-    return canvas, (left, left + len(cols) * span, top - len(rows) * span, top)
-
-
 # ---------------------------------------------------------------- drawing
 
 def _pt(px: float, dpi: int) -> float:
@@ -437,7 +363,7 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
         extent = view_extent_in(view.bounds, size_px, free_rect(size_px, caption_px, band, 60 * k))
 
         fetcher = tile_fetcher if tile_fetcher is not None else url_tile_fetcher()
-        mosaic = _mosaic(extent, w, fetcher, BASEMAP.get("max_zoom", 18))
+        mosaic = mosaic_of(extent, w, fetcher, BASEMAP.get("max_zoom", 18))
         if mosaic is not None:
             img, (left, right, bottom, top) = mosaic
             ax.imshow(np.asarray(img), extent=(left, right, bottom, top), interpolation="bilinear", zorder=0)
