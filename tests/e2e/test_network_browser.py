@@ -14,6 +14,19 @@ from tests.test_app_access import FEED
 pytestmark = pytest.mark.browser
 
 
+def upload(page, uploader, path, attempts: int = 3) -> None:
+    """Give the file uploader `path` and wait until it shows the file (again if it did not take)."""
+    for _ in range(attempts):
+        uploader.locator("input[type=file]").set_input_files(str(path))
+        try:
+            page.get_by_text(path.name).first.wait_for(timeout=20_000)
+            settle(page)
+            return
+        except Exception:  # a rerun redrew the uploader while the file was being given
+            settle(page)
+    raise AssertionError(f"the uploader never showed {path.name}")
+
+
 def pick(page, label: str, option: str, attempts: int = 3) -> None:
     """Choose `option` in the selectbox `label` (opening it again if a rerun closed it)."""
     for attempt in range(attempts):
@@ -47,8 +60,10 @@ def test_import_a_gtfs_network_then_measure_on_it(browser, net_app, tmp_path):
         page.goto(f"{net_app}/data?lang=en")
         page.get_by_role("tab", name="Transit network (GTFS)").click()
         uploader = page.locator("[data-testid='stFileUploader']").last
-        uploader.locator("input[type=file]").set_input_files(str(broken))
-        page.get_by_label("Your name").last.wait_for(timeout=30_000)  # asked once, when there is something to save
+        uploader.wait_for(timeout=30_000)
+        settle(page)
+        upload(page, uploader, broken)
+        page.get_by_label("Your name").last.wait_for(timeout=60_000)  # asked once, when there is something to save
         page.get_by_label("Your name").last.fill("Officer Li")
         page.get_by_role("button", name="Save name").last.click()
         settle(page)
@@ -58,7 +73,7 @@ def test_import_a_gtfs_network_then_measure_on_it(browser, net_app, tmp_path):
         page.get_by_text("This GTFS file could not be imported").wait_for(timeout=30_000)
         shot(page, "network-refused")
         assert "routes.txt" in page.locator("[data-testid=stCode]").last.inner_text()  # names the missing file
-        uploader.locator("input[type=file]").set_input_files(str(feed))
+        upload(page, uploader, feed)
         page.get_by_label("Network name").and_(page.locator("[value='foshan-metro']")).wait_for(timeout=30_000)
         settle(page)
         page.get_by_role("button", name="Import and save the network").click()
