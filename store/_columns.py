@@ -35,7 +35,7 @@ def kind_of(values: pd.Series) -> str:
         return "float"
     if pd.api.types.is_datetime64_any_dtype(values):
         return "date"
-    present = [v for v in values.tolist() if not _missing(v)]
+    present = [v for v in values.tolist() if not is_missing(v)]
     if not present:
         return "str"
     if all(isinstance(v, bool) for v in present):
@@ -54,7 +54,8 @@ def kind_of_value(value: Any) -> str:
     return kind_of(pd.Series([value], dtype=object))
 
 
-def _missing(v: Any) -> bool:
+def is_missing(v: Any) -> bool:
+    """True for None, NaN and pandas' missing values (never for a list, tuple or dict)."""
     if v is None:
         return True
     if isinstance(v, float) and math.isnan(v):
@@ -102,7 +103,7 @@ def to_sql_value(value: Any, kind: str) -> Any:
     """One attribute value as the SQL column of `kind` stores it (missing -> None)."""
     if kind == "json":
         return None if value is None else jsonable(value)
-    if _missing(value):
+    if is_missing(value):
         return None
     value = jsonable(value)
     if kind == "float":

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geo.measure import geodesic_area_one_m2
 from store import _read
-from store._columns import attributes_of, kind_of_value, sql_name, to_sql_value
+from store._columns import attributes_of, is_missing, kind_of_value, sql_name, to_sql_value
 from store._engine import translated
 from store._errors import ConflictError, FeatureNotFound, MissingAuthorError, WorkspaceError
 from store._tables import (SQL_TYPES, feature_table, geometry_or_none, jsonable, now, ws_layer_events, ws_layers,
@@ -334,7 +334,9 @@ class Workspace:
         columns = list(info.columns)
         table = feature_table(info.table_name, columns)
         for name, value in attributes.items():  # an attribute the layer does not have yet
-            if name not in {c["name"] for c in columns} and name != "id":
+            # A null adds no column: its kind cannot be known from it (a list saved later into a
+            # column made text for a null would read back as text); an absent column reads as null.
+            if name not in {c["name"] for c in columns} and name != "id" and not is_missing(value):
                 spec = {"name": name, "column": sql_name(name, {c["column"] for c in columns}), "kind": kind_of_value(value)}
                 add_column(con, info.table_name, spec, SQL_TYPES[spec["kind"]])
                 columns.append(spec)

@@ -327,3 +327,22 @@ def test_the_audit_log_lists_every_change_and_only_an_admin_gets_it(seeded):
 
     text = audit_csv(log).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text  # a reason cannot run as a formula
+
+
+def test_a_new_attribute_takes_its_kind_from_its_first_value_not_from_a_null(tmp_path):
+    """A release adds `roles` (a list) to bundled features that had none: the first features
+    bring null, a later one a list. The null adds no column (its kind cannot be known), so the
+    list makes a JSON column and reads back as a list, not as text."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from store import open_workspace
+
+    ws = open_workspace(tmp_path / "ws.gpkg", user="officer", seed=False)
+    frame = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["A", "B"]}, geometry=[Point(113.3, 23.1)] * 2, crs=4326)
+    layer = ws.add_layer("stations", frame, role="transport", origin="test", reason="test")
+    ws.save_feature(layer, "a", None, {"roles": None}, reason="a release")
+    ws.save_feature(layer, "b", None, {"roles": ["airport"]}, reason="a release")
+    got = ws.layer(layer).set_index("id")
+    assert got.at["b", "roles"] == ["airport"] and got.at["a", "roles"] is None
+    ws.engine.dispose()
