@@ -14,13 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,31 +47,13 @@ def wait_idle(pid: int, quiet_s: float = 0.6, timeout_s: float = 30.0) -> None:
 
 @contextmanager
 def server(script: str, log: str):
-    """`streamlit run script` on a free 127.0.0.1 port with a workspace of its own; yields (url, pid)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    folder = tempfile.mkdtemp(prefix="parkatlas-visit-")
-    env = {**os.environ, "PARKATLAS_WORKSPACE": str(Path(folder) / "workspace.gpkg"), "PYTHONPATH": str(ROOT)}
-    out = open(Path(folder) / log, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(base + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.25)
+    """`streamlit run script` with a workspace of its own (tests.e2e.conftest.serve); yields (url, pid)."""
+    from tests.e2e.conftest import serve
+
+    folder = Path(tempfile.mkdtemp(prefix="parkatlas-visit-"))
+    env = {**os.environ, "PARKATLAS_WORKSPACE": str(folder / "workspace.gpkg"), "PYTHONPATH": str(ROOT)}
+    with serve(script, env, folder / log) as (base, proc):
         yield base, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        out.close()
 
 
 async def visit(browser, base: str, path: str, timeout_s: float = 90.0) -> float | None:

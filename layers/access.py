@@ -174,28 +174,23 @@ def network_statement(network: AccessNetwork, summary: NetworkSummary, lang: str
     >>> network_statement(net, summarise(net, 2026), "en")
     "Access measured on the plans' links (in service in 2026): 0 of 0 placed stations, 0 of 0 placed lines."
     """
-    s = summary
-    zh = lang == "zh"
+    s, k = summary, 0 if lang == "zh" else 1
     if s.year == FULL_PLAN:
-        when = "全部规划（含在建、规划）" if zh else "the full plan, incl. under construction and planned"
+        when = ("全部规划（含在建、规划）", "the full plan, incl. under construction and planned")[k]
     else:
-        when = f"{s.year}年在运营" if zh else f"in service in {s.year}"
+        when = (f"{s.year}年在运营", f"in service in {s.year}")[k]
     dates = s.as_of_first if s.as_of_first == s.as_of_last else f"{s.as_of_first}–{s.as_of_last}"
-    if zh:
-        text = (f"交通可达性按“{network.name_zh}”计算（{when}）：已定位车站 {s.stations_in_service}/{s.stations_placed} 个，"
-                f"已定位线路 {s.lines_in_service}/{s.lines_placed} 条")
-        if s.named_only:
-            text += f"；另有 {s.named_only} 项文件所列线路/站点无位置，未计入距离"
-        if dates:
-            text += f"；资料日期 {dates}"
-        return text + "。"
-    text = (f"Access measured on {network.name_en} ({when}): {s.stations_in_service} of {s.stations_placed} placed "
-            f"stations, {s.lines_in_service} of {s.lines_placed} placed lines")
+    name = (network.name_zh, network.name_en)[k]
+    parts = [(f"交通可达性按“{name}”计算（{when}）：已定位车站 {s.stations_in_service}/{s.stations_placed} 个，"
+              f"已定位线路 {s.lines_in_service}/{s.lines_placed} 条",
+              f"Access measured on {name} ({when}): {s.stations_in_service} of {s.stations_placed} placed stations, "
+              f"{s.lines_in_service} of {s.lines_placed} placed lines")[k]]
     if s.named_only:
-        text += f"; {s.named_only} named links have no position and are not measured"
+        parts.append((f"另有 {s.named_only} 项文件所列线路/站点无位置，未计入距离",
+                      f"{s.named_only} named links have no position and are not measured")[k])
     if dates:
-        text += f"; sources dated {dates}"
-    return text + "."
+        parts.append((f"资料日期 {dates}", f"sources dated {dates}")[k])
+    return ("；", "; ")[k].join(parts) + ("。", ".")[k]
 
 
 def station_status(node: pd.Series, year: int | str, lang: str) -> str:

@@ -43,6 +43,16 @@ def small_data(small_parks_path, tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
+@pytest.fixture()
+def small_data_with_targets(small_data):
+    """`small_data` plus the test targets table (what the Sites page compares)."""
+    import streamlit as st
+
+    (small_data / "targets.csv").write_bytes((TEST_DATA / "targets.csv").read_bytes())
+    st.cache_resource.clear()
+    return small_data
+
+
 @pytest.fixture(scope="session")
 def postgis_server():
     """A real PostgreSQL + PostGIS for the session (tests/postgis.py); `make test` installs

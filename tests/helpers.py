@@ -2,6 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+def run_page(query: dict | None = None, *, script: str | None = None, tables: bool = True):
+    """An AppTest of the app (or of `script`, a page's source) run once with `query` in its URL;
+    the atlas's tables shown (they are on request) unless `tables` is False. Fails on a traceback."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(script, default_timeout=60) if script else AppTest.from_file(APP, default_timeout=60)
+    if tables:
+        at.session_state["w_tables"] = True
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
 PAGES_WITH_MAPS = ("ui.outline_editor", "ui.pages.atlas", "ui.history_panel")
 
 

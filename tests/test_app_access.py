@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from layers.gtfs import read_gtfs
-from tests.conftest import ROOT, TEST_DATA
+from tests.helpers import run_page
 
 SITES = "from ui.pages import sites\nsites.render()\n"
 
@@ -28,23 +28,12 @@ FEED = {
 
 
 @pytest.fixture()
-def small_data(small_parks_path, tmp_path, monkeypatch):
-    (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
-    for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson", "targets.csv"):
-        (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
-    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
-    st.cache_resource.clear()
-    yield tmp_path
-    st.cache_resource.clear()
+def small_data(small_data_with_targets):
+    return small_data_with_targets
 
 
 def sites(query: dict | None = None) -> AppTest:
-    at = AppTest.from_string(SITES, default_timeout=60)
-    for k, v in {"lang": "en", **(query or {})}.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page({"lang": "en", **(query or {})}, script=SITES)
 
 
 def url(at: AppTest) -> dict[str, str]:
@@ -110,17 +99,8 @@ def test_an_imported_network_changes_the_ranking_and_says_so(small_data, tmp_pat
     assert list(again.dataframe[0].value["Name"]) == ["Foshan Test Base"]
 
 
-APP = str(ROOT / "streamlit_app.py")
-
-
 def atlas(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(query)
 
 
 def test_the_atlas_keeps_language_and_filters_in_its_url_and_drops_bad_values(small_data):

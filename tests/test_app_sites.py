@@ -7,29 +7,18 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import TEST_DATA
+from tests.helpers import run_page
 
 PAGE = "from ui.pages import sites\nsites.render()\n"
 
 
 @pytest.fixture()
-def small_data(small_parks_path, tmp_path, monkeypatch):
-    (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
-    for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson", "targets.csv"):
-        (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
-    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
-    st.cache_resource.clear()
-    yield tmp_path
-    st.cache_resource.clear()
+def small_data(small_data_with_targets):
+    return small_data_with_targets
 
 
 def page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_string(PAGE, default_timeout=60)
-    for k, v in {"lang": "en", **(query or {})}.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page({"lang": "en", **(query or {})}, script=PAGE)
 
 
 def ranked_ids(at: AppTest) -> list[str]:

@@ -9,9 +9,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, TEST_DATA
+from tests.helpers import run_page
 
-APP = str(ROOT / "streamlit_app.py")
+from tests.conftest import TEST_DATA
+
 
 
 @pytest.fixture()
@@ -26,13 +27,7 @@ def full_data(tmp_path, monkeypatch):
 
 
 def run(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["w_tables"] = True  # the atlas's tables are shown on request
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(query)
 
 
 def html_with(at: AppTest, css_class: str) -> str:

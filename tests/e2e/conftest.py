@@ -36,27 +36,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", workspace: Path | None = None,
-                extra_env: dict[str, str] | None = None):
-    """`streamlit run streamlit_app.py` on a free port of 127.0.0.1; yields its base URL.
-
-    data_dir: a folder of layer files to serve instead of the bundled data/ (PARKATLAS_DATA_DIR).
-    workspace: the workspace file (PARKATLAS_WORKSPACE); by default a new one in a temp folder.
-    extra_env: more environment (e.g. PARKATLAS_CREDENTIALS for sign-in).
-    """
+def serve(script: str, env: dict[str, str], log_path: Path):
+    """`streamlit run script` (from the project root) on a free port of 127.0.0.1 with `env`,
+    its output in `log_path`; yields (base URL, process) once it is healthy, and stops it after.
+    Raises RuntimeError when it exits or is not healthy in 60 s. Used by the tests and bench/."""
     port = _free_port()
-    env = dict(os.environ)
-    if data_dir is not None:
-        env["PARKATLAS_DATA_DIR"] = str(data_dir)
-    if workspace is None:  # a workspace of its own, seeded on first open, removed with the server
-        scratch = tempfile.mkdtemp(prefix="parkatlas-e2e-")
-        workspace = Path(scratch) / "workspace.gpkg"
-    env["PARKATLAS_WORKSPACE"] = str(workspace)
-    env.update(extra_env or {})
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / log_name, "w")
+    log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -68,11 +55,11 @@ def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", w
                 break
             except OSError:
                 if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}; see {ARTIFACTS / log_name}")
+                    raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}") from None
                 time.sleep(0.25)
         else:
-            pytest.fail("streamlit did not become healthy in 60 s")
-        yield base
+            raise RuntimeError(f"streamlit did not become healthy in 60 s; see {log_path}")
+        yield base, proc
     finally:
         proc.terminate()
         try:
@@ -80,6 +67,28 @@ def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", w
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", workspace: Path | None = None,
+                extra_env: dict[str, str] | None = None):
+    """The app (`serve("streamlit_app.py", ...)`); yields its base URL.
+
+    data_dir: a folder of layer files to serve instead of the bundled data/ (PARKATLAS_DATA_DIR).
+    workspace: the workspace file (PARKATLAS_WORKSPACE); by default a new one in a temp folder.
+    extra_env: more environment (e.g. PARKATLAS_CREDENTIALS for sign-in).
+    """
+    env = dict(os.environ)
+    if data_dir is not None:
+        env["PARKATLAS_DATA_DIR"] = str(data_dir)
+    if workspace is None:  # a workspace of its own, seeded on first open, removed with the server
+        scratch = tempfile.mkdtemp(prefix="parkatlas-e2e-")
+        workspace = Path(scratch) / "workspace.gpkg"
+    env["PARKATLAS_WORKSPACE"] = str(workspace)
+    env.update(extra_env or {})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with serve("streamlit_app.py", env, ARTIFACTS / log_name) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="session")
