@@ -35,7 +35,7 @@ def run(query: dict | None = None) -> AppTest:
 
 
 def page_title(at: AppTest) -> str:
-    """The atlas's one-line title (ui.page.compact_title): its bold part."""
+    """The atlas's one-line title (ui.page.map_first_header): its bold part."""
     import re
 
     heads = [h.proto.body for h in at.get("html") if "parkatlas-title" in h.proto.body]

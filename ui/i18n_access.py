@@ -26,7 +26,7 @@ ACCESS_LABELS: dict[str, tuple[str, str]] = {
     "assets_missing": ("地图无法显示：缺少 {n} 个地图组件文件（static/{folder}，Leaflet 及插件）。在项目目录运行下面的命令安装后刷新页面：",
                        "The map cannot draw: {n} of its files (Leaflet and plugins, static/{folder}) are missing. "
                        "Run this in the project folder, then reload the page:"),
-    "show_tables": ("显示表格（{n} 个园区）", "Show the tables ({n} parks)"),
+    "show_tables": ("表格与下载（{n} 个园区）", "Tables and downloads ({n} parks)"),
     "xlsx_about": ("说明", "About"),
     "xlsx_item": ("项目", "Item"),
     "xlsx_value": ("内容", "Value"),

@@ -56,24 +56,25 @@ MAP_TOP_REM = 4.6
 map's frame takes the rest of the viewport's height."""
 
 
-def map_first_css() -> None:
-    """Make this page map-first: little padding around the page, and every st_folium map's
-    frame as tall as the viewport below the one-line title (the map inside fills it:
-    `ui.mapview.base.FillFrame`), at least 360 px."""
-    st.html(f"""<style>
-    .stMainBlockContainer {{ padding-top: 2.4rem; padding-left: 1rem; padding-right: 1rem; padding-bottom: 1rem;
-                            max-width: none; }}
-    iframe[title="streamlit_folium.st_folium"] {{ height: max(360px, calc(100vh - {MAP_TOP_REM}rem)) !important; }}
-    .parkatlas-title {{ font-size: 0.95rem; line-height: 1.4rem; margin: 0; white-space: nowrap; overflow: hidden;
-                       text-overflow: ellipsis; }}
-    .parkatlas-title b {{ font-size: 1.05rem; }}
-    .parkatlas-title span {{ color: #666; }}
-    </style>""")
+MAP_FIRST_CSS = (
+    ".stMainBlockContainer { padding-top: 2.4rem; padding-left: 1rem; padding-right: 1rem; padding-bottom: 1rem;"
+    " max-width: none; }"
+    f' iframe[title="streamlit_folium.st_folium"] {{ height: max(360px, calc(100vh - {MAP_TOP_REM}rem)) !important; }}'
+    " .parkatlas-title { font-size: 0.95rem; line-height: 1.4rem; margin: 0; white-space: nowrap; overflow: hidden;"
+    " text-overflow: ellipsis; }"
+    " .parkatlas-title b { font-size: 1.05rem; }"
+    " .parkatlas-title span { color: #666; }"
+)
+"""A map-first page: little padding around the page, and every st_folium map's frame as tall as
+the viewport below the one-line title (the map inside fills it: `ui.mapview.base.FillFrame`),
+at least 360 px."""
 
 
-def compact_title(title: str, *details: str) -> None:
-    """The page's title on one short line, with `details` (escaped) after it in grey."""
+def map_first_header(title: str, *details: str) -> None:
+    """The map-first CSS and the page's title on one short line, with `details` (escaped) after it
+    in grey, as one element (`st.html`: for a fresh visitor's browser two small chunks, where
+    Markdown with HTML would be three)."""
     from ui.safe_html import esc
 
     rest = "".join(f" · <span>{esc(d)}</span>" for d in details if d)
-    st.html(f"<h1 class='parkatlas-title'><b>{esc(title)}</b>{rest}</h1>")
+    st.html(f"<style>{MAP_FIRST_CSS}</style><h1 class='parkatlas-title'><b>{esc(title)}</b>{rest}</h1>")

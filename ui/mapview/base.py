@@ -80,7 +80,7 @@ class Legend(folium.MacroElement):
 
 class FillFrame(folium.MacroElement):
     """Inside the map's iframe: the map fills the frame's whole height (the page sizes the frame
-    to the viewport with CSS, `ui.page.map_first_css`), Leaflet follows when the frame is
+    to the viewport with CSS, `ui.page.map_first_header`), Leaflet follows when the frame is
     resized, and on a small frame (under `small_px` wide or 560 px high) the minimap is hidden
     and the legend starts folded, so they do not cover the map."""
 

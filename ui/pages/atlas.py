@@ -29,7 +29,7 @@ from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
 from ui.state import ViewState, select_park
 from ui.urlstate import shortened
-from ui.page import compact_title, map_first_css, start_with_parks, vendor_url
+from ui.page import map_first_header, start_with_parks, vendor_url
 from ui import workspace
 from ui.history_panel import outline_note, render_history
 from ui.outline_editor import render_outline_editor, start_editing
@@ -110,9 +110,8 @@ def render() -> None:
     lines, nodes = data.network(year)
     facilities, _ = data.optional_layer("facilities")
 
-    map_first_css()
-    compact_title(t("app_title", lang), t("app_tagline", lang), t("shown", lang, n=len(shown), total=len(parks)),
-                  "" if state.selected_park in parks.index else t("click_hint", lang))
+    map_first_header(t("app_title", lang), t("app_tagline", lang), t("shown", lang, n=len(shown), total=len(parks)),
+                     "" if state.selected_park in parks.index else t("click_hint", lang))
     if unknown:
         st.warning(t("unknown_park", lang, id=shortened(unknown)))
     for problem in dropped:
@@ -162,26 +161,25 @@ def render() -> None:
 
 
 def _tables(shown, year, lang: Lang) -> None:
-    """The parks shown and their access as CSV (made on click), and as tables on request: the
-    table widget's code is a large download for the browser, so a visit that only wants the
-    map does not pay for it."""
+    """The parks shown and their access, as tables and CSV downloads (made on click), on request:
+    the table and download widgets' code is a large download for a fresh visitor's browser, so a
+    visit that only wants the map does not pay for it."""
+    if not st.toggle(t("show_tables", lang, n=len(shown)), key="w_tables"):
+        return
     network = networks.chosen()
     access = networks.access(network, year)
-    c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="center")
-    show = c1.toggle(t("show_tables", lang, n=len(shown)), key="w_tables")
-    c2.download_button(t("download_csv", lang), data=lambda: table_csv(_park_table(lang, tuple(shown.index),
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download_csv", lang), data=lambda: table_csv(_park_table(lang, tuple(shown.index),
                                                                                    data._key("parks"))),
                        file_name="parkatlas-parks.csv", mime="text/csv", key="download_csv", on_click="ignore")
     if network is not None and access is not None:
         statement = networks.statement(network, year, lang)
-        c3.download_button(t("download_access_csv", lang),  # the file says what it measured
+        c2.download_button(t("download_access_csv", lang),  # the file says what it measured
                            data=lambda: table_csv(_access_table(lang, tuple(shown.index), year, network.key,
                                                                 data._all_key()).assign(
                                                                     **{t("col_network", lang): statement})),
                            file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv",
                            on_click="ignore")
-    if not show:
-        return
     parks_tab, access_tab = st.tabs([t("tab_parks", lang), t("tab_access", lang)])
     with parks_tab:
         st.dataframe(_park_table(lang, tuple(shown.index), data._key("parks")), width="stretch", height=320)
