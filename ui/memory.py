@@ -7,13 +7,22 @@ values are therefore held here instead (`hold` / `held`), keyed by the session, 
 soon as Streamlit no longer counts the session as active. A daemon thread, started once per
 server process, does that every `EVERY_S` seconds, then collects garbage and asks the allocators
 (glibc's `malloc_trim`, Arrow's pool) to return the freed memory to the system.
+
+It also ends what Streamlit (1.67) leaves behind: a disconnected session waits
+`server.disconnectedSessionTTL` seconds for its browser to come back, but when that time has
+passed its entry is only skipped, never shut down, so the session's uploaded files (the whole
+upload, in memory), media and state stay for good. `close_expired_sessions` shuts those sessions
+down as Streamlit's own close does, on Streamlit's event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import ctypes.util
 import gc
+import logging
+import os
 import threading
 import time
 
@@ -61,9 +70,45 @@ def drop_ended_sessions() -> int:
     return len(ended)
 
 
+_LOG = logging.getLogger(__name__)
+
+
+def close_expired_sessions(timeout_s: float = 10.0) -> int:
+    """Shut down the disconnected sessions whose reconnect time has passed, and drop uploaded
+    files of sessions Streamlit no longer knows; returns how many sessions were closed. Runs on
+    Streamlit's event loop (where Streamlit touches its session storage) and waits for it; 0
+    without a running Streamlit server or on a Streamlit whose internals differ (logged)."""
+    try:
+        from streamlit.runtime import Runtime
+
+        runtime = Runtime.instance()
+        loop = runtime._get_async_objs().eventloop
+    except (RuntimeError, AttributeError):  # no Streamlit server in this process (tests, scripts)
+        return 0
+
+    async def close() -> int:
+        manager = runtime._session_mgr
+        cache = getattr(getattr(manager, "_session_storage", None), "_cache", None)
+        expired = cache.expire() if hasattr(cache, "expire") else []
+        for _, info in expired:
+            info.session.shutdown()  # its uploaded files, media and caches, as a close does
+        files = runtime.uploaded_file_mgr
+        known = {info.session.id for info in manager.list_sessions()}
+        for session_id in [s for s in getattr(files, "file_storage", {}) if s not in known]:
+            files.remove_session_files(session_id)
+        return len(expired)
+
+    try:
+        return asyncio.run_coroutine_threadsafe(close(), loop).result(timeout_s)
+    except Exception:  # never let the releasing thread die; say why nothing was closed
+        _LOG.warning("could not close expired Streamlit sessions", exc_info=True)
+        return 0
+
+
 def release() -> None:
-    """Drop what ended sessions held, collect garbage, then return the allocators' free memory
-    to the operating system."""
+    """Close expired sessions, drop what ended sessions held, collect garbage, then return the
+    allocators' free memory to the operating system."""
+    close_expired_sessions()
     drop_ended_sessions()
     gc.collect()
     try:
@@ -80,8 +125,10 @@ def release() -> None:
             pass
 
 
-def start_releasing(every_s: float = EVERY_S) -> None:
-    """Start the releasing thread (once per process; later calls do nothing)."""
+def start_releasing(every_s: float | None = None) -> None:
+    """Start the releasing thread (once per process; later calls do nothing), every `every_s`
+    seconds (default: `PARKATLAS_RELEASE_EVERY_S`, else `EVERY_S`)."""
+    every_s = every_s or float(os.environ.get("PARKATLAS_RELEASE_EVERY_S") or EVERY_S)
     if _started.is_set():
         return
     _started.set()
