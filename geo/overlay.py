@@ -72,12 +72,20 @@ def _prepare(zones: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> tuple[gpd.Ge
     """Both layers in EPSG:4547, and each zone's geodesic/planar area ratio (1 for planar input)."""
     if zones.crs is None or parcels.crs is None or not zones.crs.equals(parcels.crs):
         raise ValueError("zones and parcels must share one CRS (EPSG:4326 or EPSG:4547)")
-    if zones.crs.equals(PLANAR):
-        return zones.geometry, parcels.geometry, pd.Series(1.0, index=zones.index)
-    require_wgs84(zones, "zones")
-    planar_zones, planar_parcels = project(zones.geometry, PLANAR), project(parcels.geometry, PLANAR)
-    scale = (geodesic_area_m2(zones.geometry) / planar_zones.area.replace(0, np.nan)).fillna(1.0)
+    planar_zones, scale = _planar_zones(zones)
+    planar_parcels = parcels.geometry if zones.crs.equals(PLANAR) else project(parcels.geometry, PLANAR)
     return planar_zones, planar_parcels, scale
+
+
+def _planar_zones(zones: gpd.GeoDataFrame) -> tuple[gpd.GeoSeries, pd.Series]:
+    """Zones (EPSG:4547 or EPSG:4326) in EPSG:4547, and each zone's geodesic/planar area ratio
+    (1 for planar input). Raises `CRSError` for any other CRS."""
+    if zones.crs is not None and zones.crs.equals(PLANAR):
+        return zones.geometry, pd.Series(1.0, index=zones.index)
+    require_wgs84(zones, "zones")
+    planar_zones = project(zones.geometry, PLANAR)
+    scale = (geodesic_area_m2(zones.geometry) / planar_zones.area.replace(0, np.nan)).fillna(1.0)
+    return planar_zones, scale
 
 
 def _polygonal(planar_zones: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
