@@ -39,6 +39,10 @@ class PendingImport:
     result: ImportResult
     options: dict
 
+    def release(self) -> None:
+        """Let go of the checked layer (called by `ui.memory` when the session has ended)."""
+        self.result.gdf = self.result.gdf.iloc[0:0].copy()  # a copy: a view would keep the data
+
 
 def _suffix(name: str) -> str:
     """The upload's extension, lower-case (empty when it is not a plain word)."""

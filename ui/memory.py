@@ -66,7 +66,16 @@ def drop_ended_sessions() -> int:
     with _HELD_LOCK:
         ended = [sid for sid in _HELD if not runtime.is_active_session(sid)]
         for sid in ended:
-            del _HELD[sid]
+            # emptied, not only forgotten: some reference the garbage collector cannot see (not
+            # found: no thread, exception or tracked object reaches them) kept the session's dict
+            # and its pending import alive, with the 150 MB upload's layer. Values that can
+            # `release()` their data do so; the dict is cleared.
+            values = _HELD.pop(sid)
+            for value in values.values():
+                release_data = getattr(value, "release", None)
+                if callable(release_data):
+                    release_data()
+            values.clear()
     return len(ended)
 
 
