@@ -21,7 +21,7 @@ def run_page(query: dict | None = None, *, script: str | None = None, tables: bo
     assert not at.exception, [e.value for e in at.exception]
     return at
 
-PAGES_WITH_MAPS = ("ui.outline_editor", "ui.pages.atlas", "ui.history_panel")
+PAGES_WITH_MAPS = ("ui.panels.outline_editor", "ui.pages.atlas", "ui.panels.history_panel")
 
 
 def fake_editor_map(monkeypatch, drawings: list[dict] | None) -> None:

@@ -143,7 +143,7 @@ def test_geo_export_csv_neutralises_attributes():
 
 
 def test_table_xlsx_sizes_columns_keeps_one_language_and_never_runs_formulas():
-    from ui.downloads import table_xlsx
+    from ui.exports.downloads import table_xlsx
 
     table = pd.DataFrame({"甲园": ["=1+1", "官洲站（规划（2018年）），0 米" * 3]}, index=["名称", "最近车站"])
     data = table_xlsx(table, "园区对比", "zh", {"数据来源": "五份规划文件", "交通网络说明": "交通可达性按……计算"})
@@ -158,7 +158,7 @@ def test_table_xlsx_sizes_columns_keeps_one_language_and_never_runs_formulas():
 
 
 def test_comparison_pdf_embeds_its_fonts_cleanly():
-    from ui.static_pdf import comparison_pdf
+    from ui.exports.static_pdf import comparison_pdf
 
     if not shutil.which("pdffonts"):
         pytest.fail("poppler-utils is missing: `make test` installs it (apt-get install poppler-utils)")

@@ -118,7 +118,7 @@ def test_export_a_bundled_layer_as_a_zipped_shapefile_in_4547(small_data):
 
 def test_draw_measures_are_geodesic_in_km2_ha_and_mu():
     from geo.drawn import measure_drawn
-    from ui.draw_panel import measure_text
+    from ui.panels.draw_panel import measure_text
 
     square = {"type": "Polygon", "coordinates": [[[113, 23], [113.01, 23], [113.01, 23.01], [113, 23.01], [113, 23]]]}
     assert measure_text(measure_drawn(square), "zh").startswith("面积（测地）：1.135 km² · 113.")

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from layers import registry
 from layers.stories import load_stories, parse_story
 from tests.conftest import ROOT
-from ui import static_map as sm
+from ui.exports import static_map as sm
 from ui.safe_html import esc
 
 PAGE = ("import streamlit as st\nst.set_page_config(layout='wide')\n"

@@ -99,7 +99,7 @@ def test_a_viewer_sees_no_edit_button_and_a_crafted_save_is_refused_by_the_store
     assert any("Signed in as Visitor (viewer)" in c.value for c in at.sidebar.caption)
     assert "edit_outline" not in [b.key for b in at.button]  # the page offers no edit
     # The viewer crafts the session: opens the editor and calls its save handler directly.
-    from ui.outline_editor import _save
+    from ui.panels.outline_editor import _save
 
     state = at.session_state["parkatlas_view"]
     state.editing_outline, state.edit_base_version = POINT_PARK, 1

@@ -1,5 +1,5 @@
 """Exported slides show their subject (issue 15): the view fitted beside or below the caption,
-names that never overlap each other or the caption and stay on the page (ui.static_layout with
+names that never overlap each other or the caption and stay on the page (ui.exports.static_layout with
 adjustText), and the extent written into the PNG."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from PIL import Image
 from shapely.geometry import Point
 
 from layers import parks as parks_layer
-from ui import static_map as sm
-from ui.static_layout import pixel_in
+from ui.exports import static_map as sm
+from ui.exports.static_layout import pixel_in
 
 LONG = ("A caption long enough to take a good part of the slide: " * 6).strip()
 

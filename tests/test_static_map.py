@@ -1,4 +1,4 @@
-"""ui.static_map: PNG views (offline and with a fake tile server) and PDFs. No network: every
+"""ui.exports.static_map: PNG views (offline and with a fake tile server) and PDFs. No network: every
 render gets a tile fetcher of ours."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from layers import facilities as facilities_layer
 from layers import parks as parks_layer
 from layers import transport
 from tests.conftest import TEST_DATA
-from ui import static_map as sm
-from ui import static_pdf as sp
-from ui.static_layout import pixel_in
+from ui.exports import static_map as sm
+from ui.exports import static_pdf as sp
+from ui.exports.static_layout import pixel_in
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 POINT = (113.05, 23.7)  # test-point, programme qingcheng (#9467bd)
@@ -116,7 +116,7 @@ def test_a_missing_tile_gives_up_at_once(layers):
 
 
 def test_slow_tile_server_is_abandoned_past_the_budget(layers, monkeypatch):
-    monkeypatch.setattr("ui.static_tiles.TILE_BUDGET_S", -1.0)  # every tile arrives after the budget
+    monkeypatch.setattr("ui.exports.static_tiles.TILE_BUDGET_S", -1.0)  # every tile arrives after the budget
     calls = []
     res = sm.render_view_png(GZ_VIEW, layers, tile_fetcher=lambda z, x, y: calls.append(1) or solid_png(TILE_RGB),
                              size_px=(800, 500), dpi=80)

@@ -323,7 +323,7 @@ def test_the_audit_log_lists_every_change_and_only_an_admin_gets_it(seeded):
     assert mine.iloc[0][["layer_id", "feature_id", "version", "evidence"]].tolist() == ["parks", "gz-vip-pazhou", 2, "红线.gpkg"]
     assert log["time"].is_monotonic_increasing
 
-    from ui.downloads import audit_csv
+    from ui.exports.downloads import audit_csv
 
     text = audit_csv(log).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text  # a reason cannot run as a formula

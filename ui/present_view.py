@@ -31,7 +31,7 @@ MAP_WIDTH_GUESS = {False: 820, True: 1250}
 presentation mode (edge to edge)."""
 TILE_FETCHER: Callable[[int, int, int], bytes | None] | None = None
 """Tiles for PNG/PDF export: None tries the light basemap online and falls back to a plain
-background (tests replace it with `ui.static_map.no_tiles`)."""
+background (tests replace it with `ui.exports.static_map.no_tiles`)."""
 EXPORT_SIZE = (1600, 1000)
 """(width, height) in pixels of an exported slide."""
 
@@ -164,9 +164,9 @@ def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: in
 # ------------------------------------------------------------------ export
 
 def _render(story: Story, slide: Slide, lang: Lang, fetcher):
-    """One slide as a PNG (ui.static_map.RenderResult). matplotlib is imported here, on export,
+    """One slide as a PNG (ui.exports.static_map.RenderResult). matplotlib is imported here, on export,
     not when the app starts."""
-    from ui import static_map as sm
+    from ui.exports import static_map as sm
 
     parks = data.parks()
     lines, nodes = data.network(slide.network_year)
@@ -203,13 +203,13 @@ def export_section(story: Story, index: int, lang: Lang) -> None:
                 bar.progress(i / len(story.slides), text=t("present_rendering", lang, i=i + 1, n=len(story.slides)))
                 res = _render(story, slide, lang, fetcher)
                 if not res.basemap and fetcher is None:
-                    from ui.static_map import no_tiles
+                    from ui.exports.static_map import no_tiles
 
                     fetcher = no_tiles  # offline: do not wait for tiles on every slide
                 pngs.append(res.png)
                 notes += [n for n in res.notes if n not in notes]
             bar.empty()
-            from ui.static_pdf import story_pdf
+            from ui.exports.static_pdf import story_pdf
 
             st.download_button(t("present_pdf_download", lang), data=story_pdf(pngs, story.title.get(lang)),
                                mime="application/pdf", file_name=f"story-{story.id}.pdf", key="present_pdf_download",

@@ -14,7 +14,7 @@ from layers.parks import PROGRAMMES
 from layers.stories import load_stories
 from tests.e2e.conftest import map_frame, shot
 from ui import present_view
-from ui.static_layout import pixel_in
+from ui.exports.static_layout import pixel_in
 
 pytestmark = pytest.mark.browser
 

@@ -20,10 +20,10 @@ from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
 from ui.mapview.user_layers import user_layer_group
-from ui.landuse_panel import render_landuse_section
+from ui.panels.landuse_panel import render_landuse_section
 from ui.mapview.landuse import landuse_group
 from ui.mapview.transport import transport_groups
-from ui.downloads import table_csv
+from ui.exports.downloads import table_csv
 from ui.park_table import access_view, park_table
 from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
@@ -31,8 +31,8 @@ from ui.state import ViewState, select_park
 from ui.urlstate import shortened
 from ui.page import map_first_header, start_with_parks, vendor_url
 from ui import workspace
-from ui.history_panel import outline_note, render_history
-from ui.outline_editor import render_outline_editor, start_editing
+from ui.panels.history_panel import outline_note, render_history
+from ui.panels.outline_editor import render_outline_editor, start_editing
 
 MAP_HEIGHT = 680
 USER_LAYER_MAX_FEATURES = 2_000

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.draw_panel import render_draw
-from ui.export_panel import render_export
+from ui.panels.draw_panel import render_draw
+from ui.panels.export_panel import render_export
 from ui.i18n import t
-from ui.import_panel import render_import
-from ui.layers_panel import render_layers
-from ui.network_panel import render_networks
+from ui.panels.import_panel import render_import
+from ui.panels.layers_panel import render_layers
+from ui.panels.network_panel import render_networks
 from ui.page import start, vendor_url
 
 

@@ -18,7 +18,7 @@ from geo.generalize import zoom_for_bounds
 from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, area_range_km2, label
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
 from ui import data, networks
-from ui.downloads import table_csv, table_xlsx
+from ui.exports.downloads import table_csv, table_xlsx
 from ui.filters import NETWORK_YEARS
 from ui.i18n import LABELS, Lang, t
 from ui.mapview import base_map, layer_control, park_groups
@@ -208,8 +208,8 @@ def _results_map(parks, ranked: pd.DataFrame, lang: Lang):
 
 def _render_comparison(parks, ids: list[str], access, network, year, statement: str, lang: Lang) -> None:
     """The side-by-side table, with XLSX and one-page PDF downloads."""
-    from ui.static_map import StaticMapError
-    from ui.static_pdf import comparison_pdf
+    from ui.exports.static_map import StaticMapError
+    from ui.exports.static_pdf import comparison_pdf
 
     targets, _ = data.optional_layer("targets")
     facilities, _ = data.optional_layer("facilities")

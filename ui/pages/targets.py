@@ -10,7 +10,7 @@ import streamlit as st
 from layers.parks import PROGRAMMES, programme_name
 from layers.targets import METRICS, owner_name, owner_programme
 from ui import data
-from ui.downloads import table_csv, table_xlsx
+from ui.exports.downloads import table_csv, table_xlsx
 from ui.i18n import Lang, t
 from ui.page import start
 

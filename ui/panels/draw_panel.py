@@ -17,7 +17,7 @@ from ui.assets import localize
 from ui.i18n import Lang, t
 from ui.mapview import base_map
 from ui.mapview.user_layers import user_layer_group
-from ui.outline_editor import EDIT_OPTIONS
+from ui.panels.outline_editor import EDIT_OPTIONS
 from ui.state import ViewState
 
 

@@ -23,7 +23,7 @@ from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_na
 from ui import memory, workspace
 from ui.data import user_layers as data_layers
 from ui.i18n import Lang, t
-from ui.import_report import render_report
+from ui.panels.import_report import render_report
 from ui.state import PENDING_IMPORT, ViewState
 
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "csv", "txt", "parquet", "geoparquet"]
@@ -153,7 +153,7 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
                         format_func=lambda r: ROLES[r][0] if lang == "zh" else ROLES[r][1])
     if role == "parks" and c2.radio(t("bm_use", lang), ("match", "layer"), key="w_imp_parks_use",
                                     format_func=lambda k: t(f"bm_use_{k}", lang)) == "match":
-        from ui.boundary_match import render_boundary_match  # the matching step lives in its own module
+        from ui.panels.boundary_match import render_boundary_match  # the matching step lives in its own module
 
         render_boundary_match(state, pending.file_name, data, gdf)
         return

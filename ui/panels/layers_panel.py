@@ -11,7 +11,7 @@ from store import StoreError, WorkspaceError
 from store.roles import may
 from store.seed import skipped_updates
 from ui import data, workspace
-from ui.downloads import audit_csv
+from ui.exports.downloads import audit_csv
 from ui.i18n import Lang, t
 from ui.state import ViewState
 

@@ -1,6 +1,6 @@
 """PDFs for presenters and investors: a story as one PDF (a page per slide image) and a park
 comparison on one A4 landscape page. Drawn with matplotlib, Chinese text in a CJK font when one
-is installed (`ui.static_map.pdf_cjk_font`, TrueType first so it embeds cleanly)."""
+is installed (`ui.exports.static_map.pdf_cjk_font`, TrueType first so it embeds cleanly)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from ui.static_map import StaticMapError, _rc, has_cjk, pdf_cjk_font, wrap
+from ui.exports.static_map import StaticMapError, _rc, has_cjk, pdf_cjk_font, wrap
 
 def story_pdf(pngs: list[bytes], title: str) -> bytes:
     """One PDF with one page per slide image (PNG bytes), in order; `title` is its document title."""

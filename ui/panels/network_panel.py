@@ -18,7 +18,7 @@ from layers.gtfs import read_gtfs
 from layers.transport import FULL_PLAN
 from ui import networks, workspace
 from ui.i18n import Lang, t
-from ui.import_panel import safe_upload_name
+from ui.panels.import_panel import safe_upload_name
 from ui.state import ViewState
 
 MAX_UPLOAD_MB = 200

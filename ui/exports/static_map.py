@@ -32,9 +32,9 @@ from geo.crs import project, require_wgs84
 from layers.facilities import CATEGORY_COLOURS
 from layers.parks import PROGRAMMES
 from layers.transport import line_style
-from ui.static_layout import box_of, free_rect, pixel_in, place_labels, view_extent_in
-from ui.static_tiles import BACKGROUND, BASEMAP, MAX_TILES, TileFetcher, no_tiles, tile_grid, url_tile_fetcher  # noqa: F401
-from ui.static_tiles import mosaic as mosaic_of
+from ui.exports.static_layout import box_of, free_rect, pixel_in, place_labels, view_extent_in
+from ui.exports.static_tiles import BACKGROUND, BASEMAP, MAX_TILES, TileFetcher, no_tiles, tile_grid, url_tile_fetcher  # noqa: F401
+from ui.exports.static_tiles import mosaic as mosaic_of
 
 Bounds = tuple[float, float, float, float]
 """(minlon, minlat, maxlon, maxlat) in EPSG:4326 degrees, or (x0, y0, x1, y1) in EPSG:3857 metres."""
@@ -189,7 +189,7 @@ def view_extent(bounds: Bounds, size_px: tuple[int, int]) -> Bounds:
 def pixel_of(lon: float, lat: float, bounds: Bounds, size_px: tuple[int, int]) -> tuple[float, float]:
     """The (column, row) pixel position of lon/lat (EPSG:4326) in an image of `bounds` at `size_px`
     drawn edge to edge (`view_extent`); an exported slide's own extent is `RenderResult.extent`
-    (then use `ui.static_layout.pixel_in`)."""
+    (then use `ui.exports.static_layout.pixel_in`)."""
     return pixel_in(lon, lat, view_extent(bounds, size_px), size_px)
 
 

@@ -24,7 +24,7 @@ from ui.assets import localize
 from ui.i18n import Lang, t
 from ui.mapview import base_map
 from ui.mapview.outlines import LiveArea, editable_outline, outline_pair
-from ui.outline_checks import render_check
+from ui.panels.outline_checks import render_check
 from ui.page import vendor_url
 from ui.state import ViewState
 

@@ -27,7 +27,7 @@ from ui.assets import localize
 from ui.i18n import Lang, t
 from ui.mapview import base_map
 from ui.mapview.outlines import outline_pair
-from ui.outline_checks import warning_text
+from ui.panels.outline_checks import warning_text
 from ui.page import vendor_url
 from ui.state import PENDING_IMPORT, ViewState
 
