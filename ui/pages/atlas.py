@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo.generalize import zoom_for_bounds
 from geo.query import features_at
+from layers.big_layers import BIG_LAYER_FEATURES, is_big
 from layers.parks import filter_parks
 from ui import atlas_url, data, networks
 from ui.filters import network_year, sidebar_filters, target_sizing
@@ -35,9 +36,6 @@ from ui.panels.history_panel import outline_note, render_history
 from ui.panels.outline_editor import render_outline_editor, start_editing
 
 MAP_HEIGHT = 680
-USER_LAYER_MAX_FEATURES = 2_000
-"""User layers up to this size are drawn on the atlas as GeoJSON; larger ones wait for vector
-tiles (issue 13) and are named under the map instead of slowing every rerun."""
 
 
 def _apply_deep_link(state: ViewState, parks: gpd.GeoDataFrame) -> str | None:
@@ -192,15 +190,16 @@ def _tables(shown, year, lang: Lang) -> None:
 
 def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, layers) -> dict | None:
     """The atlas map: parks, transport, facilities, land use of the selected park and the
-    workspace's user layers (up to USER_LAYER_MAX_FEATURES each) as overlays. Its JavaScript is
-    built once per view (`ui.mapview.cached`): a rerun or another visitor with the same language,
-    basemap, year, filter, selection, sizing and data only sends it again."""
+    workspace's user layers (up to BIG_LAYER_FEATURES each; bigger ones wait for their vector-tile
+    overlay, issue 13) as overlays. Its JavaScript is built once per view (`ui.mapview.cached`): a
+    rerun or another visitor with the same language, basemap, year, filter, selection, sizing and
+    data only sends it again."""
     lang, bm = state.lang, state.basemap
     lines, nodes, facilities, landuse = layers
     mine = data.user_layers()
-    too_big = [layer.name for layer in mine if len(layer.gdf) > USER_LAYER_MAX_FEATURES]
+    too_big = [layer.name for layer in mine if is_big(layer.gdf)]
     if too_big:
-        st.caption(t("user_layers_too_big", lang, names="、".join(too_big), n=USER_LAYER_MAX_FEATURES))
+        st.caption(t("user_layers_too_big", lang, names="、".join(too_big), n=BIG_LAYER_FEATURES))
     (home_center, home_zoom), (center, zoom) = home, view
     returned = ["last_object_clicked", "last_object_clicked_tooltip", "last_clicked", "zoom"]
 
@@ -214,7 +213,7 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
         if landuse is not None:
             overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
         overlays += [user_layer_group(layer.name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
-                     for i, layer in enumerate(mine) if len(layer.gdf) <= USER_LAYER_MAX_FEATURES]
+                     for i, layer in enumerate(mine) if not is_big(layer.gdf)]
         fig = base_map(lang, bm, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True)
         return cached.prepare(fig, overlays, layer_control(), returned)
 
