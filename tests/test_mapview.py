@@ -163,3 +163,15 @@ def test_the_cached_map_sends_what_st_folium_would(small, monkeypatch):
         if name == "on_change":
             continue
         assert same(ours[name]) == same(theirs[name]), name
+
+
+def test_vector_tile_layer_is_served_by_us_and_its_texts_cannot_end_the_script():
+    from ui.mapview.vector_tiles import VectorTileLayer
+
+    m = folium.Map(location=(23.1, 113.3), zoom_start=14, tiles=None)
+    VectorTileLayer("/app/static/tiles/x.pmtiles", data_layer="parcels", colours={"M1": "#bb9674"}, code_field="code",
+                    labels=[("code", "用地 </script><script>alert(1)</script>")], area_label="Area").add_to(m)
+    html = assets.localize(m, "/app/static/vendor").get_root().render()
+    assert "/app/static/vendor/protomaps-leaflet/protomaps-leaflet.js" in html
+    assert "unpkg.com" not in html
+    assert "</script><script>alert(1)" not in html and "<\\/script>" in html

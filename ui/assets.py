@@ -30,11 +30,16 @@ VENDORED_DIRS: dict[str, str] = {
     "leaflet.fullscreen": "leaflet.fullscreen",
     "leaflet-draw": "leaflet-draw/dist",
     "geographiclib-geodesic": "geographiclib-geodesic",
+    "protomaps-leaflet": "protomaps-leaflet/dist",
 }
 """static/vendor/<name> <- node_modules/<path>: whole folders, so the images the CSS names come too."""
 
 GEODESIC_JS_URL = "https://cdn.jsdelivr.net/npm/geographiclib-geodesic@2.2.0/geographiclib-geodesic.min.js"
 """Where folium would fetch geographiclib from; `localize` serves our copy instead."""
+
+PROTOMAPS_JS_URL = "https://unpkg.com/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js"
+"""Where a page would fetch protomaps-leaflet (vector tiles of big layers) from; `localize` serves
+our copy instead."""
 
 LOCAL_FILES: dict[str, str | None] = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
@@ -50,6 +55,8 @@ LOCAL_FILES: dict[str, str | None] = {
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet-draw/leaflet.draw.css",
     # Karney's geodesic algorithms (the same as pyproj.Geod): the outline editor's live area.
     GEODESIC_JS_URL: "geographiclib-geodesic/geographiclib-geodesic.min.js",
+    # Vector tiles of big layers (PMTiles archives; the IIFE build, global `protomapsL`).
+    PROTOMAPS_JS_URL: "protomaps-leaflet/protomaps-leaflet.js",
     # folium.Map's defaults that our maps do not use: dropped.
     "https://code.jquery.com/jquery-3.7.1.min.js": None,
     "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": None,
@@ -134,7 +141,8 @@ def install() -> None:
             raise SystemExit(f"{source} is missing: run `npm ci` first")
         target = VENDOR_DIR / name
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map", "*.md", "*.html", "package.json", "leaflet-src*", "src", "test", "types"))
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map", "*.md", "*.html", "package.json", "leaflet-src*", "src", "test", "types",
+                                                                  "cjs", "esm"))
     missing = missing_files(bundle=False)  # the bundle is written below
     if missing:
         raise SystemExit(f"vendored files missing after copy: {', '.join(missing)}")

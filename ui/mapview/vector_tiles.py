@@ -1,0 +1,94 @@
+"""A big layer drawn from its PMTiles archive of vector tiles (issue 13), by protomaps-leaflet
+(vendored from npm like the rest of the map's code, `ui.assets`).
+
+The archive is one static file Streamlit serves (Range requests: each view fetches only the
+tiles it shows). Parcels are filled by their land-use code in the planning colours; a click on
+one shows its attributes (escaped in the browser before they reach the page) and its geodesic
+area, when the archive carries an `area_m2` property.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from layers.big_layers import TILE_ZOOMS
+from ui.assets import PROTOMAPS_JS_URL
+
+DEFAULT_FILL = "#cccccc"
+"""Fill of a parcel whose code has no planning colour."""
+
+
+class VectorTileLayer(JSCSSMixin, folium.MacroElement):
+    """Overlay the archive at `url` (an URL our server serves), layer `data_layer` of its tiles,
+    filled by `colours[feature[code_field]]`. `labels`: the popup's fields and their labels, in
+    order; `names`: what a code is called (the popup shows it for `code_field`); `area_label`:
+    the label of the area line."""
+
+    default_js = [("protomaps-leaflet", PROTOMAPS_JS_URL)]
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var cfg = {{ this.config }};
+            function esc(v) {
+                return String(v).replace(/[&<>"']/g, function (c) {
+                    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+                });
+            }
+            var layer = protomapsL.leafletLayer({
+                url: cfg.url, maxDataZoom: cfg.maxDataZoom, levelDiff: 0, attribution: cfg.attribution,
+                paintRules: [{
+                    dataLayer: cfg.dataLayer,
+                    symbolizer: new protomapsL.PolygonSymbolizer({
+                        fill: function (z, f) { return cfg.colours[f.props[cfg.codeField]] || cfg.defaultFill; },
+                        opacity: 0.7, stroke: "#555555", width: 0.3
+                    })
+                }],
+                labelRules: []
+            });
+            layer.addTo(map);
+            window.parkatlasVectorLayers = (window.parkatlasVectorLayers || []).concat([layer]);
+            map.on("click", function (e) {
+                var hits = layer.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 4);
+                var found = null;
+                hits.forEach(function (features) {
+                    features.forEach(function (h) {
+                        if (!found && h.layerName === cfg.dataLayer) found = h.feature;
+                    });
+                });
+                if (!found) return;
+                var rows = cfg.labels.map(function (pair) {
+                    var v = found.props[pair[0]];
+                    if (pair[0] === cfg.codeField && cfg.names[v]) v = cfg.names[v];
+                    return v === undefined || v === null ? "" :
+                        "<tr><th style='text-align:left;padding-right:6px'>" + esc(pair[1]) + "</th><td>" + esc(v) + "</td></tr>";
+                }).join("");
+                var a = found.props.area_m2;
+                if (typeof a === "number") {
+                    rows += "<tr><th style='text-align:left;padding-right:6px'>" + esc(cfg.areaLabel) + "</th><td>"
+                        + (a / 1e4).toFixed(2) + " ha · " + Math.round(a * 0.0015).toLocaleString() + " 亩</td></tr>";
+                }
+                L.popup({className: "parkatlas-parcel-popup"}).setLatLng(e.latlng)
+                    .setContent("<table>" + rows + "</table>").openOn(map);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str, *, data_layer: str, colours: dict[str, str], code_field: str,
+                 labels: list[tuple[str, str]], area_label: str, names: dict[str, str] | None = None,
+                 attribution: str = "") -> None:
+        super().__init__()
+        self._name = "VectorTileLayer"
+        self.config = json.dumps({
+            "url": url, "dataLayer": data_layer, "colours": colours, "codeField": code_field,
+            "labels": labels, "names": names or {}, "areaLabel": area_label, "attribution": attribution,
+            "maxDataZoom": TILE_ZOOMS[1], "defaultFill": DEFAULT_FILL,
+        }, ensure_ascii=False).replace("</", "<\\/")  # inside a <script>: no string can end it
