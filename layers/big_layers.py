@@ -29,8 +29,9 @@ BIG_LAYER_FEATURES = 2_000
 one place this threshold lives; the atlas names bigger user layers under the map until its tile
 overlay lands)."""
 
-TILE_ZOOMS = (10, 16)
-"""Zooms the archive holds (a city at 10, a parcel's shape at 16); Leaflet overzooms past 16."""
+TILE_ZOOMS = (6, 16)
+"""Zooms the archive holds (the province at 6, where parcels are stand-ins, a parcel's shape at 16);
+Leaflet overzooms past 16."""
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from geo._errors import InputError
 from geo.detect import COMMON_CRS
 from geo.io import SUPPORTED, ImportResult, import_file, list_layers
 from layers._errors import LayerValidationError
+from layers.big_layers import is_big
 from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_name
-from ui import memory, workspace
+from ui import big_layers, memory, workspace
 from ui.data import user_layers as data_layers
 from ui.i18n import Lang, t
 from ui.panels.import_report import render_report
@@ -182,6 +183,10 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
                                 reason=t("import_reason", lang, file=pending.file_name),
                                 evidence=f"{pending.file_name}, sha256 {hashlib.sha256(data).hexdigest()[:12]}"):
             memory.hold(PENDING_IMPORT, None)
+            if is_big(mapped):  # its vector tiles, now, while the officer waits here rather than on the atlas
+                saved = next((layer for layer in data_layers() if layer.name == name), None)
+                if saved is not None:
+                    big_layers.build(saved, state.basemap, lang)
 
 
 def _guess(columns: list[str | None], hints: tuple[str, ...]) -> int:

@@ -1,0 +1,67 @@
+"""A big layer an officer brings (2,500 illustrative parcels, over the GeoJSON threshold) reaches
+the atlas as vector tiles: built with progress when it is added on the Data page, then drawn on
+the atlas from the archive our server serves, offline, with no CDN; a click shows a parcel."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from geo.measure import geodesic_area_m2
+from layers.big_layers import BIG_LAYER_FEATURES
+from layers.landuse import CODES, illustrative_parcels
+from tests.e2e.conftest import map_frame, new_page, running_app, shot
+from tests.e2e.test_data_browser import give_name
+from tests.e2e.test_vector_tiles_browser import LEAFLET_MAP, PAINTED_JS
+
+pytestmark = pytest.mark.browser
+
+BOUNDS = (113.45, 23.15, 113.48, 23.17)
+
+
+def test_a_big_layer_added_on_the_data_page_is_drawn_on_the_atlas(browser, tmp_path):
+    parcels = illustrative_parcels(BOUNDS, 2_500, seed=9)[["code", "label", "geometry"]]
+    assert len(parcels) > BIG_LAYER_FEATURES
+    upload = tmp_path / "district_parcels.geojson"
+    parcels.to_file(upload, driver="GeoJSON")
+    with running_app(log_name="big_layer.log") as base:
+        context, page = new_page(browser, base)
+        try:
+            page.goto(base + "/data?lang=en")
+            page.get_by_text("Choose a file").first.wait_for(timeout=60_000)
+            page.locator("input[type=file]").first.set_input_files(str(upload))
+            page.get_by_role("button", name="Import and check").click()
+            page.get_by_text("Check report: district_parcels.geojson").wait_for(timeout=60_000)
+            give_name(page, "Officer Li")
+            page.get_by_role("button", name="Add as a new layer").click()
+            page.get_by_text("Added layer").wait_for(timeout=60_000)
+            page.get_by_text("Building the vector tiles").wait_for(state="detached", timeout=120_000)
+
+            page.goto(base + "/?lang=en")
+            frame = map_frame(page, ready_js=f"() => typeof L !== 'undefined' && !!({LEAFLET_MAP})"
+                                             " && !!window.parkatlasVectorLayers")
+            assert page.get_by_text("not built yet").count() == 0  # built on the Data page already
+            lat, lon = (BOUNDS[1] + BOUNDS[3]) / 2, (BOUNDS[0] + BOUNDS[2]) / 2
+            frame.evaluate(f"() => {LEAFLET_MAP}.setView([{lat}, {lon}], 15, {{animate: false}})")
+            deadline, painted = time.monotonic() + 30, {"painted": 0}
+            while time.monotonic() < deadline and painted["painted"] == 0:
+                time.sleep(0.3)
+                painted = frame.evaluate(PAINTED_JS)
+            assert painted["painted"] > 0, painted
+
+            planar = parcels.geometry.to_crs(4547)
+            i = int(planar.representative_point().distance(planar.union_all().centroid).values.argmin())
+            p = parcels.geometry.representative_point().iloc[i]
+            frame.evaluate(f"""() => {{ const m = {LEAFLET_MAP};
+                m.fire('click', {{latlng: L.latLng({p.y}, {p.x}), containerPoint: m.latLngToContainerPoint([{p.y}, {p.x}])}}); }}""")
+            popup = frame.locator(".parkatlas-parcel-popup")
+            popup.wait_for(timeout=10_000)
+            text = popup.inner_text()
+            area = float(geodesic_area_m2(parcels.geometry.iloc[[i]]).iloc[0])
+            assert CODES[parcels["code"].iloc[i]].name_en in text
+            assert f"{area / 1e4:.2f} ha" in text
+            shot(page, "atlas_big_layer")
+            assert page.outside.refused == [], page.outside.refused
+        finally:
+            context.close()
