@@ -1,6 +1,9 @@
-"""A page holding one map with a big layer drawn from its vector-tile archive (the browser test
-of `ui.mapview.vector_tiles`, and the page the tile bench will measure). The archive's URL and
-the view come from the environment: PARKATLAS_TILES_URL, PARKATLAS_TILES_VIEW ("lat,lon,zoom")."""
+"""A page holding one map with a big layer: drawn from its vector-tile archive, or as GeoJSON, or
+not at all (the browser test of `ui.mapview.vector_tiles`, and the pages `bench.tiles_browser_bench`
+compares). Environment: PARKATLAS_TILES_URL / PARKATLAS_TILES_LAYER (the archive and its tile
+layer) and PARKATLAS_TILES_VIEW ("lat,lon,zoom"); the query string may override them per visit:
+`?mode=tiles|geojson|none&n=<size>&z=<zoom>`, where the bench serves several sizes
+(PARKATLAS_TILES_<n>_URL / _LAYER / _GEOJSON)."""
 
 import os
 
@@ -14,10 +17,20 @@ from ui.mapview.vector_tiles import VectorTileLayer
 from ui.page import vendor_url
 
 st.set_page_config(page_title="tiles", layout="wide")
+q = st.query_params
+mode, n = q.get("mode", "tiles"), q.get("n", "")
+prefix = f"PARKATLAS_TILES_{n}_" if n else "PARKATLAS_TILES_"
 lat, lon, zoom = (float(v) for v in os.environ["PARKATLAS_TILES_VIEW"].split(","))
-m = folium.Map(location=(lat, lon), zoom_start=int(zoom), tiles=None)
-VectorTileLayer(os.environ["PARKATLAS_TILES_URL"], data_layer=os.environ.get("PARKATLAS_TILES_LAYER", "parcels"),
-                colours={c.code: c.colour for c in CODES.values()}, code_field="code",
-                names={c.code: f"{c.code} {c.name_zh} / {c.name_en}" for c in CODES.values()},
-                labels=[("code", "Land use"), ("label", "Note")], area_label="Area").add_to(m)
+m = folium.Map(location=(lat, lon), zoom_start=int(q.get("z", zoom)), tiles=None)
+if mode == "tiles":
+    VectorTileLayer(os.environ[prefix + "URL"], data_layer=os.environ.get(prefix + "LAYER", "parcels"),
+                    colours={c.code: c.colour for c in CODES.values()}, code_field="code",
+                    names={c.code: f"{c.code} {c.name_zh} / {c.name_en}" for c in CODES.values()},
+                    labels=[("code", "Land use"), ("label", "Note")], area_label="Area").add_to(m)
+elif mode == "geojson":  # what a layer of this size would cost as GeoJSON (no sampling)
+    colours = {c.code: c.colour for c in CODES.values()}
+    with open(os.environ[prefix + "GEOJSON"], encoding="utf-8") as f:
+        folium.GeoJson(f.read(), style_function=lambda feat: {
+            "fillColor": colours.get(feat["properties"].get("code"), "#ccc"), "color": "#555", "weight": 0.3,
+            "fillOpacity": 0.7}).add_to(m)
 st_folium(localize(m, vendor_url()), height=600, use_container_width=True, key="tiles_map", returned_objects=[])
