@@ -13,7 +13,7 @@ from layers.big_layers import BIG_LAYER_FEATURES
 from layers.landuse import CODES, illustrative_parcels
 from tests.e2e.conftest import map_frame, new_page, running_app, shot
 from tests.e2e.test_data_browser import give_name
-from tests.e2e.test_vector_tiles_browser import LEAFLET_MAP, PAINTED_JS
+from tests.e2e.test_vector_tiles_browser import LEAFLET_MAP, PAINTED_JS, click_parcel, middle_parcel
 
 pytestmark = pytest.mark.browser
 
@@ -50,14 +50,8 @@ def test_a_big_layer_added_on_the_data_page_is_drawn_on_the_atlas(browser, tmp_p
                 painted = frame.evaluate(PAINTED_JS)
             assert painted["painted"] > 0, painted
 
-            planar = parcels.geometry.to_crs(4547)
-            i = int(planar.representative_point().distance(planar.union_all().centroid).values.argmin())
-            p = parcels.geometry.representative_point().iloc[i]
-            frame.evaluate(f"""() => {{ const m = {LEAFLET_MAP};
-                m.fire('click', {{latlng: L.latLng({p.y}, {p.x}), containerPoint: m.latLngToContainerPoint([{p.y}, {p.x}])}}); }}""")
-            popup = frame.locator(".parkatlas-parcel-popup")
-            popup.wait_for(timeout=10_000)
-            text = popup.inner_text()
+            i = middle_parcel(parcels)
+            text = click_parcel(frame, parcels, i)
             area = float(geodesic_area_m2(parcels.geometry.iloc[[i]]).iloc[0])
             assert CODES[parcels["code"].iloc[i]].name_en in text
             assert f"{area / 1e4:.2f} ha" in text

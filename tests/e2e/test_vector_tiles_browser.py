@@ -36,6 +36,22 @@ PAINTED_JS = """() => {
 LEAFLET_MAP = "Object.values(window).find(v => v instanceof L.Map)"
 
 
+def middle_parcel(parcels) -> int:
+    """Position of the parcel nearest the layer's centre (measured in EPSG:4547 metres)."""
+    planar = parcels.geometry.to_crs(4547)
+    return int(planar.representative_point().distance(planar.union_all().centroid).values.argmin())
+
+
+def click_parcel(frame, parcels, i: int) -> str:
+    """Click (a Leaflet click on the map) inside parcel `i`; return the text of the popup it opens."""
+    p = parcels.geometry.representative_point().iloc[i]
+    frame.evaluate(f"""() => {{ const m = {LEAFLET_MAP};
+        m.fire('click', {{latlng: L.latLng({p.y}, {p.x}), containerPoint: m.latLngToContainerPoint([{p.y}, {p.x}])}}); }}""")
+    popup = frame.locator(".parkatlas-parcel-popup")
+    popup.wait_for(timeout=10_000)
+    return popup.inner_text()
+
+
 @pytest.fixture(scope="module")
 def tiles_site():
     """A folder served by Streamlit: the page, our vendored map code, and one archive of
@@ -45,8 +61,7 @@ def tiles_site():
     shutil.copytree(ROOT / "static" / "vendor", folder / "static" / "vendor")  # a link out of the folder is refused
     parcels = illustrative_parcels(BOUNDS, 3_000, seed=4)
     parcels["area_m2"] = geodesic_area_m2(parcels.geometry).round(1)
-    planar = parcels.geometry.to_crs(4547)
-    middle = int(planar.representative_point().distance(planar.union_all().centroid).values.argmin())
+    middle = middle_parcel(parcels)
     parcels.loc[parcels.index[middle], "label"] += " <img src=x onerror=alert(1)>"  # hostile text stays text
     built = tile_archive(parcels, layer="parcels", revision="1", folder=folder / "static" / "tiles",
                          properties=["code", "label", "area_m2"])
@@ -76,12 +91,8 @@ def test_parcels_draw_offline_and_a_click_shows_one(browser, tiles_site):
         assert page.outside.refused == [], page.outside.refused  # no CDN, nothing from outside
 
         # a click on the parcel in the middle shows its code, name and area, its text escaped
-        p = parcels.geometry.representative_point().iloc[i]
-        frame.evaluate(f"""() => {{ const m = {LEAFLET_MAP};
-            m.fire('click', {{latlng: L.latLng({p.y}, {p.x}), containerPoint: m.latLngToContainerPoint([{p.y}, {p.x}])}}); }}""")
+        text = click_parcel(frame, parcels, i)
         popup = frame.locator(".parkatlas-parcel-popup")
-        popup.wait_for(timeout=10_000)
-        text = popup.inner_text()
         code = parcels["code"].iloc[i]
         assert code in text and CODES[code].name_en in text
         assert f"{parcels['area_m2'].iloc[i] / 1e4:.2f} ha" in text
