@@ -16,21 +16,27 @@ from ui.assets import localize
 from ui.mapview.vector_tiles import VectorTileLayer
 from ui.page import vendor_url
 
-st.set_page_config(page_title="tiles", layout="wide")
-q = st.query_params
-mode, n = q.get("mode", "tiles"), q.get("n", "")
-prefix = f"PARKATLAS_TILES_{n}_" if n else "PARKATLAS_TILES_"
-lat, lon, zoom = (float(v) for v in os.environ["PARKATLAS_TILES_VIEW"].split(","))
-m = folium.Map(location=(lat, lon), zoom_start=int(q.get("z", zoom)), tiles=None)
-if mode == "tiles":
-    VectorTileLayer(os.environ[prefix + "URL"], data_layer=os.environ.get(prefix + "LAYER", "parcels"),
-                    colours={c.code: c.colour for c in CODES.values()}, code_field="code",
-                    names={c.code: f"{c.code} {c.name_zh} / {c.name_en}" for c in CODES.values()},
-                    labels=[("code", "Land use"), ("label", "Note")], area_label="Area").add_to(m)
-elif mode == "geojson":  # what a layer of this size would cost as GeoJSON (no sampling)
-    colours = {c.code: c.colour for c in CODES.values()}
-    with open(os.environ[prefix + "GEOJSON"], encoding="utf-8") as f:
-        folium.GeoJson(f.read(), style_function=lambda feat: {
-            "fillColor": colours.get(feat["properties"].get("code"), "#ccc"), "color": "#555", "weight": 0.3,
-            "fillOpacity": 0.7}).add_to(m)
-st_folium(localize(m, vendor_url()), height=600, use_container_width=True, key="tiles_map", returned_objects=[])
+def main() -> None:
+    """Draw the page (run by its launcher as __main__; importing it draws nothing)."""
+    st.set_page_config(page_title="tiles", layout="wide")
+    q = st.query_params
+    mode, n = q.get("mode", "tiles"), q.get("n", "")
+    prefix = f"PARKATLAS_TILES_{n}_" if n else "PARKATLAS_TILES_"
+    lat, lon, zoom = (float(v) for v in os.environ["PARKATLAS_TILES_VIEW"].split(","))
+    m = folium.Map(location=(lat, lon), zoom_start=int(q.get("z", zoom)), tiles=None)
+    if mode == "tiles":
+        VectorTileLayer(os.environ[prefix + "URL"], data_layer=os.environ.get(prefix + "LAYER", "parcels"),
+                        colours={c.code: c.colour for c in CODES.values()}, code_field="code",
+                        names={c.code: f"{c.code} {c.name_zh} / {c.name_en}" for c in CODES.values()},
+                        labels=[("code", "Land use"), ("label", "Note")], area_label="Area").add_to(m)
+    elif mode == "geojson":  # what a layer of this size would cost as GeoJSON (no sampling)
+        colours = {c.code: c.colour for c in CODES.values()}
+        with open(os.environ[prefix + "GEOJSON"], encoding="utf-8") as f:
+            folium.GeoJson(f.read(), style_function=lambda feat: {
+                "fillColor": colours.get(feat["properties"].get("code"), "#ccc"), "color": "#555", "weight": 0.3,
+                "fillOpacity": 0.7}).add_to(m)
+    st_folium(localize(m, vendor_url()), height=600, use_container_width=True, key="tiles_map", returned_objects=[])
+
+
+if __name__ == "__main__":
+    main()
