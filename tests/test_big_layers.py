@@ -72,3 +72,17 @@ def test_a_failed_build_leaves_nothing_and_keeps_the_old_archive(tmp_path):
         tile_archive(parcels().to_crs(3857), layer="parcels", revision="2", folder=tmp_path, properties=["code"])
     assert good.path.exists()
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_an_archive_name_says_nothing_of_the_database_url(monkeypatch):
+    """The archives are public files: their names carry the layer id and a digest of the
+    workspace, never the team database's URL (which may hold a password)."""
+    from layers.user_layers import UserLayer
+    from ui import big_layers
+
+    layer = UserLayer("parcels", parcels(3), layer_id="user-1")
+    monkeypatch.setenv("PARKATLAS_DATABASE_URL", "postgresql+psycopg://li:s3cret@db.example:5432/atlas")
+    team = archive_name(big_layers._key(layer), "1", ["code"])
+    assert "s3cret" not in team and "example" not in team and team.startswith("user-1")
+    monkeypatch.setenv("PARKATLAS_DATABASE_URL", "postgresql+psycopg://li:s3cret@other.example:5432/atlas")
+    assert archive_name(big_layers._key(layer), "1", ["code"]) != team  # another workspace, another archive

@@ -8,6 +8,7 @@ cut (the same shift every other layer gets for display, `ui.mapview.basemaps.for
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -43,7 +44,10 @@ def _revision(layer: UserLayer) -> str:
 
 
 def _key(layer: UserLayer) -> str:
-    return layer.layer_id or layer.name
+    """The layer's name for its archives (and so, in part, their public file names): its id and
+    a digest of its workspace (two workspaces may each have a layer "user-1" at revision 3)."""
+    where = hashlib.sha256(workspace.location().encode("utf-8")).hexdigest()[:12]  # a database URL may hold a password
+    return f"{layer.layer_id or layer.name}@{where}"
 
 
 def existing(layer: UserLayer, basemap: str) -> Path | None:
