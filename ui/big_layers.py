@@ -19,7 +19,11 @@ from layers.big_layers import archive_name, tile_archive
 from layers.user_layers import UserLayer
 from ui import workspace
 from ui.i18n import Lang, t
+from ui.assets import localize
 from ui.mapview.basemaps import display_system, for_display
+from ui.mapview.vector_tiles import VectorTileLayer, land_use_tiles
+from ui.page import vendor_url
+from ui.safe_html import esc
 
 TILES_DIR = Path(__file__).resolve().parent.parent / "static" / "tiles"
 """Where the archives live: served at /app/static/tiles/ (`server.enableStaticServing`)."""
@@ -84,3 +88,9 @@ def build(layer: UserLayer, basemap: str, lang: Lang) -> Path | None:
         return None
     bar.empty()
     return archive.path
+
+
+def map_layer(layer: UserLayer, path: Path, lang: Lang) -> VectorTileLayer:
+    """The big layer `layer` drawn from its archive at `path` (served by us, its scripts too)."""
+    return localize(land_use_tiles(tiles_url(path), path.name.split(".")[0], fields(layer), lang,
+                                   attribution=esc(layer.name)), vendor_url())

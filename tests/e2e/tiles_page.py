@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 
 from layers.landuse import CODES
 from ui.assets import localize
-from ui.mapview.vector_tiles import VectorTileLayer
+from ui.mapview.vector_tiles import land_use_tiles
 from ui.page import vendor_url
 
 def main() -> None:
@@ -25,10 +25,8 @@ def main() -> None:
     lat, lon, zoom = (float(v) for v in os.environ["PARKATLAS_TILES_VIEW"].split(","))
     m = folium.Map(location=(lat, lon), zoom_start=int(q.get("z", zoom)), tiles=None)
     if mode == "tiles":
-        VectorTileLayer(os.environ[prefix + "URL"], data_layer=os.environ.get(prefix + "LAYER", "parcels"),
-                        colours={c.code: c.colour for c in CODES.values()}, code_field="code",
-                        names={c.code: f"{c.code} {c.name_zh} / {c.name_en}" for c in CODES.values()},
-                        labels=[("code", "Land use"), ("label", "Note")], area_label="Area").add_to(m)
+        land_use_tiles(os.environ[prefix + "URL"], os.environ.get(prefix + "LAYER", "parcels"), ["code", "label"],
+                       "en").add_to(m)
     elif mode == "geojson":  # what a layer of this size would cost as GeoJSON (no sampling)
         colours = {c.code: c.colour for c in CODES.values()}
         with open(os.environ[prefix + "GEOJSON"], encoding="utf-8") as f:

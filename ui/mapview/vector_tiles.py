@@ -4,7 +4,7 @@
 The archive is one static file Streamlit serves (Range requests: each view fetches only the
 tiles it shows). Parcels are filled by their land-use code in the planning colours; a click on
 one shows its attributes (escaped in the browser before they reach the page) and its geodesic
-area, when the archive carries an `area_m2` property.
+area, when the archive carries an `area_m2` property (shown in ha and 亩 with `geo.measure`'s units).
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ import folium
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from geo.measure import SQUARE_METRES_PER
 from layers.big_layers import TILE_ZOOMS
+from layers.landuse import CODES
 from ui.assets import PROTOMAPS_JS_URL
+from ui.i18n import Lang, t
 
 DEFAULT_FILL = "#cccccc"
 """Fill of a parcel whose code has no planning colour."""
@@ -72,7 +75,7 @@ class VectorTileLayer(JSCSSMixin, folium.MacroElement):
                 var a = found.props.area_m2;
                 if (typeof a === "number") {
                     rows += "<tr><th style='text-align:left;padding-right:6px'>" + esc(cfg.areaLabel) + "</th><td>"
-                        + (a / 1e4).toFixed(2) + " ha · " + Math.round(a * 0.0015).toLocaleString() + " 亩</td></tr>";
+                        + (a / cfg.m2PerHa).toFixed(2) + " ha · " + (a / cfg.m2PerMu).toFixed(1) + " 亩</td></tr>";
                 }
                 L.popup({className: "parkatlas-parcel-popup"}).setLatLng(e.latlng)
                     .setContent("<table>" + rows + "</table>").openOn(map);
@@ -91,4 +94,20 @@ class VectorTileLayer(JSCSSMixin, folium.MacroElement):
             "url": url, "dataLayer": data_layer, "colours": colours, "codeField": code_field,
             "labels": labels, "names": names or {}, "areaLabel": area_label, "attribution": attribution,
             "maxDataZoom": TILE_ZOOMS[1], "defaultFill": DEFAULT_FILL,
+            "m2PerHa": SQUARE_METRES_PER["ha"], "m2PerMu": SQUARE_METRES_PER["mu"],  # geo.measure's units
         }, ensure_ascii=False).replace("</", "<\\/")  # inside a <script>: no string can end it
+
+
+LABELS = {"code": "tiles_code", "name_zh": "tiles_name", "name": "tiles_name", "id": "tiles_id", "label": "tiles_label"}
+"""The popup's label (an i18n key) of each attribute a tile archive may carry."""
+
+
+def land_use_tiles(url: str, data_layer: str, fields: list[str], lang: Lang, attribution: str = "") -> VectorTileLayer:
+    """A land-use layer drawn from the archive at `url` (tile layer `data_layer`): codes in the
+    planning colours (`layers.landuse.CODES`), a click shows `fields` (those with a label) with
+    the code's name in `lang`, and the geodesic area. `attribution` is HTML: escape user text."""
+    return VectorTileLayer(
+        url, data_layer=data_layer, colours={c.code: c.colour for c in CODES.values()}, code_field="code",
+        names={c.code: f"{c.code} {c.name_zh if lang == 'zh' else c.name_en}" for c in CODES.values()},
+        labels=[(f, t(LABELS[f], lang)) for f in fields if f in LABELS],
+        area_label=t("tiles_area", lang), attribution=attribution)

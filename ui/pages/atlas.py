@@ -14,7 +14,6 @@ import streamlit as st
 from geo.generalize import zoom_for_bounds
 from geo.query import features_at
 from layers.big_layers import BIG_LAYER_FEATURES, is_big
-from layers.landuse import CODES as LANDUSE_CODES
 from layers.parks import filter_parks
 from ui import atlas_url, big_layers, data, networks
 from ui.filters import network_year, sidebar_filters, target_sizing
@@ -22,17 +21,14 @@ from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
 from ui.mapview.user_layers import user_layer_group
-from ui.mapview.vector_tiles import VectorTileLayer
 from ui.panels.landuse_panel import render_landuse_section
 from ui.mapview.landuse import landuse_group
 from ui.mapview.transport import transport_groups
-from ui.assets import localize
 from ui.exports.downloads import table_csv
 from ui.park_table import access_view, park_table
 from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
 from ui.state import ViewState, select_park
-from ui.safe_html import esc
 from ui.urlstate import shortened
 from ui.page import map_first_header, start_with_parks, vendor_url
 from ui import workspace
@@ -218,7 +214,7 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
                      for i, layer in enumerate(mine) if not is_big(layer.gdf)]
         fig = base_map(lang, bm, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True)
         for layer, path in tiled:  # big layers: from their vector-tile archives, at every zoom
-            localize(vector_tile_layer(layer, path, lang), vendor_url()).add_to(fig)
+            big_layers.map_layer(layer, path, lang).add_to(fig)
         return cached.prepare(fig, overlays, layer_control(), returned)
 
     view_key = ("atlas", lang, bm, state.network_year, tuple(shown.index), state.selected_park, landuse is not None,
@@ -243,18 +239,6 @@ def _tiled_layers(big: list, basemap: str, lang: Lang) -> list:
                 big_layers.build(layer, basemap, lang)
             st.rerun()
     return tiled
-
-
-def vector_tile_layer(layer, path, lang: Lang) -> VectorTileLayer:
-    """The big layer `layer` drawn from its archive at `path`: land-use codes in the planning
-    colours, a click shows the parcel's attributes and geodesic area."""
-    labels = {"code": "tiles_code", "name_zh": "tiles_name", "name": "tiles_name", "id": "tiles_id", "label": "tiles_label"}
-    return VectorTileLayer(
-        big_layers.tiles_url(path), data_layer=path.name.split(".")[0],
-        colours={c.code: c.colour for c in LANDUSE_CODES.values()}, code_field="code",
-        names={c.code: f"{c.code} {c.name_zh if lang == 'zh' else c.name_en}" for c in LANDUSE_CODES.values()},
-        labels=[(f, t(labels[f], lang)) for f in big_layers.fields(layer) if f in labels],
-        area_label=t("tiles_area", lang), attribution=esc(layer.name))
 
 
 def _edit_button(state: ViewState, park_id: str, lang: Lang) -> None:
