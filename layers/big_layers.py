@@ -49,7 +49,7 @@ def is_big(gdf: gpd.GeoDataFrame) -> bool:
     return len(gdf) > BIG_LAYER_FEATURES
 
 
-def _stem(layer: str) -> str:
+def file_stem(layer: str) -> str:
     """A file-name stem for `layer` that no name can misuse (no path parts, no odd characters):
     its ASCII word characters, then a hash of the whole name, so two names never share a stem."""
     readable = re.sub(r"[^A-Za-z0-9_-]+", "_", layer)[:40].strip("_") or "layer"
@@ -62,7 +62,7 @@ def archive_name(layer: str, revision: str, properties: Sequence[str], variant: 
     if variant not in ("wgs84", "gcj02"):
         raise ValueError(f"unknown display system {variant!r} (wgs84 or gcj02)")
     key = json.dumps([revision, list(properties), TILE_ZOOMS], ensure_ascii=False)
-    return f"{_stem(layer)}.{variant}.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.pmtiles"
+    return f"{file_stem(layer)}.{variant}.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.pmtiles"
 
 
 def tile_archive(gdf: gpd.GeoDataFrame, *, layer: str, revision: str, folder: Path, properties: Sequence[str],
@@ -76,7 +76,7 @@ def tile_archive(gdf: gpd.GeoDataFrame, *, layer: str, revision: str, folder: Pa
         return TileArchive(path, cached=True)
     partial = folder / f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.part"
     try:
-        stats = build_pmtiles(gdf, partial, layer=_stem(layer), properties=properties, minzoom=TILE_ZOOMS[0],
+        stats = build_pmtiles(gdf, partial, layer=file_stem(layer), properties=properties, minzoom=TILE_ZOOMS[0],
                               maxzoom=TILE_ZOOMS[1], progress=progress)
         os.replace(partial, path)  # atomic: a reader sees no archive or a whole one
     finally:
@@ -88,6 +88,6 @@ def tile_archive(gdf: gpd.GeoDataFrame, *, layer: str, revision: str, folder: Pa
 def _remove_older(folder: Path, layer: str, variant: str, keep: Path) -> None:
     """Remove this layer's other archives of the same display system (older revisions); the
     other system's archive (over Gaode, or not) is left alone."""
-    for old in folder.glob(f"{_stem(layer)}.{variant}.*.pmtiles"):
+    for old in folder.glob(f"{file_stem(layer)}.{variant}.*.pmtiles"):
         if old != keep:
             old.unlink(missing_ok=True)

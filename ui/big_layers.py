@@ -1,32 +1,45 @@
 """Big user layers on the map as vector tiles (issue 13): their archives, built with progress
 shown, kept in `static/tiles/` (which Streamlit serves, Range requests included) by layer and
-revision (`layers.big_layers.tile_archive`), and where the map finds them.
+revision (`layers.big_layers.tile_archive`), and where the map finds them; for land-use layers
+also their spatially partitioned GeoParquet (`geo.partitioned`), which city-scale composition reads.
 
-One archive per display system: over Gaode the layer is shifted to GCJ-02 before its tiles are
-cut (the same shift every other layer gets for display, `ui.mapview.basemaps.for_display`).
+Both are made by a child process (`layers.big_layer_job`): the server never holds a build's
+memory, and a build goes on when its visitor leaves the page. One archive per display system: over
+Gaode the layer is shifted to GCJ-02 before its tiles are cut (the same shift every other layer
+gets for display, `ui.mapview.basemaps.for_display`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 import geopandas as gpd
 import streamlit as st
 
-from geo.measure import geodesic_area_m2
-from layers.big_layers import archive_name, tile_archive
+from layers.big_layer_job import JobSpec, partitions_ready
+from layers.big_layers import archive_name, file_stem
 from layers.user_layers import UserLayer
 from ui import workspace
 from ui.i18n import Lang, t
 from ui.assets import localize
-from ui.mapview.basemaps import display_system, for_display
+from ui.mapview.basemaps import display_system
 from ui.mapview.vector_tiles import VectorTileLayer, land_use_tiles
 from ui.page import vendor_url
 from ui.safe_html import esc
 
 TILES_DIR = Path(__file__).resolve().parent.parent / "static" / "tiles"
 """Where the archives live: served at /app/static/tiles/ (`server.enableStaticServing`)."""
+
+PARTITIONS_ENV = "PARKATLAS_PARTITIONS_DIR"
 
 SHOWN_FIELDS = ("code", "name_zh", "name", "id", "label")
 """Attributes a parcel's popup shows, when the layer has them (plus its geodesic area)."""
@@ -56,38 +69,115 @@ def _key(layer: UserLayer) -> str:
 
 def existing(layer: UserLayer, basemap: str) -> Path | None:
     """The archive of the layer's current revision for `basemap`'s display system, if built."""
-    path = TILES_DIR / archive_name(_key(layer), _revision(layer), fields(layer), display_system(basemap))
+    path = TILES_DIR / _archive_name(layer, basemap)
     return path if path.exists() else None
 
 
-def _tile_frame(layer: UserLayer, basemap: str) -> gpd.GeoDataFrame:
-    """The layer as tiled: its shown attributes as text, its geodesic area (m², on the WGS84
-    ellipsoid, computed before any display shift) and its geometry in the display system."""
-    gdf = layer.gdf
-    out = gpd.GeoDataFrame({c: gdf[c].astype("string").fillna("") for c in SHOWN_FIELDS if c in gdf.columns},
-                           geometry=gdf.geometry.to_numpy(), crs=gdf.crs, index=gdf.index)
-    out["area_m2"] = geodesic_area_m2(gdf.geometry).round(1)
-    return for_display(out, basemap)
+def partitions_folder(layer: UserLayer) -> Path:
+    """Where the layer's current revision is kept as partitioned GeoParquet (land-use layers):
+    `$PARKATLAS_PARTITIONS_DIR` (shared storage every Dask worker can read, for a cluster) or
+    `.cache/partitions` in the app's folder; one folder per layer, one sub-folder per revision."""
+    root = Path(os.environ.get(PARTITIONS_ENV, "").strip() or Path(__file__).resolve().parent.parent / ".cache" / "partitions")
+    return root / file_stem(_key(layer)) / _revision(layer)
+
+
+def partitioned(layer: UserLayer) -> Path | None:
+    """The layer's partitioned GeoParquet folder when it is written for its current revision."""
+    folder = partitions_folder(layer)
+    return folder if partitions_ready(folder) else None
+
+
+_RUNNING: dict[str, tuple[subprocess.Popen, Path]] = {}
+"""Jobs this server started, by archive name: (the child, its status file)."""
+_RUNNING_LOCK = threading.Lock()
+
+
+def building(layer: UserLayer, basemap: str) -> bool:
+    """Whether this server is building the layer's archive for `basemap` right now."""
+    with _RUNNING_LOCK:
+        job = _RUNNING.get(_archive_name(layer, basemap))
+    return job is not None and job[0].poll() is None
+
+
+def _archive_name(layer: UserLayer, basemap: str) -> str:
+    return archive_name(_key(layer), _revision(layer), fields(layer), display_system(basemap))
+
+
+def _start(layer: UserLayer, basemap: str) -> tuple[subprocess.Popen, Path]:
+    """Start (or join) the child that builds the layer's archive for `basemap` and, for a land-use
+    layer, its partitioned GeoParquet (`layers.big_layer_job`)."""
+    name = _archive_name(layer, basemap)
+    with _RUNNING_LOCK:
+        job = _RUNNING.get(name)
+        if job is not None and job[0].poll() is None:
+            return job
+        folder = Path(tempfile.mkdtemp(prefix="parkatlas-job-"))
+        gdf = layer.gdf
+        source = gpd.GeoDataFrame({c: gdf[c].astype("string").fillna("") for c in SHOWN_FIELDS if c in gdf.columns},
+                                  geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+        source.to_parquet(folder / "source.parquet")
+        del source
+        is_landuse = layer.role == "landuse" and "code" in gdf.columns
+        spec = JobSpec(source=str(folder / "source.parquet"), layer=_key(layer), revision=_revision(layer),
+                       tiles_folder=str(TILES_DIR), properties=fields(layer), variant=display_system(basemap),
+                       partitions=str(partitions_folder(layer)) if is_landuse else None,
+                       status=str(folder / "status.jsonl"))
+        root = Path(__file__).resolve().parent.parent
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+        child = subprocess.Popen([sys.executable, "-m", "layers.big_layer_job", str(spec.write(folder / "spec.json"))],
+                                 cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=open(folder / "stderr.txt", "wb"), start_new_session=True)  # noqa: SIM115
+        _RUNNING[name] = (child, folder / "status.jsonl")
+        return _RUNNING[name]
+
+
+def _last_status(path: Path) -> dict:
+    """The last whole line the child wrote to its status file ({} before the first)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    for line in reversed(lines):
+        try:
+            return json.loads(line)
+        except json.JSONDecodeError:  # a line being written
+            continue
+    return {}
 
 
 def build(layer: UserLayer, basemap: str, lang: Lang) -> Path | None:
-    """Build (or find) the layer's archive for `basemap`, with a progress bar; None, after
-    saying why, when it cannot be built."""
-    bar = st.progress(0.0, text=t("tiles_building", lang, name=layer.name, n=len(layer.gdf)))
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=t("tiles_building", lang, name=layer.name, n=len(layer.gdf)))
-
+    """Build (or find) the layer's archive for `basemap` in a child process, with a progress bar
+    while this page waits; None, after saying why, when it cannot be built. The child goes on if
+    the visitor leaves the page: the atlas then finds the archive when it is done."""
+    found = existing(layer, basemap)
+    if found is not None:
+        return found
+    text = t("tiles_building", lang, name=layer.name, n=len(layer.gdf))
+    bar = st.progress(0.0, text=text)
     try:
-        archive = tile_archive(_tile_frame(layer, basemap), layer=_key(layer), revision=_revision(layer),
-                               folder=TILES_DIR, properties=fields(layer), variant=display_system(basemap),
-                               progress=progress)
-    except (ValueError, OSError) as exc:
+        child, status_file = _start(layer, basemap)
+    except (OSError, ValueError) as exc:
         bar.empty()
         st.error(t("tiles_failed", lang, name=layer.name, why=str(exc)[:300]))
         return None
+    status: dict = {}
+    while child.poll() is None:
+        status = _last_status(status_file)
+        if status.get("phase") == "tiles":
+            bar.progress(min(status["done"] / max(status["total"], 1), 1.0), text=text)
+        elif status.get("phase") == "partitions":
+            bar.progress(0.0, text=t("partitions_writing", lang, name=layer.name))
+        time.sleep(0.25)
+    status = _last_status(status_file)
     bar.empty()
-    return archive.path
+    shutil.rmtree(status_file.parent, ignore_errors=True)
+    if "archive" not in status:
+        why = status.get("error") or t("tiles_child_died", lang, code=child.returncode)
+        st.error(t("tiles_failed", lang, name=layer.name, why=str(why)[:300]))
+        return None
+    st.success(t("tiles_built", lang, name=layer.name, n=len(layer.gdf), mib=status["bytes"] / 2**20,
+                 s=status["seconds"]))
+    return Path(status["archive"])
 
 
 def map_layer(layer: UserLayer, path: Path, lang: Lang) -> VectorTileLayer:

@@ -107,9 +107,13 @@ def close_expired_sessions(timeout_s: float = 10.0) -> int:
             files.remove_session_files(session_id)
         return len(expired)
 
+    if loop.is_closed() or not loop.is_running():  # a Runtime that is not serving (AppTest, a stopped server)
+        return 0
+    coroutine = close()
     try:
-        return asyncio.run_coroutine_threadsafe(close(), loop).result(timeout_s)
-    except Exception:  # never let the releasing thread die; say why nothing was closed
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout_s)
+    except Exception:
+        coroutine.close()  # if it never ran: no "never awaited" warning  # never let the releasing thread die; say why nothing was closed
         _LOG.warning("could not close expired Streamlit sessions", exc_info=True)
         return 0
 

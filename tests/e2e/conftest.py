@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -85,10 +86,18 @@ def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", w
         scratch = tempfile.mkdtemp(prefix="parkatlas-e2e-")
         workspace = Path(scratch) / "workspace.gpkg"
     env["PARKATLAS_WORKSPACE"] = str(workspace)
+    env["PARKATLAS_PARTITIONS_DIR"] = tempfile.mkdtemp(prefix="parkatlas-e2e-partitions-")
     env.update(extra_env or {})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with serve("streamlit_app.py", env, ARTIFACTS / log_name) as (base, _):
-        yield base
+    tiles = ROOT / "static" / "tiles"  # the one folder Streamlit serves: archives this server built go with it
+    before = set(tiles.glob("*.pmtiles"))
+    try:
+        with serve("streamlit_app.py", env, ARTIFACTS / log_name) as (base, _):
+            yield base
+    finally:
+        for built in set(tiles.glob("*.pmtiles")) - before:
+            built.unlink(missing_ok=True)
+        shutil.rmtree(env["PARKATLAS_PARTITIONS_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

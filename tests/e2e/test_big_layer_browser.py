@@ -36,7 +36,7 @@ def test_a_big_layer_added_on_the_data_page_is_drawn_on_the_atlas(browser, tmp_p
             give_name(page, "Officer Li")
             page.get_by_role("button", name="Add as a new layer").click()
             page.get_by_text("Added layer").wait_for(timeout=60_000)
-            page.get_by_text("Building the vector tiles").wait_for(state="detached", timeout=120_000)
+            page.get_by_text("are built").wait_for(timeout=120_000)  # by a child process, with progress
 
             page.goto(base + "/?lang=en")
             frame = map_frame(page, ready_js=f"() => typeof L !== 'undefined' && !!({LEAFLET_MAP})"

@@ -230,6 +230,9 @@ def _tiled_layers(big: list, basemap: str, lang: Lang) -> list:
     tiled, waiting = [], []
     for layer in big:
         path = big_layers.existing(layer, basemap)
+        if path is None and big_layers.building(layer, basemap):
+            st.caption(t("tiles_being_built", lang, name=layer.name))
+            continue
         (tiled if path is not None else waiting).append((layer, path))
     if waiting:
         st.caption(t("user_layers_too_big", lang, names="、".join(layer.name for layer, _ in waiting),
