@@ -57,6 +57,8 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "partitions_writing": ("正在按空间分区保存「{name}」（GeoParquet）…", "Saving “{name}” in spatial partitions (GeoParquet)…"),
     "tiles_failed": ("「{name}」的矢量切片未能生成：{why}", "The vector tiles of “{name}” could not be built: {why}"),
     "tiles_code": ("用地", "Land use"),
+    "tiles_layer": ("用地（整层）：{name}", "Land use (whole layer): {name}"),
+    "tiles_legend_note": ("矢量切片；点击地块查看属性与面积", "Vector tiles; click a parcel for its attributes and area"),
     "tiles_name": ("名称", "Name"),
     "tiles_id": ("编号", "ID"),
     "tiles_label": ("说明", "Note"),

@@ -56,6 +56,20 @@ def test_a_big_layer_added_on_the_data_page_is_drawn_on_the_atlas(browser, tmp_p
             assert CODES[parcels["code"].iloc[i]].name_en in text
             assert f"{area / 1e4:.2f} ha" in text
             shot(page, "atlas_big_layer")
+
+            # its legend lists its codes; the layer control names it, and unticking it hides layer and legend
+            legend = frame.locator(".parkatlas-tile-legend")
+            assert "Land use (whole layer): district_parcels" in legend.inner_text()
+            for code in parcels["code"].unique():
+                assert CODES[code].name_en in legend.inner_text()
+            frame.locator(".leaflet-control-layers").hover()
+            entry = frame.locator(".leaflet-control-layers-overlays label",
+                                  has_text="Land use (whole layer): district_parcels")
+            entry.locator("input").uncheck()
+            assert frame.locator(".parkatlas-tile-legend").count() == 0
+            assert frame.evaluate("() => !window.parkatlasVectorLayers[0]._map")
+            entry.locator("input").check()
+            assert frame.locator(".parkatlas-tile-legend").count() == 1
             assert page.outside.refused == [], page.outside.refused
         finally:
             context.close()

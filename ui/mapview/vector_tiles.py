@@ -20,23 +20,25 @@ from layers.big_layers import TILE_ZOOMS
 from layers.landuse import CODES
 from ui.assets import PROTOMAPS_JS_URL
 from ui.i18n import Lang, t
+from ui.safe_html import esc
 
 DEFAULT_FILL = "#cccccc"
 """Fill of a parcel whose code has no planning colour."""
 
 
-class VectorTileLayer(JSCSSMixin, folium.MacroElement):
+class VectorTileLayer(JSCSSMixin, folium.map.Layer):
     """Overlay the archive at `url` (an URL our server serves), layer `data_layer` of its tiles,
     filled by `colours[feature[code_field]]`. `labels`: the popup's fields and their labels, in
     order; `names`: what a code is called (the popup shows it for `code_field`); `area_label`:
-    the label of the area line."""
+    the label of the area line. A folium Layer: the layer control lists it as `name` (HTML:
+    escape user text), and unticking it hides it and its legend (`legend`: HTML, or "")."""
 
     default_js = [("protomaps-leaflet", PROTOMAPS_JS_URL)]
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
+        var {{ this.get_name() }} = (function() {
             var map = {{ this._parent.get_name() }};
             var cfg = {{ this.config }};
             function esc(v) {
@@ -55,9 +57,20 @@ class VectorTileLayer(JSCSSMixin, folium.MacroElement):
                 }],
                 labelRules: []
             });
-            layer.addTo(map);
             window.parkatlasVectorLayers = (window.parkatlasVectorLayers || []).concat([layer]);
+            if (cfg.legend) {
+                var legend = L.control({position: "bottomright"});
+                legend.onAdd = function () {
+                    var div = L.DomUtil.create("div", "parkatlas-legend parkatlas-tile-legend");
+                    div.style.cssText = "background:rgba(255,255,255,.92);padding:5px 8px;border-radius:4px;font:11px/1.45 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px;max-height:40vh;overflow:auto";
+                    div.innerHTML = cfg.legend;
+                    return div;
+                };
+                layer.on("add", function () { legend.addTo(map); });
+                layer.on("remove", function () { legend.remove(); });
+            }
             map.on("click", function (e) {
+                if (!map.hasLayer(layer)) return;
                 var hits = layer.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 4);
                 var found = null;
                 hits.forEach(function (features) {
@@ -80,6 +93,7 @@ class VectorTileLayer(JSCSSMixin, folium.MacroElement):
                 L.popup({className: "parkatlas-parcel-popup"}).setLatLng(e.latlng)
                     .setContent("<table>" + rows + "</table>").openOn(map);
             });
+            return layer;
         })();
         {% endmacro %}
         """
@@ -87,12 +101,13 @@ class VectorTileLayer(JSCSSMixin, folium.MacroElement):
 
     def __init__(self, url: str, *, data_layer: str, colours: dict[str, str], code_field: str,
                  labels: list[tuple[str, str]], area_label: str, names: dict[str, str] | None = None,
-                 attribution: str = "") -> None:
-        super().__init__()
+                 attribution: str = "", name: str | None = None, legend: str = "") -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "VectorTileLayer"
         self.config = json.dumps({
             "url": url, "dataLayer": data_layer, "colours": colours, "codeField": code_field,
             "labels": labels, "names": names or {}, "areaLabel": area_label, "attribution": attribution,
+            "legend": legend,
             "maxDataZoom": TILE_ZOOMS[1], "defaultFill": DEFAULT_FILL,
             "m2PerHa": SQUARE_METRES_PER["ha"], "m2PerMu": SQUARE_METRES_PER["mu"],  # geo.measure's units
         }, ensure_ascii=False).replace("</", "<\\/")  # inside a <script>: no string can end it
@@ -102,12 +117,32 @@ LABELS = {"code": "tiles_code", "name_zh": "tiles_name", "name": "tiles_name", "
 """The popup's label (an i18n key) of each attribute a tile archive may carry."""
 
 
-def land_use_tiles(url: str, data_layer: str, fields: list[str], lang: Lang, attribution: str = "") -> VectorTileLayer:
+def land_use_tiles(url: str, data_layer: str, fields: list[str], lang: Lang, attribution: str = "",
+                   name: str | None = None, codes: list[str] | None = None) -> VectorTileLayer:
     """A land-use layer drawn from the archive at `url` (tile layer `data_layer`): codes in the
     planning colours (`layers.landuse.CODES`), a click shows `fields` (those with a label) with
-    the code's name in `lang`, and the geodesic area. `attribution` is HTML: escape user text."""
+    the code's name in `lang`, and the geodesic area. `attribution` and `name` (the layer
+    control's label) are HTML: escape user text. `codes`: the codes the layer holds, which its
+    legend lists (with the planning colours; unknown codes in grey); None for no legend."""
+    names = {c.code: f"{c.code} {c.name_zh if lang == 'zh' else c.name_en}" for c in CODES.values()}
     return VectorTileLayer(
         url, data_layer=data_layer, colours={c.code: c.colour for c in CODES.values()}, code_field="code",
-        names={c.code: f"{c.code} {c.name_zh if lang == 'zh' else c.name_en}" for c in CODES.values()},
-        labels=[(f, t(LABELS[f], lang)) for f in fields if f in LABELS],
-        area_label=t("tiles_area", lang), attribution=attribution)
+        names=names, labels=[(f, t(LABELS[f], lang)) for f in fields if f in LABELS],
+        area_label=t("tiles_area", lang), attribution=attribution, name=name,
+        legend=code_legend(codes, names, lang, title=name or "") if codes is not None else "")
+
+
+def code_legend(codes: list[str], names: dict[str, str], lang: Lang, title: str) -> str:
+    """The legend of a tiled land-use layer (HTML, user text escaped; `title` is HTML already):
+    one swatch per code it holds, in code order, folded like the atlas legend on small screens."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;background:{esc(_colour(c))};opacity:.7;'
+        f'margin-right:6px;vertical-align:middle;border:1px solid #555"></span>{esc(names.get(c, c))}</div>'
+        for c in sorted(set(codes)))
+    return (f"<details open><summary style='cursor:pointer'><b>{title}</b></summary>"
+            f"{rows}<div style='color:#555'>{esc(t('tiles_legend_note', lang))}</div></details>")
+
+
+def _colour(code: str) -> str:
+    known = CODES.get(code)
+    return known.colour if known is not None else DEFAULT_FILL
