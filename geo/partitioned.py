@@ -207,13 +207,7 @@ def composition_distributed(zones: gpd.GeoDataFrame, folder: Path, client: Clien
     index = PartitionIndex.read(folder)
     planar_zones, scale = _planar_zones(zones)
     zone_pos, zone_geoms = _polygonal(planar_zones)
-    zb = shapely.bounds(zone_geoms)
-    tasks = []
-    for part in index.partitions:
-        near = np.flatnonzero((zb[:, 0] <= part.maxx) & (zb[:, 2] >= part.minx)
-                              & (zb[:, 1] <= part.maxy) & (zb[:, 3] >= part.miny))
-        if len(near):
-            tasks.append((str(index.path(part)), near))
+    tasks = [(str(index.path(part)), near) for part, near in _near(index, zone_geoms)]
     partials = []
     if client is None:
         for done, (path, near) in enumerate(tasks, 1):
@@ -237,6 +231,26 @@ def composition_distributed(zones: gpd.GeoDataFrame, folder: Path, client: Clien
         sums = pd.DataFrame({"z": pd.Series(dtype="int64"), "class": pd.Series(dtype=object),
                              "area": pd.Series(dtype=float)})
     return _finish(sums, zones, zone_pos, zone_geoms, scale)
+
+
+def _near(index: PartitionIndex, zone_geoms: np.ndarray) -> list[tuple[Partition, np.ndarray]]:
+    """(partition, positions of the zones whose bounds meet its bounds) for the partitions that
+    meet any; zone_geoms in EPSG:4547."""
+    zb = shapely.bounds(zone_geoms)
+    out = []
+    for part in index.partitions:
+        near = np.flatnonzero((zb[:, 0] <= part.maxx) & (zb[:, 2] >= part.minx)
+                              & (zb[:, 1] <= part.maxy) & (zb[:, 3] >= part.miny))
+        if len(near):
+            out.append((part, near))
+    return out
+
+
+def partitions_near(zones: gpd.GeoDataFrame, folder: Path) -> int:
+    """How many of `folder`'s partitions `composition_distributed(zones, folder)` reads (those
+    whose bounds meet some polygonal zone's); zones in EPSG:4326 or EPSG:4547."""
+    _, zone_geoms = _polygonal(_planar_zones(zones)[0])
+    return len(_near(PartitionIndex.read(folder), zone_geoms))
 
 
 def _partition_areas(path: str, class_col: str, zone_geoms: np.ndarray, zone_ids: np.ndarray) -> pd.DataFrame:

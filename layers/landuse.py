@@ -10,7 +10,10 @@ carries ILLUSTRATIVE_LABEL on the map, in the legend and in every export.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +23,11 @@ import shapely
 from geo.crs import PLANAR, WGS84
 from geo.measure import geodesic_area_m2
 from geo.overlay import composition
+from geo.partitioned import composition_distributed, partitions_near
 from layers.base import GEOMETRY_QUALITIES, Column, LayerSchema, read_geojson, validate
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 ILLUSTRATIVE_LABEL = "illustrative — not an official plan / 示意数据，非官方规划"
 
@@ -101,6 +108,34 @@ def park_composition(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> pd.D
     (geodesic-scaled), `share` of the park's area. parks, parcels: EPSG:4326 (or both 4547)."""
     polygons = parks[parks.geom_type.isin(["Polygon", "MultiPolygon"])]
     return composition(polygons, parcels, "code")
+
+
+def parks_composition(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame | None = None,
+                      partitioned: Sequence[Path] = (), client: Client | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Land-use composition of every park with an outline, from parcels held in memory
+    (`parcels`, EPSG:4326) and from big layers kept as partitioned GeoParquet (`partitioned`
+    folders, `geo.partitioned`: each partition meets only the parks near it, on the Dask `client`
+    when given, else in this process). Columns as `park_composition`: `zone` (park id), `class`,
+    `area_m2` (geodesic-scaled m²), `share` of the park's area; areas of the same park and code
+    from different layers are added (parcels overlapping across layers count twice).
+    progress(done, total) counts partitions near a park, over all folders."""
+    polygons = parks[parks.geom_type.isin(["Polygon", "MultiPolygon"])]
+    parts = [composition(polygons, parcels, "code")] if parcels is not None and not parcels.empty else []
+    if polygons.empty:
+        partitioned = ()
+    near = [partitions_near(polygons, Path(f)) for f in partitioned]
+    total, offset = sum(near), 0
+    for folder, count in zip(partitioned, near):
+        step = (lambda d, _t, base=offset: progress(base + d, total)) if progress else None
+        parts.append(composition_distributed(polygons, Path(folder), client=client, progress=step))
+        offset += count
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame({"zone": pd.Series(dtype=object), "class": pd.Series(dtype=object),
+                             "area_m2": pd.Series(dtype=float), "share": pd.Series(dtype=float)})
+    summed = pd.concat(parts, ignore_index=True).groupby(["zone", "class"], sort=False)[["area_m2", "share"]].sum()
+    return summed.reset_index().sort_values(["zone", "area_m2"], ascending=[True, False], ignore_index=True)
 
 
 def green_ratio(comp: pd.DataFrame) -> pd.Series:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import box
@@ -71,3 +72,45 @@ def test_corridor_is_a_buffer_of_its_stated_width():
     poly = corridor_polygons(line, pd.Series([100.0]))
     length_m = 1023.9  # 0.01° of longitude at 23.1° N
     assert geodesic_area_m2(poly).iloc[0] == pytest.approx(100 * length_m, rel=2e-3)
+
+
+def test_every_park_is_composed_from_memory_and_partitions_alike(tmp_path):
+    """parks_composition over a small layer in memory plus a big one in partitions (in-process
+    and on a real 2-worker LocalCluster) equals composition over both layers together."""
+    from distributed import Client, LocalCluster
+    from shapely.geometry import Point, box
+
+    from geo.overlay import composition
+    from geo.partitioned import write_partitioned
+    from layers.landuse import illustrative_parcels, parks_composition
+
+    big = illustrative_parcels((113.30, 23.10, 113.36, 23.15), 6_000, seed=5)[["code", "geometry"]]
+    small = illustrative_parcels((113.31, 23.11, 113.32, 23.12), 200, seed=6)[["code", "geometry"]]
+    write_partitioned(big, tmp_path / "big", "code", rows_per_partition=500)
+    parks = gpd.GeoDataFrame(
+        geometry=[box(113.305, 23.105, 113.315, 23.115), box(113.33, 23.12, 113.345, 23.14), Point(113.32, 23.12),
+                  box(114.0, 24.0, 114.01, 24.01)],
+        index=pd.Index(["a", "b", "point", "far"], name="id"), crs=4326)
+    expected = composition(parks.iloc[[0, 1, 3]], pd.concat([big, small], ignore_index=True), "code")
+    expected = expected.set_index(["zone", "class"]).sort_index()
+    seen = []
+    local = parks_composition(parks, small, [tmp_path / "big"], progress=lambda d, t: seen.append((d, t)))
+    assert seen and seen[-1][0] == seen[-1][1] and seen[-1][1] < 12  # only the partitions near a park
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc, Client(lc) as client:
+        remote = parks_composition(parks, small, [tmp_path / "big"], client=client)
+    for got in (local, remote):
+        got = got.set_index(["zone", "class"]).sort_index()
+        assert list(got.index) == list(expected.index)
+        np.testing.assert_allclose(got["area_m2"], expected["area_m2"], rtol=0, atol=1e-6)  # to the square millimetre
+        np.testing.assert_allclose(got["share"], expected["share"], rtol=0, atol=1e-12)
+    assert set(local["zone"]) == {"a", "b"}  # the point has no outline; the far park has no parcels
+
+
+def test_no_outlined_park_gives_an_empty_composition(tmp_path):
+    from shapely.geometry import Point
+
+    from layers.landuse import parks_composition
+
+    parks = gpd.GeoDataFrame(geometry=[Point(113.3, 23.1)], index=["p"], crs=4326)
+    out = parks_composition(parks, None, [])
+    assert out.empty and list(out.columns) == ["zone", "class", "area_m2", "share"]

@@ -1,11 +1,12 @@
 """The Data page: bring your own layers in (import with checks, or outline the parks with a
 boundary file), sketch new ones (draw), export any layer in the format and CRS someone else
-needs, and the layers saved in the workspace. DESIGN.md §4."""
+needs, a transit network, the land use of every park, and the layers saved in the workspace. DESIGN.md §4."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui.panels.city_landuse_panel import render_city_landuse
 from ui.panels.draw_panel import render_draw
 from ui.panels.export_panel import render_export
 from ui.i18n import t
@@ -23,8 +24,9 @@ def render() -> None:
     if state.flash:
         st.success(state.flash)
         state.flash = None
-    tab_import, tab_draw, tab_export, tab_network = st.tabs(
-        [t("tab_import", lang), t("tab_draw", lang), t("tab_export", lang), t("tab_network", lang)])
+    tab_import, tab_draw, tab_export, tab_network, tab_landuse = st.tabs(
+        [t("tab_import", lang), t("tab_draw", lang), t("tab_export", lang), t("tab_network", lang),
+         t("tab_city_landuse", lang)])
     with tab_import:
         render_import(state)
     with tab_draw:
@@ -33,4 +35,6 @@ def render() -> None:
         render_export(state)
     with tab_network:
         render_networks(state)
+    with tab_landuse:
+        render_city_landuse(state)
     render_layers(state)
