@@ -246,6 +246,24 @@ def _near(index: PartitionIndex, zone_geoms: np.ndarray) -> list[tuple[Partition
     return out
 
 
+def read_near(folder: Path, bounds: Sequence[float]) -> gpd.GeoDataFrame:
+    """The parcels of a partitioned folder whose bounding boxes meet `bounds` (minx, miny, maxx,
+    maxy in EPSG:4547 metres): only the partitions that meet it are opened, and in them only the
+    row groups whose bbox statistics do. Returns the class column and geometry, EPSG:4547."""
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    index = PartitionIndex.read(folder)
+    minx, miny, maxx, maxy = bounds
+    near = ((pc.field("bbox", "xmin") <= maxx) & (pc.field("bbox", "xmax") >= minx)
+            & (pc.field("bbox", "ymin") <= maxy) & (pc.field("bbox", "ymax") >= miny))
+    frames = [gpd.read_parquet(index.path(p), columns=[index.class_col, "geometry"], filters=near)
+              for p in index.intersecting(bounds)]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return gpd.GeoDataFrame({index.class_col: pd.Series(dtype=object)}, geometry=gpd.GeoSeries(crs=PLANAR), crs=PLANAR)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=PLANAR)
+
+
 def partitions_near(zones: gpd.GeoDataFrame, folder: Path) -> int:
     """How many of `folder`'s partitions `composition_distributed(zones, folder)` reads (those
     whose bounds meet some polygonal zone's); zones in EPSG:4326 or EPSG:4547."""

@@ -111,3 +111,28 @@ def test_an_unreachable_scheduler_is_a_clear_error(layers, monkeypatch):
 def test_without_land_use_layers_the_tab_says_how_to_bring_one(small_data):
     at = tab("zh")
     assert any("还没有用地图层" in i.value for i in at.info)
+
+
+def test_the_atlas_composes_a_park_from_the_partitions_near_it(layers, monkeypatch):
+    import geo.partitioned
+    from tests.helpers import APP
+
+    big, small = layers
+    click(tab(), "city_lu_prepare")
+    calls = []
+    real = geo.partitioned.read_near
+    monkeypatch.setattr(geo.partitioned, "read_near", lambda folder, bounds: calls.append(bounds) or real(folder, bounds))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["park"] = "test-square-phase"
+    at.query_params["lang"] = "en"
+    at.run()
+    at.sidebar.toggle(key="w_landuse").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(calls) == 1  # the big layer was read from its partitions, around this park only
+    from ui import data
+
+    _, comp, illustrative = data.landuse_for_park("test-square-phase")
+    want = expected(big, small)
+    want = want[want["zone"] == "test-square-phase"].set_index("class")["area_m2"].sort_index()
+    assert not illustrative
+    np.testing.assert_allclose(comp.set_index("class")["area_m2"].sort_index().to_numpy(), want.to_numpy(), atol=1e-6)

@@ -181,3 +181,20 @@ def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
     with pytest.raises(ValueError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:1"):
         scheduler_client(timeout=1)
     assert time.perf_counter() - t0 < 20
+
+
+def test_read_near_returns_the_parcels_meeting_the_bounds_and_opens_only_nearby_files(parcels, folder, monkeypatch):
+    from geo.partitioned import read_near
+
+    planar = parcels.to_crs(PLANAR)
+    box = shapely.box(*planar.geometry.iloc[0].buffer(800).bounds)
+    want = planar[planar.geometry.envelope.intersects(box)]
+    opened = []
+    real = gpd.read_parquet
+    monkeypatch.setattr(gp.gpd, "read_parquet", lambda path, **kw: opened.append(path) or real(path, **kw))
+    got = read_near(folder, box.bounds)
+    assert got.crs == PLANAR and len(got) == len(want) > 0
+    assert sorted(got.geometry.area.round(3)) == sorted(want.geometry.area.round(3))
+    assert 0 < len(opened) < len(PartitionIndex.read(folder).partitions)
+    far = read_near(folder, (0.0, 0.0, 10.0, 10.0))
+    assert far.empty and far.crs == PLANAR

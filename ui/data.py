@@ -11,6 +11,7 @@ never mutate it.
 from __future__ import annotations
 
 import geopandas as gpd
+import shapely
 import pandas as pd
 import streamlit as st
 
@@ -184,18 +185,39 @@ def _user_layers(key: tuple) -> list[UserLayer]:
     return out
 
 
-def real_parcels() -> gpd.GeoDataFrame | None:
+def real_parcels(near: shapely.Geometry | None = None) -> gpd.GeoDataFrame | None:
     """Real land-use parcels: the bundled layer and every visible user layer used as land use,
-    together (None when there are none)."""
+    together (None when there are none); `code` and geometry, EPSG:4326.
+
+    near: a geometry (EPSG:4326) to keep only the parcels whose bounding box meets its bounds; a
+    big layer saved in spatial partitions is then read from them (only the files and row groups
+    near it), not from the whole layer in memory."""
+    from geo.crs import PLANAR, project
+    from geo.partitioned import read_near
+    from layers.big_layers import is_big
+    from ui import big_layers
+
     frames = []
     bundled, _ = optional_layer("landuse")
+    window = None if near is None else project(gpd.GeoSeries([near], crs=4326), PLANAR).total_bounds
     if bundled is not None:
-        frames.append(bundled[["id", "code", "geometry"]])
-    frames += [layer.gdf[["id", "code", "geometry"]] for layer in user_layers()
-               if layer.role == "landuse" and "code" in layer.gdf.columns]
-    if not frames:
+        frames.append(bundled[["code", "geometry"]])
+    any_layer = bundled is not None
+    for layer in user_layers():
+        if layer.role != "landuse" or "code" not in layer.gdf.columns:
+            continue
+        any_layer = True
+        folder = big_layers.partitioned(layer) if window is not None and is_big(layer.gdf) else None
+        if folder is not None:
+            frames.append(read_near(folder, window).to_crs(4326))
+        else:
+            frames.append(layer.gdf[["code", "geometry"]])
+    if not any_layer:
         return None
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+    parcels = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+    if near is not None:
+        parcels = parcels.iloc[parcels.sindex.query(shapely.box(*near.bounds), predicate="intersects")]
+    return parcels
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -203,7 +225,7 @@ def _landuse(park_id: str, key: tuple) -> tuple[gpd.GeoDataFrame, pd.DataFrame, 
     from layers.landuse import clip_to, illustrative_for_park, park_composition
 
     park = parks().loc[[park_id]]
-    real = real_parcels()
+    real = real_parcels(near=park.geometry.iloc[0])  # big layers: only their partitions near the park
     illustrative = real is None
     parcels = illustrative_for_park(park_id, park.geometry.iloc[0]) if illustrative else real
     candidates = parcels.iloc[parcels.sindex.query(park.geometry.iloc[0], predicate="intersects")]
