@@ -14,7 +14,9 @@ at z10, times cos(latitude) on the ground):
     each time the sum passes another `min_area_px`, a square of `min_area_px` px² is drawn at the
     polygon that passed it, with that polygon's id and properties (a "stand-in"). The covered area
     and the mix of properties survive; a tile holds at most ~65536 / min_area_px non-overlapping
-    polygons (16k at the default 4 px²), which bounds its size.
+    polygons (16k at the default 4 px²), which bounds its size. `min_area_px` may differ by zoom
+    (coarser at the zooms that show a whole city, so a view there draws thousands of squares, not
+    hundreds of thousands).
     `TileStats.dropped[z]` counts tiny polygons without a stand-in, `stand_ins[z]` those with one.
  3. The rest: clipped to the buffered tile, snapped to the integer MVT grid (valid output),
     exterior rings clockwise on screen, encoded with mapbox-vector-tile, tile gzip-compressed.
@@ -30,7 +32,7 @@ import gzip
 import json
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -55,6 +57,8 @@ BUFFER_PX = 4
 MAX_LAT = 85.0511287798066
 """Web-Mercator's latitude limit, degrees."""
 _UNITS_PER_PX = EXTENT // 256
+DEFAULT_MIN_AREA_PX = 4.0
+"""The tiny-polygon area (display px²) where a zoom has no value of its own (tippecanoe's)."""
 _BAND_PX = 8  # height of the scan bands that order tiny polygons within a tile, display px
 _ENCODE = {"extents": EXTENT, "y_coord_down": True, "check_winding_order": False}  # we orient and snap
 _DECODE = {"y_coord_down": True}
@@ -177,12 +181,14 @@ def _stand_ins(world: np.ndarray, area_px: np.ndarray, tiny: np.ndarray, z: int,
 
 
 def build_pmtiles(gdf: gpd.GeoDataFrame, path: Path, *, layer: str, properties: Sequence[str],
-                  minzoom: int = 10, maxzoom: int = 16, tolerance_px: float = 0.25, min_area_px: float = 4.0,
+                  minzoom: int = 10, maxzoom: int = 16, tolerance_px: float = 0.25,
+                  min_area_px: float | Mapping[int, float] = DEFAULT_MIN_AREA_PX,
                   attribution: str = "", progress: Callable[[int, int], None] | None = None) -> TileStats:
     """Write `gdf` (EPSG:4326) as one PMTiles v3 archive of gzip MVT tiles at zooms minzoom..maxzoom,
     one layer `layer` holding the columns `properties` and the row position as feature id. Rules:
     module docstring. tolerance_px: simplification, min_area_px: the tiny-polygon area, both in
-    display pixels (256 per tile) at each zoom. progress(done, total) is called as candidate tiles
+    display pixels (256 per tile) at each zoom (min_area_px: one value, or {zoom: px²} with
+    DEFAULT_MIN_AREA_PX for zooms it leaves out). progress(done, total) is called as candidate tiles
     are done. Raises ValueError (CRSError) unless EPSG:4326, ValueError for unknown columns or zooms.
     An empty layer (no non-empty geometry) writes a valid archive with no tiles."""
     start = time.perf_counter()
@@ -230,14 +236,15 @@ def build_pmtiles(gdf: gpd.GeoDataFrame, path: Path, *, layer: str, properties: 
         for z in zooms:
             zoom_start, (cand, tile_i, feat) = time.perf_counter(), plans[z]
             area_px = area_world * (256 * 2.0 ** z) ** 2
-            tiny = polygonal & (area_px < min_area_px)
+            tiny_px = min_area_px.get(z, DEFAULT_MIN_AREA_PX) if isinstance(min_area_px, Mapping) else min_area_px
+            tiny = polygonal & (area_px < tiny_px)
             big = ~tiny[feat]
             simple, todo = world.copy(), np.unique(feat[big])
             if tolerance_px > 0 and len(todo):
                 simple[todo] = shapely.simplify(world[todo], tolerance_px / (256 * 2.0 ** z), preserve_topology=True)
             tx, ty, fi = cand[tile_i[big], 0], cand[tile_i[big], 1], feat[big]
             geo = _pieces(simple, bounds_world, z, tx, ty, fi)
-            sx, sy, sf, sg = _stand_ins(world, area_px, tiny, z, min_area_px)
+            sx, sy, sf, sg = _stand_ins(world, area_px, tiny, z, tiny_px)
             stats.stand_ins[z], stats.dropped[z] = len(sf), int(tiny.sum()) - len(sf)
             tx, ty, fi, geo = np.r_[tx, sx], np.r_[ty, sy], np.r_[fi, sf], np.r_[geo, sg]
             ok = ~shapely.is_empty(geo)

@@ -33,6 +33,13 @@ TILE_ZOOMS = (6, 16)
 """Zooms the archive holds (the province at 6, where parcels are stand-ins, a parcel's shape at 16);
 Leaflet overzooms past 16."""
 
+STAND_IN_PX = {**dict.fromkeys(range(0, 12), 64.0), 12: 16.0, 13: 16.0}
+"""Tiny-polygon area by zoom, display px² (`geo.vector_tiles.build_pmtiles`; 4 px² from zoom 14):
+polygons smaller than this are drawn as stand-in squares of this size that keep the covered area
+and the mix of codes. Coarser at the zooms that show a district or a city, so such a view draws a
+few thousand squares instead of ~16,000 per tile (bench/tiles_browser_bench.py: 1M parcels at
+zoom 11 took 2.05x the page without them with 4 px² squares everywhere)."""
+
 
 @dataclass(frozen=True)
 class TileArchive:
@@ -61,7 +68,7 @@ def archive_name(layer: str, revision: str, properties: Sequence[str], variant: 
     (`variant`: "wgs84", or "gcj02" for a copy shifted for Gaode)."""
     if variant not in ("wgs84", "gcj02"):
         raise ValueError(f"unknown display system {variant!r} (wgs84 or gcj02)")
-    key = json.dumps([revision, list(properties), TILE_ZOOMS], ensure_ascii=False)
+    key = json.dumps([revision, list(properties), TILE_ZOOMS, STAND_IN_PX], ensure_ascii=False)
     return f"{file_stem(layer)}.{variant}.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.pmtiles"
 
 
@@ -77,7 +84,7 @@ def tile_archive(gdf: gpd.GeoDataFrame, *, layer: str, revision: str, folder: Pa
     partial = folder / f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.part"
     try:
         stats = build_pmtiles(gdf, partial, layer=file_stem(layer), properties=properties, minzoom=TILE_ZOOMS[0],
-                              maxzoom=TILE_ZOOMS[1], progress=progress)
+                              maxzoom=TILE_ZOOMS[1], min_area_px=STAND_IN_PX, progress=progress)
         os.replace(partial, path)  # atomic: a reader sees no archive or a whole one
     finally:
         partial.unlink(missing_ok=True)

@@ -134,6 +134,27 @@ def test_tiny_parcels_at_low_zoom_have_stand_ins_or_are_counted_as_dropped(archi
         stats.tiles[MINZOOM] * 4.0 * pixel_m(MINZOOM) ** 2)
 
 
+def test_a_coarser_stand_in_area_at_a_zoom_bounds_its_tiles(parcels, tmp_path):
+    """min_area_px by zoom: at zoom 12 with 64 px² squares a tile holds at most ~65536/64 features
+    (plus the polygons too big to be tiny), the covered area is kept, and zoom 13 keeps the default."""
+    path = tmp_path / "coarse.pmtiles"
+    stats = build_pmtiles(parcels, path, layer="landuse", properties=["code"], minzoom=12, maxzoom=13,
+                          min_area_px={12: 64.0})
+    area_px = parcels.to_crs(3857).area / pixel_m(12) ** 2
+    tiny = area_px < 64.0
+    assert tiny.all(), "the generated parcels should all be under 64 px² at z12"
+    assert stats.dropped[12] + stats.stand_ins[12] == len(parcels)
+    stand_in_m2 = stats.stand_ins[12] * 64.0 * pixel_m(12) ** 2
+    assert abs(stand_in_m2 - area_px.sum() * pixel_m(12) ** 2) <= stats.tiles[12] * 64.0 * pixel_m(12) ** 2
+    for (z, x, y) in tiles_of(path):
+        if z == 12:
+            (layer,) = read_tile(path, z, x, y).values()
+            assert len(layer["features"]) <= 65536 / 64 + 64
+    fine = area_px * 4  # zoom 13: a pixel is half as wide, a parcel four times as many px²
+    assert stats.dropped[13] + stats.stand_ins[13] == int((fine < 4.0).sum())  # the default 4 px² there
+    assert stats.tiles[13] > 0 and len(decoded_at(path, 13)) == len(parcels)
+
+
 def test_a_layer_not_in_wgs84_is_refused(parcels, tmp_path):
     with pytest.raises(ValueError, match="EPSG:4326"):
         build_pmtiles(parcels.to_crs(3857), tmp_path / "x.pmtiles", layer="landuse", properties=["code"])
