@@ -104,7 +104,8 @@ async def visit(browser, base: str, query: str, mode: str, timeout_s: float) -> 
         await context.close()
 
 
-async def measure(base: str, sizes: list[int], env: dict[str, str], visits: int, timeout_s: float) -> list[dict]:
+async def measure(base: str, sizes: list[int], env: dict[str, str], visits: int, timeout_s: float,
+                  zooms: tuple[int, ...] = ZOOMS) -> list[dict]:
     from playwright.async_api import async_playwright
 
     rows = []
@@ -112,7 +113,7 @@ async def measure(base: str, sizes: list[int], env: dict[str, str], visits: int,
         browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         await visit(browser, base, f"mode=none&n={sizes[0]}&z=11", "none", timeout_s)  # warm-up
         for n in sizes:
-            for z in ZOOMS:
+            for z in zooms:
                 modes = ["none", "tiles"] + (["geojson"] if f"PARKATLAS_TILES_{n}_GEOJSON" in env else [])
                 got: dict[str, list] = {m: [] for m in modes}
                 for _ in range(visits):
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--geojson-max", type=int, default=100_000)
     ap.add_argument("--visits", type=int, default=3)
+    ap.add_argument("--zooms", type=int, nargs="+", default=list(ZOOMS))
     ap.add_argument("--timeout", type=float, default=90.0)
     a = ap.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="parkatlas-tilesbench-"))
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     centre = f"{CENTRE[1]},{CENTRE[0]},11"
     server_env = {**os.environ, **env, "PYTHONPATH": str(ROOT), "PARKATLAS_TILES_VIEW": centre}
     with serve(str(folder / "page.py"), server_env, folder / "tiles.log") as (base, _):
-        rows = asyncio.run(measure(base, a.sizes, env, a.visits, a.timeout))
+        rows = asyncio.run(measure(base, a.sizes, env, a.visits, a.timeout, tuple(a.zooms)))
     print("big layers in the browser: ILLUSTRATIVE generated parcels (not real data), offline chromium, "
           f"fresh context per visit, median of {a.visits}")
     for n, f in figures.items():

@@ -111,6 +111,8 @@ def _start(layer: UserLayer, basemap: str) -> tuple[subprocess.Popen, Path]:
         job = _RUNNING.get(name)
         if job is not None and job[0].poll() is None:
             return job
+        for done in [k for k, (child, _) in _RUNNING.items() if child.poll() is not None]:  # finished: forget
+            shutil.rmtree(_RUNNING.pop(done)[1].parent, ignore_errors=True)
         folder = Path(tempfile.mkdtemp(prefix="parkatlas-job-"))
         gdf = layer.gdf
         source = gpd.GeoDataFrame({c: gdf[c].astype("string").fillna("") for c in SHOWN_FIELDS if c in gdf.columns},
@@ -124,9 +126,10 @@ def _start(layer: UserLayer, basemap: str) -> tuple[subprocess.Popen, Path]:
                        status=str(folder / "status.jsonl"))
         root = Path(__file__).resolve().parent.parent
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-        child = subprocess.Popen([sys.executable, "-m", "layers.big_layer_job", str(spec.write(folder / "spec.json"))],
-                                 cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                 stderr=open(folder / "stderr.txt", "wb"), start_new_session=True)  # noqa: SIM115
+        with open(folder / "stderr.txt", "wb") as errors:  # the child's own copy stays open
+            child = subprocess.Popen([sys.executable, "-m", "layers.big_layer_job", str(spec.write(folder / "spec.json"))],
+                                     cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=errors, start_new_session=True)
         _RUNNING[name] = (child, folder / "status.jsonl")
         return _RUNNING[name]
 
@@ -168,9 +171,8 @@ def build(layer: UserLayer, basemap: str, lang: Lang) -> Path | None:
         elif status.get("phase") == "partitions":
             bar.progress(0.0, text=t("partitions_writing", lang, name=layer.name))
         time.sleep(0.25)
-    status = _last_status(status_file)
+    status = _last_status(status_file)  # the job's folder goes when the next job starts: others may wait on it too
     bar.empty()
-    shutil.rmtree(status_file.parent, ignore_errors=True)
     if "archive" not in status:
         why = status.get("error") or t("tiles_child_died", lang, code=child.returncode)
         st.error(t("tiles_failed", lang, name=layer.name, why=str(why)[:300]))

@@ -11,6 +11,7 @@ import shapely
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from geo.measure import SQUARE_METRES_PER
 from ui.assets import GEODESIC_JS_URL
 from ui.safe_html import esc
 
@@ -104,7 +105,7 @@ class LiveArea(JSCSSMixin, folium.MacroElement):
                 el.setAttribute("data-area-m2", m2.toFixed(1));
                 if (!drawing && m2 <= 0) { el.innerHTML = texts.none; return; }
                 el.innerHTML = "<b>" + (drawing ? texts.drawing : texts.outline) + "</b> " + (m2 / 1e6).toFixed(3) + " km²<br>"
-                    + (m2 / 1e4).toFixed(2) + " ha · " + Math.round(m2 * 0.0015).toLocaleString() + " 亩"
+                    + (m2 / {{ this.m2_per_ha }}).toFixed(2) + " ha · " + Math.round(m2 / {{ this.m2_per_mu }}).toLocaleString() + " 亩"
                     + " <span style='color:#666'>" + texts.short + "</span>";
             }
             function total() {
@@ -131,5 +132,6 @@ class LiveArea(JSCSSMixin, folium.MacroElement):
         super().__init__()
         self._name = "LiveArea"
         self.group = group
+        self.m2_per_ha, self.m2_per_mu = json.dumps(SQUARE_METRES_PER["ha"]), json.dumps(SQUARE_METRES_PER["mu"])  # geo.measure's units
         self.texts = json.dumps({"drawing": esc(drawing), "outline": esc(outline), "note": note, "none": esc(none),
                                  "short": esc(short)}, ensure_ascii=False)
