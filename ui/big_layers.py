@@ -89,7 +89,15 @@ def partitioned(layer: UserLayer) -> Path | None:
 
 _RUNNING: dict[str, tuple[subprocess.Popen, Path]] = {}
 """Jobs this server started, by archive name: (the child, its status file)."""
+_FAILED: dict[str, str] = {}
+"""Why the last job of an archive failed, by archive name (not started again on its own)."""
+_ENDED: dict[str, float] = {}
+"""When a job was first seen finished (time.monotonic()), by archive name."""
 _RUNNING_LOCK = threading.Lock()
+
+
+def _archive_name(layer: UserLayer, basemap: str) -> str:
+    return archive_name(_key(layer), _revision(layer), fields(layer), display_system(basemap))
 
 
 def building(layer: UserLayer, basemap: str) -> bool:
@@ -99,20 +107,48 @@ def building(layer: UserLayer, basemap: str) -> bool:
     return job is not None and job[0].poll() is None
 
 
-def _archive_name(layer: UserLayer, basemap: str) -> str:
-    return archive_name(_key(layer), _revision(layer), fields(layer), display_system(basemap))
+def failed(layer: UserLayer, basemap: str) -> str | None:
+    """Why the last build of the layer's archive for `basemap` failed, or None."""
+    _settle()
+    with _RUNNING_LOCK:
+        return _FAILED.get(_archive_name(layer, basemap))
 
 
-def _start(layer: UserLayer, basemap: str) -> tuple[subprocess.Popen, Path]:
-    """Start (or join) the child that builds the layer's archive for `basemap` and, for a land-use
-    layer, its partitioned GeoParquet (`layers.big_layer_job`)."""
+def _settle(grace_s: float = 10.0) -> None:
+    """Forget jobs that finished over `grace_s` ago (pages waiting on them have read their status
+    by then): a failure's reason is kept (`failed`), the job's folder removed."""
+    now = time.monotonic()
+    with _RUNNING_LOCK:
+        for name, (child, status_file) in list(_RUNNING.items()):
+            if child.poll() is None:
+                continue
+            status = _last_status(status_file)
+            if "archive" not in status:
+                _FAILED[name] = str(status.get("error") or f"exit status {child.returncode}")[:300]
+            if now - _ENDED.setdefault(name, now) >= grace_s:
+                del _RUNNING[name], _ENDED[name]
+                shutil.rmtree(status_file.parent, ignore_errors=True)
+
+
+def start(layer: UserLayer, basemap: str, retry: bool = False) -> tuple[subprocess.Popen, Path] | None:
+    """Start the child that builds the layer's archive for `basemap` and, for a land-use layer,
+    its partitioned GeoParquet (`layers.big_layer_job`), without waiting; join it when it runs
+    already. None when the archive exists, or when its last build failed and `retry` is False."""
+    if existing(layer, basemap) is not None:
+        return None
+    _settle()
     name = _archive_name(layer, basemap)
     with _RUNNING_LOCK:
         job = _RUNNING.get(name)
-        if job is not None and job[0].poll() is None:
-            return job
-        for done in [k for k, (child, _) in _RUNNING.items() if child.poll() is not None]:  # finished: forget
-            shutil.rmtree(_RUNNING.pop(done)[1].parent, ignore_errors=True)
+        if job is not None and (job[0].poll() is None or name not in _FAILED or not retry):
+            return job  # running, or just finished (its status is still there)
+        if name in _FAILED and not retry:
+            return None
+        _FAILED.pop(name, None)
+        _ENDED.pop(name, None)
+        stale = _RUNNING.pop(name, None)  # a failed job being tried again
+        if stale is not None:
+            shutil.rmtree(stale[1].parent, ignore_errors=True)
         folder = Path(tempfile.mkdtemp(prefix="parkatlas-job-"))
         gdf = layer.gdf
         source = gpd.GeoDataFrame({c: gdf[c].astype("string").fillna("") for c in SHOWN_FIELDS if c in gdf.columns},
@@ -158,11 +194,15 @@ def build(layer: UserLayer, basemap: str, lang: Lang) -> Path | None:
     text = t("tiles_building", lang, name=layer.name, n=len(layer.gdf))
     bar = st.progress(0.0, text=text)
     try:
-        child, status_file = _start(layer, basemap)
+        job = start(layer, basemap, retry=True)
     except (OSError, ValueError) as exc:
         bar.empty()
         st.error(t("tiles_failed", lang, name=layer.name, why=str(exc)[:300]))
         return None
+    if job is None:  # built meanwhile by another visitor's job
+        bar.empty()
+        return existing(layer, basemap)
+    child, status_file = job
     status: dict = {}
     while child.poll() is None:
         status = _last_status(status_file)
@@ -171,7 +211,7 @@ def build(layer: UserLayer, basemap: str, lang: Lang) -> Path | None:
         elif status.get("phase") == "partitions":
             bar.progress(0.0, text=t("partitions_writing", lang, name=layer.name))
         time.sleep(0.25)
-    status = _last_status(status_file)  # the job's folder goes when the next job starts: others may wait on it too
+    status = _last_status(status_file)  # the job's folder goes when it is settled: others may wait on it too
     bar.empty()
     if "archive" not in status:
         why = status.get("error") or t("tiles_child_died", lang, code=child.returncode)

@@ -41,7 +41,7 @@ def test_a_big_layer_added_on_the_data_page_is_drawn_on_the_atlas(browser, tmp_p
             page.goto(base + "/?lang=en")
             frame = map_frame(page, ready_js=f"() => typeof L !== 'undefined' && !!({LEAFLET_MAP})"
                                              " && !!window.parkatlasVectorLayers")
-            assert page.get_by_text("not built yet").count() == 0  # built on the Data page already
+            assert page.get_by_text("are being built").count() == 0  # built on the Data page already
             lat, lon = (BOUNDS[1] + BOUNDS[3]) / 2, (BOUNDS[0] + BOUNDS[2]) / 2
             frame.evaluate(f"() => {LEAFLET_MAP}.setView([{lat}, {lon}], 15, {{animate: false}})")
             deadline, painted = time.monotonic() + 30, {"painted": 0}

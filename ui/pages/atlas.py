@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo.generalize import zoom_for_bounds
 from geo.query import features_at
-from layers.big_layers import BIG_LAYER_FEATURES, is_big
+from layers.big_layers import is_big
 from layers.parks import filter_parks
 from ui import atlas_url, big_layers, data, networks
 from ui.filters import network_year, sidebar_filters, target_sizing
@@ -190,8 +190,8 @@ def _tables(shown, year, lang: Lang) -> None:
 
 def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, layers) -> dict | None:
     """The atlas map: parks, transport, facilities, land use of the selected park and the
-    workspace's user layers (up to BIG_LAYER_FEATURES each; bigger ones wait for their vector-tile
-    overlay, issue 13) as overlays. Its JavaScript is built once per view (`ui.mapview.cached`): a
+    workspace's user layers as overlays (GeoJSON up to BIG_LAYER_FEATURES each, bigger ones from
+    their vector tiles, `ui.big_layers`). Its JavaScript is built once per view (`ui.mapview.cached`): a
     rerun or another visitor with the same language, basemap, year, filter, selection, sizing and
     data only sends it again."""
     lang, bm = state.lang, state.basemap
@@ -226,22 +226,34 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
 
 def _tiled_layers(big: list, basemap: str, lang: Lang) -> list:
     """(layer, archive) of the big user layers whose vector tiles are built for this revision and
-    display system; the others are named, with a button that builds them (progress shown)."""
-    tiled, waiting = [], []
+    display system. The others' tiles are started now, in a child process that outlives the page
+    (a layer that changed is rebuilt without anyone asking); the page says so and reruns itself
+    when they are done. A build that failed is named with its reason and a button to try again."""
+    tiled, pending = [], []
     for layer in big:
         path = big_layers.existing(layer, basemap)
-        if path is None and big_layers.building(layer, basemap):
-            st.caption(t("tiles_being_built", lang, name=layer.name))
-            continue
-        (tiled if path is not None else waiting).append((layer, path))
-    if waiting:
-        st.caption(t("user_layers_too_big", lang, names="、".join(layer.name for layer, _ in waiting),
-                     n=BIG_LAYER_FEATURES))
-        if st.button(t("tiles_build", lang), key="build_tiles"):
-            for layer, _ in waiting:
-                big_layers.build(layer, basemap, lang)
-            st.rerun()
+        why = big_layers.failed(layer, basemap) if path is None else None
+        if path is not None:
+            tiled.append((layer, path))
+        elif why is not None:
+            st.error(t("tiles_failed", lang, name=layer.name, why=why))
+            if st.button(t("tiles_retry", lang), key=f"tiles_retry_{layer.layer_id}"):
+                big_layers.start(layer, basemap, retry=True)
+                st.rerun()
+        else:
+            big_layers.start(layer, basemap)
+            pending.append(layer)
+    if pending:
+        st.caption(t("tiles_being_built", lang, name="、".join(layer.name for layer in pending)))
+        _rerun_when_built(pending, basemap)
     return tiled
+
+
+@st.fragment(run_every=2.0)
+def _rerun_when_built(pending: list, basemap: str) -> None:
+    """Every 2 s while big layers' tiles are being built: rerun the page once none is building."""
+    if not any(big_layers.building(layer, basemap) for layer in pending):
+        st.rerun(scope="app")
 
 
 def _edit_button(state: ViewState, park_id: str, lang: Lang) -> None:

@@ -1,0 +1,74 @@
+"""The atlas with a big layer (AppTest): its vector tiles are started on their own in a child
+process when missing (a new or changed layer), the page says so and draws the layer once they are
+built; a build that fails is named with its reason and not started again until asked."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.big_layers import BIG_LAYER_FEATURES
+from layers.landuse import illustrative_parcels
+from store import default_location, open_workspace
+from tests.helpers import APP
+
+AREA = (113.355, 23.085, 113.375, 23.105)
+
+
+@pytest.fixture()
+def big_layer(small_data, tmp_path, monkeypatch):
+    monkeypatch.setattr("ui.big_layers.TILES_DIR", tmp_path / "tiles")
+    monkeypatch.setenv("PARKATLAS_PARTITIONS_DIR", str(tmp_path / "partitions"))
+    parcels = illustrative_parcels(AREA, BIG_LAYER_FEATURES + 300, seed=4)[["code", "geometry"]]
+    open_workspace(default_location(), user="李工").add_layer("区级地块", parcels, role="landuse", origin="d.gpkg",
+                                                            reason="district parcels")
+    return tmp_path
+
+
+def atlas() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def wait_for_builds(timeout_s: float = 120.0) -> None:
+    from ui import big_layers
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and any(child.poll() is None for child, _ in big_layers._RUNNING.values()):
+        time.sleep(0.2)
+
+
+def test_missing_tiles_are_built_on_their_own_and_then_drawn(big_layer):
+    at = atlas()
+    assert any("are being built" in c.value for c in at.caption)
+    wait_for_builds()
+    assert list((big_layer / "tiles").glob("*.wgs84.*.pmtiles"))
+    assert list((big_layer / "partitions").glob("*/*/partitions.json"))  # a land-use layer: partitions too
+    at.run()
+    assert not at.exception
+    assert not any("are being built" in c.value for c in at.caption) and not at.error
+
+
+def test_a_failed_build_is_named_and_not_started_again_until_asked(big_layer, monkeypatch):
+    from ui import big_layers
+
+    blocked = big_layer / "not-a-folder"
+    blocked.write_text("a file where the tiles folder should be")
+    monkeypatch.setattr("ui.big_layers.TILES_DIR", blocked)
+    at = atlas()
+    wait_for_builds()
+    at.run()
+    (error,) = [e.value for e in at.error]
+    assert "could not be built" in error and "区级地块" in error
+    assert not any(child.poll() is None for child, _ in big_layers._RUNNING.values())  # not started again
+    monkeypatch.setattr("ui.big_layers.TILES_DIR", big_layer / "tiles")
+    (retry,) = [b for b in at.button if b.key.startswith("tiles_retry_")]
+    retry.click().run()
+    wait_for_builds()
+    at.run()
+    assert not at.error and list((big_layer / "tiles").glob("*.pmtiles"))
