@@ -26,6 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import shapely
 
@@ -250,8 +251,6 @@ def read_near(folder: Path, bounds: Sequence[float]) -> gpd.GeoDataFrame:
     """The parcels of a partitioned folder whose bounding boxes meet `bounds` (minx, miny, maxx,
     maxy in EPSG:4547 metres): only the partitions that meet it are opened, and in them only the
     row groups whose bbox statistics do. Returns the class column and geometry, EPSG:4547."""
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
-
     index = PartitionIndex.read(folder)
     minx, miny, maxx, maxy = bounds
     near = ((pc.field("bbox", "xmin") <= maxx) & (pc.field("bbox", "xmax") >= minx)
@@ -274,8 +273,6 @@ def partitions_near(zones: gpd.GeoDataFrame, folder: Path) -> int:
 def _partition_areas(path: str, class_col: str, zone_geoms: np.ndarray, zone_ids: np.ndarray) -> pd.DataFrame:
     """Planar m² of each class of one partition file in each of `zone_geoms` (EPSG:4547); `z` is
     the zone's position in `zone_ids`' numbering. Runs on a worker: reads the file itself."""
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
-
     near = None  # rows whose bbox meets some zone's: the file's row-group statistics skip the others
     for minx, miny, maxx, maxy in shapely.bounds(zone_geoms):
         box = ((pc.field("bbox", "xmin") <= maxx) & (pc.field("bbox", "xmax") >= minx)
