@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench import (access_bench, app_bench, before_after, landuse_bench, memory_bench, team_bench, visit_bench,
-                   workspace_bench)
+from bench import (access_bench, app_bench, before_after, landuse_bench, memory_bench, rerun_bench, team_bench,
+                   visit_bench, workspace_bench)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,8 @@ def main() -> None:
     results["visit"] = {k: v for k, v in visit_bench.main([]).items() if k != "res"}
     print("\n== memory after a session that uploaded a big file ends ==")
     results["memory"] = memory_bench.main([])
+    print("\n== a big layer: atlas reruns against none, server memory while its tiles are built ==")
+    results["big_layer_rerun"] = rerun_bench.run([10_000, 100_000])
     out = ROOT / "test-artifacts" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
