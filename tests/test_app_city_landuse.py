@@ -16,8 +16,8 @@ from geo.overlay import composition
 from layers.big_layers import BIG_LAYER_FEATURES
 from layers.landuse import illustrative_parcels
 from store import default_location, open_workspace
+from tests.test_app_data import page as tab  # the Data page, run once
 
-PAGE = "from ui.pages import data_page\ndata_page.render()\n"
 AREA = (113.355, 23.085, 113.375, 23.105)  # around the two Guangzhou test squares (park and phase)
 
 
@@ -37,14 +37,6 @@ def layers(small_data, tmp_path, monkeypatch):
     ws.add_layer("区级地块", big, role="landuse", origin="district.gpkg", reason="district parcels")
     ws.add_layer("补充地块", small, role="landuse", origin="extra.gpkg", reason="extra parcels")
     return big, small
-
-
-def tab(lang: str = "en") -> AppTest:
-    at = AppTest.from_string(PAGE, default_timeout=120)
-    at.query_params["lang"] = lang
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def click(at: AppTest, key: str) -> AppTest:
