@@ -49,6 +49,16 @@ def hold(name: str, value: object | None) -> None:
             _HELD.setdefault(sid, {})[name] = value
 
 
+def forget(name: str) -> None:
+    """Drop what this session holds under `name`, letting it `release()` its data first (a
+    pending import removes its checked layer's file)."""
+    value = held(name)
+    release_data = getattr(value, "release", None)
+    if callable(release_data):
+        release_data()
+    hold(name, None)
+
+
 def held(name: str) -> object | None:
     """What this session holds under `name`, or None."""
     with _HELD_LOCK:

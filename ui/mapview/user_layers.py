@@ -9,10 +9,11 @@ import folium
 import geopandas as gpd
 
 from geo.generalize import simplify_for_display
+from layers.import_check import PREVIEW_FEATURES
 from ui.safe_html import esc
 
 USER_COLOURS = ("#e6550d", "#3182bd", "#31a354", "#756bb1", "#636363", "#de2d26")
-MAX_DRAWN_FEATURES = 5000
+MAX_DRAWN_FEATURES = PREVIEW_FEATURES
 """Past this many features a preview draws a sample (the map stays usable; the layer is intact)."""
 
 

@@ -180,6 +180,6 @@ def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: 
         mapped = apply_mapping(rest, AttributeMapping(), "parks", file_name)
         ws.add_layer(name, mapped, role="parks", origin=file_name, reason=t("bm_unmatched_reason", lang, file=file_name))
     workspace.changed()
-    memory.hold(PENDING_IMPORT, None)
+    memory.forget(PENDING_IMPORT)  # used: its file goes
     state.flash = t("bm_saved", lang, n=len(saved), rest=len(rest))
     st.rerun()

@@ -2,8 +2,10 @@
 
 Nothing is added until the user has seen the report: an import first becomes the session's
 pending import (`ui.memory.held(PENDING_IMPORT)`); only "Add as layer" saves it in the workspace,
-under a name of its own (or, used as park boundaries, the matching step outlines the parks). A failed import shows our error message and changes nothing already loaded. Uploaded bytes
-are written to a private temporary folder (never a path the user chose) and removed after reading.
+under a name of its own (or, used as park boundaries, the matching step outlines the parks). A
+failed import shows our error message and changes nothing already loaded. The check runs in a
+child process (`layers.import_check`): uploaded bytes are written to a private temporary folder
+(never a path the user chose), and the checked layer stays in a file there until it is used.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import streamlit as st
 
 from geo._errors import InputError
 from geo.detect import COMMON_CRS
-from geo.io import SUPPORTED, ImportResult, import_file, list_layers
+from geo.io import SUPPORTED, list_layers
 from layers._errors import LayerValidationError
 from layers.big_layers import is_big
+from layers.import_check import CheckedImport, check_upload
 from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_name
 from ui import big_layers, memory, workspace
 from ui.data import user_layers as data_layers
@@ -34,15 +37,16 @@ SYSTEMS = ["wgs84", "gcj02", "bd09"]
 
 @dataclass
 class PendingImport:
-    """An import that was checked but not yet added: the result and the options that made it."""
+    """An import that was checked but not yet added: the check (its layer kept in a file, not in
+    the server's memory: `layers.import_check`) and the options that made it."""
 
     file_name: str
-    result: ImportResult
+    checked: CheckedImport
     options: dict
 
     def release(self) -> None:
-        """Let go of the checked layer (called by `ui.memory` when the session has ended)."""
-        self.result.gdf = self.result.gdf.iloc[0:0].copy()  # a copy: a view would keep the data
+        """Remove the checked layer's file (the session has ended, or the import was used)."""
+        self.checked.release()
 
 
 def _suffix(name: str) -> str:
@@ -62,14 +66,12 @@ def safe_upload_name(name: str) -> str:
     return f"{stem}{_suffix(name)}"
 
 
-def run_import(data: bytes, file_name: str, options: dict) -> ImportResult:
-    """Write the upload to a private temporary folder and import it with `geo.io.import_file`."""
-    with tempfile.TemporaryDirectory(prefix="parkatlas-upload-") as tmp:
-        path = Path(tmp) / safe_upload_name(file_name)
-        path.write_bytes(data)
-        result = import_file(path, **options)
-    result.report.source = file_name  # the user's name for it, not our temporary one
-    return result
+def run_import(data: bytes, file_name: str, options: dict) -> CheckedImport:
+    """Check the upload with `geo.io.import_file` in a child process (`layers.import_check`),
+    written under a safe name in a private temporary folder."""
+    checked = check_upload(data, safe_upload_name(file_name), options)
+    checked.report.source = file_name  # the user's name for it, not our temporary one
+    return checked
 
 
 def _layers_of(data: bytes, file_name: str) -> list[str]:
@@ -119,13 +121,14 @@ def _import_and_keep(state: ViewState, data: bytes, file_name: str, options: dic
     """Import with a visible status; on failure say why and keep everything as it was."""
     with st.status(t("importing", lang, name=file_name), expanded=False) as status:
         try:
-            result = run_import(data, file_name, options)
+            checked = run_import(data, file_name, options)
         except InputError as exc:
             status.update(label=t("import_failed", lang), state="error", expanded=True)
             st.error(str(exc))
             return
-        status.update(label=t("import_checked", lang, n=result.report.features_out), state="complete")
-    memory.hold(PENDING_IMPORT, PendingImport(file_name, result, options))
+        status.update(label=t("import_checked", lang, n=checked.report.features_out), state="complete")
+    memory.forget(PENDING_IMPORT)  # the one it replaces: its file goes
+    memory.hold(PENDING_IMPORT, PendingImport(file_name, checked, options))
 
 
 def _render_pending(state: ViewState, data: bytes, file_name: str) -> None:
@@ -133,9 +136,9 @@ def _render_pending(state: ViewState, data: bytes, file_name: str) -> None:
     if not isinstance(pending, PendingImport) or pending.file_name != file_name:
         return
     lang = state.lang
-    report = pending.result.report
+    report = pending.checked.report
 
-    render_report(report, pending.result.gdf, lang)
+    render_report(report, pending.checked.preview, pending.checked.head, lang)
     if report.crs_source.startswith("detected") and report.crs_candidates:
         pick = st.selectbox(t("confirm_crs", lang), report.crs_candidates, key="w_confirm_crs",
                             format_func=lambda v: _crs_label(v, lang))
@@ -146,8 +149,8 @@ def _render_pending(state: ViewState, data: bytes, file_name: str) -> None:
 
 
 def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lang) -> None:
-    gdf = pending.result.gdf
-    columns = [None] + [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    checked = pending.checked
+    columns = [None] + [c for c in checked.columns if c != checked.preview.geometry.name]
     st.markdown(f"**{t('import_mapping', lang)}**")
     c1, c2 = st.columns(2)
     role = c1.selectbox(t("import_role", lang), list(ROLES), key="w_imp_role",
@@ -156,7 +159,7 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
                                     format_func=lambda k: t(f"bm_use_{k}", lang)) == "match":
         from ui.panels.boundary_match import render_boundary_match  # the matching step lives in its own module
 
-        render_boundary_match(state, pending.file_name, data, gdf)
+        render_boundary_match(state, pending.file_name, data, checked.load())
         return
     name_col = c2.selectbox(t("import_name_col", lang), columns, key="w_imp_name_col",
                             index=_guess(columns, ("name", "名称", "name_zh", "mc", "title")),
@@ -172,17 +175,18 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
         return
     if st.button(t("add_layer", lang), key="w_add_layer"):
         try:
-            mapped = apply_mapping(gdf, AttributeMapping(name_col, code_col, area_col), role, pending.file_name)
+            mapped = apply_mapping(checked.load(), AttributeMapping(name_col, code_col, area_col), role,
+                                   pending.file_name)
         except LayerValidationError as exc:
             st.error(t("mapping_failed", lang))
             st.code("\n".join(exc.problems[:50]))
             return
         name = unique_name(wanted, {layer.name for layer in data_layers()})
         if workspace.save_layer(ws, lang, name, mapped, role=role, origin=pending.file_name,
-                                notes=list(pending.result.report.warnings),
+                                notes=list(checked.report.warnings),
                                 reason=t("import_reason", lang, file=pending.file_name),
                                 evidence=f"{pending.file_name}, sha256 {hashlib.sha256(data).hexdigest()[:12]}"):
-            memory.hold(PENDING_IMPORT, None)
+            memory.forget(PENDING_IMPORT)  # used: its file goes
             if is_big(mapped):  # its vector tiles, now, while the officer waits here rather than on the atlas
                 saved = next((layer for layer in data_layers() if layer.name == name), None)
                 if saved is not None:

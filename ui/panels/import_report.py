@@ -37,8 +37,9 @@ def report_lines(report: ImportReport, lang: Lang) -> list[str]:
     return lines
 
 
-def render_report(report: ImportReport, gdf: gpd.GeoDataFrame, lang: Lang) -> None:
-    """Draw the report of a checked import: summary, warnings, repairs, drops, preview map, table."""
+def render_report(report: ImportReport, preview: gpd.GeoDataFrame, head: gpd.GeoDataFrame, lang: Lang) -> None:
+    """Draw the report of a checked import: summary, warnings, repairs, drops, preview map (of
+    `preview`, a sample of the layer) and attribute table (of `head`, its first rows)."""
 
     st.subheader(t("import_report", lang, name=report.source), anchor=False)
     st.markdown("\n".join(f"- {line}" for line in report_lines(report, lang)))
@@ -56,13 +57,13 @@ def render_report(report: ImportReport, gdf: gpd.GeoDataFrame, lang: Lang) -> No
         with st.expander(t("rep_dropped", lang, n=len(report.dropped)), icon=":material/warning:", expanded=True):
             st.dataframe({"#": [n.index + 1 for n in report.dropped], "": [n.description for n in report.dropped]},
                          hide_index=True)
-    if not gdf.empty and report.bounds:
+    if not preview.empty and report.bounds:
         minx, miny, maxx, maxy = report.bounds
         zoom = zoom_for_bounds(report.bounds, width_px=700, height_px=380)
         st_folium(base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2), zoom, vendor_url(), compact=True),
                   key="import_preview", height=400, use_container_width=True,
-                  feature_group_to_add=[user_layer_group(report.source, gdf)], returned_objects=[])
-    st.dataframe(attribute_preview(gdf), width="stretch", height=240)
+                  feature_group_to_add=[user_layer_group(report.source, preview)], returned_objects=[])
+    st.dataframe(attribute_preview(head), width="stretch", height=240)
 
 
 def attribute_preview(gdf, rows: int = 20) -> pd.DataFrame:
