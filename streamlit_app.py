@@ -1,19 +1,32 @@
-"""ParkAtlas (园区图谱): entry point. Page config and navigation between pages; nothing else."""
+"""ParkAtlas (园区图谱): entry point. Page config and navigation between pages; nothing else.
 
-import streamlit as st
+Streamlit runs this file as `__main__`. The child processes that check uploads
+(`layers.import_check`) are told, by multiprocessing, to import the parent's main module as
+`__mp_main__`: there the app must not run (it would draw pages and start threads in every child),
+so everything happens in `main()` and only when run as `__main__`.
+"""
 
-from ui.memory import start_releasing
-from ui.pages import atlas, data_page, present, sites, targets
 
-st.set_page_config(page_title="ParkAtlas 园区图谱", page_icon="🗺️", layout="wide")
-start_releasing()  # memory a finished session freed goes back to the system (once per server process)
-pages = [
-    # The default page is served at "/"; the same atlas is also at "/atlas" (not listed twice).
-    st.Page(atlas.render, title="Atlas · 园区地图", url_path="home", default=True),
-    st.Page(atlas.render, title="Atlas · 园区地图", url_path="atlas", visibility="hidden"),
-    st.Page(sites.render, title="Sites · 选址", url_path="sites"),
-    st.Page(targets.render, title="Targets · 发展目标", url_path="targets"),
-    st.Page(data_page.render, title="Data · 数据导入导出", url_path="data"),
-    st.Page(present.render, title="Present · 演示", url_path="present"),
-]
-st.navigation(pages).run()
+def main() -> None:
+    """Configure the page, start the memory releaser and run the chosen page."""
+    import streamlit as st
+
+    from ui.memory import start_releasing
+    from ui.pages import atlas, data_page, present, sites, targets
+
+    st.set_page_config(page_title="ParkAtlas 园区图谱", page_icon="🗺️", layout="wide")
+    start_releasing()  # memory a finished session freed goes back to the system (once per server process)
+    pages = [
+        # The default page is served at "/"; the same atlas is also at "/atlas" (not listed twice).
+        st.Page(atlas.render, title="Atlas · 园区地图", url_path="home", default=True),
+        st.Page(atlas.render, title="Atlas · 园区地图", url_path="atlas", visibility="hidden"),
+        st.Page(sites.render, title="Sites · 选址", url_path="sites"),
+        st.Page(targets.render, title="Targets · 发展目标", url_path="targets"),
+        st.Page(data_page.render, title="Data · 数据导入导出", url_path="data"),
+        st.Page(present.render, title="Present · 演示", url_path="present"),
+    ]
+    st.navigation(pages).run()
+
+
+if __name__ == "__main__":
+    main()

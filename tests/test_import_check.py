@@ -59,3 +59,14 @@ def test_a_check_that_overruns_is_stopped_and_the_next_one_works():
     checked = check_upload(data, "script_attrs.geojson", {})
     assert checked.features > 0
     checked.release()
+
+
+def test_the_check_child_does_not_run_the_app():
+    """multiprocessing makes a child import the parent's main module as __mp_main__; during a
+    Streamlit run that is streamlit_app.py, which must then do nothing (no pages, no threads)."""
+    import runpy
+
+    from tests.helpers import APP
+
+    module = runpy.run_path(APP, run_name="__mp_main__")
+    assert "main" in module and "st" not in module  # defined, not run: nothing imported or drawn
