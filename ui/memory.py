@@ -111,6 +111,7 @@ def close_expired_sessions(timeout_s: float = 10.0) -> int:
         expired = cache.expire() if hasattr(cache, "expire") else []
         for _, info in expired:
             info.session.shutdown()  # its uploaded files, media and caches, as a close does
+            _forget_state(info.session)
         files = runtime.uploaded_file_mgr
         known = {info.session.id for info in manager.list_sessions()}
         for session_id in [s for s in getattr(files, "file_storage", {}) if s not in known]:
@@ -126,6 +127,16 @@ def close_expired_sessions(timeout_s: float = 10.0) -> int:
         coroutine.close()  # if it never ran: no "never awaited" warning  # never let the releasing thread die; say why nothing was closed
         _LOG.warning("could not close expired Streamlit sessions", exc_info=True)
         return 0
+
+
+def _forget_state(session: object) -> None:
+    """Empty a shut-down session's state. Streamlit's shutdown leaves it, and something keeps the
+    session object itself alive afterwards; its state holds the file uploader's last value, an
+    UploadedFile (a BytesIO sharing the whole upload's bytes, which the garbage collector does not
+    see as a reference), so a 150 MB upload stayed in memory after its session was closed."""
+    state = getattr(session, "_session_state", None)
+    if state is not None and callable(getattr(state, "clear", None)):
+        state.clear()
 
 
 def release() -> None:
