@@ -96,10 +96,9 @@ def _reset_pool() -> None:
     global _POOL
     with _POOL_LOCK:
         if _POOL is not None:
-            children = list(getattr(_POOL, "_processes", {}).values())  # the executor has no public kill
-            _POOL.shutdown(wait=False, cancel_futures=True)
-            for child in children:
+            for child in list((getattr(_POOL, "_processes", None) or {}).values()):  # no public kill
                 child.kill()
+            _POOL.shutdown(wait=True, cancel_futures=True)  # the children are gone: returns at once
         _POOL = None
 
 

@@ -19,6 +19,7 @@ def own_workspace(tmp_path, monkeypatch) -> Path:
     test sees another's saves."""
     path = tmp_path / "workspace" / "workspace.gpkg"
     monkeypatch.setenv("PARKATLAS_WORKSPACE", str(path))
+    monkeypatch.setenv("PARKATLAS_MAP_FIRST", "0")  # AppTest has no browser to ask for the sidebar
     return path
 
 

@@ -167,3 +167,19 @@ def test_sizing_parks_by_a_target_scales_markers_by_value(small_data, monkeypatc
     assert html.count('"radius": 22.0') == 1 and html.count('"radius": 4.0') == 1
     legend = json.dumps("Land developed (2023 target, 亩)")[1:-1]  # the legend's HTML is a JSON string
     assert legend in html and json.dumps("5,000 亩")[1:-1] in html and "width:44px" in html
+
+
+def test_a_first_paint_sends_the_map_before_the_sidebar(small_data, monkeypatch):
+    """PARKATLAS_MAP_FIRST (on for users): a session's first run sends the map with the filters a
+    link chose but no sidebar widget; the rerun the drawn map asks for adds them, same filters."""
+    from tests.helpers import run_page
+
+    monkeypatch.setenv("PARKATLAS_MAP_FIRST", "1")
+    at = run_page({"lang": "en", "city": "广州市"})
+    assert not at.sidebar.multiselect and not at.sidebar.slider  # no filter widget yet
+    assert any("Showing 2 of 4 parks" in h.value for h in at.get("html")) or any(
+        "Showing 2 of 4" in m.value for m in at.markdown)
+    at.run()  # what the map's "drawn" message triggers
+    assert not at.exception
+    assert at.sidebar.multiselect(key="w_cities").value == ["广州市"]
+    assert any("Showing 2 of 4" in h.value for h in at.get("html")) or any("Showing 2 of 4" in m.value for m in at.markdown)

@@ -23,6 +23,25 @@ def language_switch(state: ViewState) -> None:
         st.rerun()
 
 
+def filter_values(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
+    """The filters as `sidebar_filters` would return them, without drawing a widget: what the
+    widgets' keys hold (set from a link or earlier runs), else the widgets' defaults. For a first
+    paint that sends the map before the sidebar (`ui.pages.atlas`)."""
+    get = st.session_state.get
+    top, unknown = area_range_km2(parks)
+    lo, hi = get("w_area", (0.0, top))
+    lo, hi = min(max(lo, 0.0), top), min(max(hi, 0.0), top)
+    narrowed = lo > 0.0 or hi < top
+    state.park_filter = ParkFilter(
+        cities=tuple(get("w_cities", ())), programmes=tuple(get("w_programmes", ())), kinds=tuple(get("w_kinds", ())),
+        industry=get("w_industry", "") or "", min_area_km2=lo if narrowed else None,
+        max_area_km2=hi if narrowed else None, include_unknown_area=bool(unknown and narrowed and get("w_unknown_area", False)),
+    )
+    basemaps = available_basemaps()
+    state.basemap = state.basemap if state.basemap in basemaps else basemaps[0]
+    return state.park_filter
+
+
 def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     """Draw the filters in the sidebar and return them as a ParkFilter (also kept in `state`)."""
     lang = state.lang

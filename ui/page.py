@@ -16,11 +16,13 @@ from ui.filters import language_switch
 from ui.state import ViewState, view
 
 
-def start() -> ViewState:
-    """The session's ViewState, after drawing the 中文 / English switch and, when sign-in is
-    configured, the sign-in form (the page stops there until the user is signed in)."""
+def start(sidebar: bool = True) -> ViewState:
+    """The session's ViewState, after drawing the 中文 / English switch (unless `sidebar` is False:
+    a first paint that sends the map first) and, when sign-in is configured, the sign-in form
+    (the page stops there until the user is signed in)."""
     state = view()
-    language_switch(state)
+    if sidebar:
+        language_switch(state)
     _say_if_map_assets_are_missing(state.lang)
     if require_sign_in(state.lang) is None and os.environ.get(DATABASE_ENV):
         st.sidebar.warning(t("team_without_sign_in", state.lang))
@@ -38,9 +40,9 @@ def _say_if_map_assets_are_missing(lang) -> None:
         st.code(FIX_COMMAND, language="sh")
 
 
-def start_with_parks() -> tuple[ViewState, gpd.GeoDataFrame] | None:
-    """`start()` plus the parks layer; None (after telling the user why) when it cannot load."""
-    state = start()
+def start_with_parks(sidebar: bool = True) -> tuple[ViewState, gpd.GeoDataFrame] | None:
+    """`start(sidebar)` plus the parks layer; None (after telling the user why) when it cannot load."""
+    state = start(sidebar)
     parks = data.parks_or_report(state.lang)
     return None if parks is None else (state, parks)
 

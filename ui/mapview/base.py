@@ -82,7 +82,9 @@ class FillFrame(folium.MacroElement):
     """Inside the map's iframe: the map fills the frame's whole height (the page sizes the frame
     to the viewport with CSS, `ui.page.map_first_header`), Leaflet follows when the frame is
     resized, and on a small frame (under `small_px` wide or 560 px high) the minimap is hidden
-    and the legend starts folded, so they do not cover the map."""
+    and the legend starts folded, so they do not cover the map. Once drawn, the map sends
+    st_folium's value, which reruns the page: the atlas's first paint waits for it to send the
+    sidebar."""
 
     _template = Template(
         """
@@ -106,6 +108,12 @@ class FillFrame(folium.MacroElement):
             }
             window.addEventListener("resize", function() { map.invalidateSize(); });
             setTimeout(function() { map.invalidateSize(); }, 50);
+            // Drawn: tell Streamlit (st_folium's value, sent even though the view did not move), so
+            // a first paint that sent the map alone gets the rest of the page (ui.pages.atlas).
+            setTimeout(function() {
+                var shared = window.__GLOBAL_DATA__;
+                if (shared && window.map) { shared.previous_data = null; window.map.fire("moveend"); }
+            }, 0);
         })();
         {% endmacro %}
         """

@@ -7,6 +7,7 @@ shows a notice and the whole atlas.
 from __future__ import annotations
 
 import math
+import os
 
 import geopandas as gpd
 import streamlit as st
@@ -16,7 +17,7 @@ from geo.query import features_at
 from layers.big_layers import is_big
 from layers.parks import filter_parks
 from ui import atlas_url, big_layers, data, networks
-from ui.filters import network_year, sidebar_filters, target_sizing
+from ui.filters import filter_values, network_year, sidebar_filters, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
@@ -90,20 +91,35 @@ def _view_of(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | N
     return ((miny + maxy) / 2, (minx + maxx) / 2), zoom
 
 
+MAP_FIRST_ENV = "PARKATLAS_MAP_FIRST"
+SIDEBAR_SHOWN = "atlas_sidebar_shown"
+
+
+def _first_paint() -> bool:
+    """Whether this run is a session's first paint of the atlas, which sends the map alone: the
+    sidebar's widgets (whose code is most of what a fresh browser downloads) follow in the rerun
+    the drawn map asks for (`ui.mapview.base.FillFrame`), or with the visitor's first action.
+    `PARKATLAS_MAP_FIRST=0` turns this off (AppTests: no browser asks for the rerun)."""
+    return os.environ.get(MAP_FIRST_ENV, "1") != "0" and not st.session_state.get(SIDEBAR_SHOWN)
+
+
 def render() -> None:
     """Draw the atlas page."""
-    started = start_with_parks()
+    first_paint = _first_paint()
+    started = start_with_parks(sidebar=not first_paint)
     if started is None:
         return
     state, parks = started
     lang = state.lang
     unknown = _apply_deep_link(state, parks)
     dropped = atlas_url.seed_from_url(state, parks)
-    flt = sidebar_filters(parks, state)
-    year = network_year(state)
-    networks.choose(state.lang)
+    if first_paint:
+        flt, year = filter_values(parks, state), state.network_year
+    else:
+        flt, year = sidebar_filters(parks, state), network_year(state)
+        networks.choose(state.lang)
     atlas_url.sync_url(state, flt)
-    radii, size_legend = _target_sizes(state, parks)
+    radii, size_legend = _target_sizes(state, parks, widgets=not first_paint)
     shown = filter_parks(parks, flt)
     lines, nodes = data.network(year)
     facilities, _ = data.optional_layer("facilities")
@@ -134,6 +150,8 @@ def render() -> None:
         else:
             result = _atlas_map(state, parks, shown, radii, size_legend, (home_center, home_zoom), (center, zoom),
                                 (lines, nodes, facilities, landuse))
+    if first_paint:
+        st.session_state[SIDEBAR_SHOWN] = True
     picked = _picked_park(result, shown, state)
     if picked and picked != state.selected_park:
         select_park(state, picked)
@@ -279,7 +297,7 @@ def _access_table(lang: Lang, ids: tuple[str, ...], year, network_key: str, key:
                        lang)
 
 
-def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame):
+def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame, widgets: bool = True):
     """(park id -> marker radius, legend) when the user sizes parks by a target, else (None, None).
 
     Dot AREA is proportional to the value (layers.targets.marker_radius); the legend shows the
@@ -290,7 +308,13 @@ def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame):
     if targets is None:
         return None, None
     ids = set(parks.index)
-    metric, year = target_sizing(state, _sizing_choices(data._key("parks")))
+    choices = _sizing_choices(data._key("parks"))
+    if widgets:
+        metric, year = target_sizing(state, choices)
+    else:  # the first paint: as chosen (a link), without the sidebar's select boxes
+        metric = state.size_metric if state.size_metric in choices else None
+        year = state.size_year if metric is not None and state.size_year in choices[metric] else (
+            choices[metric][-1] if metric is not None else None)
     if metric is None:
         return None, None
     values, unit = metric_values(targets, metric, year, ids)
