@@ -94,6 +94,18 @@ def _to_world(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, fn)
 
 
+def lonlat_to_tile(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The XYZ tile (x, y) at zoom z that holds the lon/lat point (degrees, EPSG:4326; Web-Mercator
+    grid, y south).
+
+    >>> lonlat_to_tile(113.3, 23.1, 10)
+    (834, 444)
+    """
+    n = 2 ** z
+    y = (1 - math.asinh(math.tan(math.radians(max(min(lat, MAX_LAT), -MAX_LAT)))) / math.pi) / 2 * n
+    return min(int((lon + 180.0) / 360.0 * n), n - 1), min(int(y), n - 1)
+
+
 def tile_to_lonlat(z: int, x: int, y: int, coords: np.ndarray) -> np.ndarray:
     """MVT units (EXTENT per side, y down) of tile z/x/y -> lon/lat degrees, an (n, 2) array."""
     n = 2.0 ** z

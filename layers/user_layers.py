@@ -53,6 +53,11 @@ class UserLayer:
     created_at: datetime | None = None
     created_by: str = ""
 
+    @property
+    def is_land_use(self) -> bool:
+        """Whether the layer is land-use parcels with a code (composed, tiled and partitioned as such)."""
+        return self.role == "landuse" and "code" in self.gdf.columns
+
 
 def unique_name(wanted: str, taken: set[str]) -> str:
     """`wanted` (trimmed, or "layer"), with " (2)", " (3)" ... added when the name is taken.

@@ -16,7 +16,7 @@ import shapely
 from geo.chinese_offsets import from_wgs84
 from geo.overlay import composition
 from geo.partitioned import PartitionIndex, composition_distributed
-from geo.vector_tiles import read_tile, tile_to_lonlat
+from geo.vector_tiles import lonlat_to_tile, read_tile, tile_to_lonlat
 from layers.big_layer_job import JobSpec, partitions_ready, run_job
 from layers.landuse import illustrative_parcels
 
@@ -71,21 +71,13 @@ def test_the_child_builds_tiles_and_partitions_and_reports_progress(tmp_path, so
 
 def _features(archive: str, z: int, lon: float, lat: float) -> dict[str, dict]:
     """The features of the archive's tile at z over (lon, lat), by id, with `lonlat` coordinates."""
-    x, y = _tile_of(lon, lat, z)
+    x, y = lonlat_to_tile(lon, lat, z)
     (layer,) = (read_tile(Path(archive), z, x, y) or {"": {"features": []}}).values()
     out = {}
     for f in layer["features"]:
         f["lonlat"] = tile_to_lonlat(z, x, y, f["geometry"]["coordinates"][0])
         out[f["properties"]["id"]] = f
     return out
-
-
-def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    import math
-
-    n = 2 ** z
-    lat_r = math.radians(lat)
-    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(lat_r)) / math.pi) / 2 * n)
 
 
 def test_over_gaode_the_tiles_are_shifted_but_the_area_is_not(tmp_path, source):

@@ -155,10 +155,9 @@ def start(layer: UserLayer, basemap: str, retry: bool = False) -> tuple[subproce
                                   geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
         source.to_parquet(folder / "source.parquet")
         del source
-        is_landuse = layer.role == "landuse" and "code" in gdf.columns
         spec = JobSpec(source=str(folder / "source.parquet"), layer=_key(layer), revision=_revision(layer),
                        tiles_folder=str(TILES_DIR), properties=fields(layer), variant=display_system(basemap),
-                       partitions=str(partitions_folder(layer)) if is_landuse else None,
+                       partitions=str(partitions_folder(layer)) if layer.is_land_use else None,
                        status=str(folder / "status.jsonl"))
         root = Path(__file__).resolve().parent.parent
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}

@@ -204,7 +204,7 @@ def real_parcels(near: shapely.Geometry | None = None) -> gpd.GeoDataFrame | Non
         frames.append(bundled[["code", "geometry"]])
     any_layer = bundled is not None
     for layer in user_layers():
-        if layer.role != "landuse" or "code" not in layer.gdf.columns:
+        if not layer.is_land_use:
             continue
         any_layer = True
         folder = big_layers.partitioned(layer) if window is not None and is_big(layer.gdf) else None

@@ -23,14 +23,19 @@ def language_switch(state: ViewState) -> None:
         st.rerun()
 
 
+def _within(area: tuple[float, float], top: float) -> tuple[float, float]:
+    """An area range (km²) clamped to the data's range, 0..top."""
+    lo, hi = area
+    return min(max(lo, 0.0), top), min(max(hi, 0.0), top)
+
+
 def filter_values(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     """The filters as `sidebar_filters` would return them, without drawing a widget: what the
     widgets' keys hold (set from a link or earlier runs), else the widgets' defaults. For a first
     paint that sends the map before the sidebar (`ui.pages.atlas`)."""
     get = st.session_state.get
     top, unknown = area_range_km2(parks)
-    lo, hi = get("w_area", (0.0, top))
-    lo, hi = min(max(lo, 0.0), top), min(max(hi, 0.0), top)
+    lo, hi = _within(get("w_area", (0.0, top)), top)
     narrowed = lo > 0.0 or hi < top
     state.park_filter = ParkFilter(
         cities=tuple(get("w_cities", ())), programmes=tuple(get("w_programmes", ())), kinds=tuple(get("w_kinds", ())),
@@ -56,8 +61,7 @@ def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     industry = sb.text_input(t("industry", lang), key="w_industry", help=t("industry_help", lang), max_chars=60)
     top, unknown = area_range_km2(parks)  # the range comes from the data
     if "w_area" in st.session_state:  # kept (or set from a link) within the data's range
-        was_lo, was_hi = st.session_state["w_area"]
-        st.session_state["w_area"] = (min(max(was_lo, 0.0), top), min(max(was_hi, 0.0), top))
+        st.session_state["w_area"] = _within(st.session_state["w_area"], top)
     lo, hi = sb.slider(t("area_range", lang), min_value=0.0, max_value=top, step=0.1, key="w_area",
                        help=t("area_help", lang), **({} if "w_area" in st.session_state else {"value": (0.0, top)}))
     narrowed = lo > 0.0 or hi < top

@@ -33,7 +33,7 @@ RESULT = "city_landuse_result"
 
 def land_use_layers() -> tuple[list[UserLayer], list[UserLayer]]:
     """The workspace's land-use layers with codes: (small ones, big ones)."""
-    layers = [layer for layer in data.user_layers() if layer.role == "landuse" and "code" in layer.gdf.columns]
+    layers = [layer for layer in data.user_layers() if layer.is_land_use]
     return [layer for layer in layers if not is_big(layer.gdf)], [layer for layer in layers if is_big(layer.gdf)]
 
 
