@@ -18,14 +18,16 @@ def main() -> None:
     start_releasing()  # memory a finished session freed goes back to the system (once per server process)
     pages = [
         # The default page is served at "/"; the same atlas is also at "/atlas" (not listed twice).
-        st.Page(atlas.render, title="Atlas · 园区地图", url_path="home", default=True),
-        st.Page(atlas.render, title="Atlas · 园区地图", url_path="atlas", visibility="hidden"),
+        st.Page(atlas.render, title="Atlas · 园区地图", url_path=atlas.ATLAS_URL_PATHS[0], default=True),
+        st.Page(atlas.render, title="Atlas · 园区地图", url_path=atlas.ATLAS_URL_PATHS[1], visibility="hidden"),
         st.Page(sites.render, title="Sites · 选址", url_path="sites"),
         st.Page(targets.render, title="Targets · 发展目标", url_path="targets"),
         st.Page(data_page.render, title="Data · 数据导入导出", url_path="data"),
         st.Page(present.render, title="Present · 演示", url_path="present"),
     ]
-    st.navigation(pages).run()
+    # The atlas's first paint sends the map alone; its page links come with the sidebar after it.
+    position = atlas.navigation_position(st.context.url, st.get_option("server.baseUrlPath") or "")
+    st.navigation(pages, position=position).run()
 
 
 if __name__ == "__main__":

@@ -177,9 +177,11 @@ def test_a_first_paint_sends_the_map_before_the_sidebar(small_data, monkeypatch)
     monkeypatch.setenv("PARKATLAS_MAP_FIRST", "1")
     at = run_page({"lang": "en", "city": "广州市"})
     assert not at.sidebar.multiselect and not at.sidebar.slider  # no filter widget yet
+    assert not at.toggle  # nor the tables' toggle below the map (its code would hold the map back)
     assert any("Showing 2 of 4 parks" in h.value for h in at.get("html")) or any(
         "Showing 2 of 4" in m.value for m in at.markdown)
     at.run()  # what the map's "drawn" message triggers
     assert not at.exception
     assert at.sidebar.multiselect(key="w_cities").value == ["广州市"]
+    assert at.toggle(key="w_tables")
     assert any("Showing 2 of 4" in h.value for h in at.get("html")) or any("Showing 2 of 4" in m.value for m in at.markdown)

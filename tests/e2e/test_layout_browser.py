@@ -64,3 +64,32 @@ def test_the_atlas_answers_at_its_own_path(page, app_url):
     assert f"Showing {foshan} of" in page.locator("h1.parkatlas-title").inner_text()  # the link's filter applied
     assert frame.evaluate("() => !!document.querySelector('.leaflet-container')")
     assert "/atlas" in page.url and "city=" in page.url  # the view stays in the link
+
+
+def test_the_page_links_and_filters_follow_the_drawn_map(page, app_url):
+    """The first paint of the atlas is the title and the map alone (no sidebar: its page links and
+    widgets were a fresh browser's work before the map); once the map is drawn, the sidebar brings
+    both. Another page keeps its links from its first run."""
+    page.add_init_script("""  // when the page links, and the map's first path in its frame, first appeared
+      if (window === window.top) {
+        window.__seen = {};
+        const watch = setInterval(() => {
+          const now = performance.now();
+          if (!window.__seen.nav && document.querySelector('[data-testid="stSidebarNav"]')) window.__seen.nav = now;
+          for (const f of document.querySelectorAll('iframe')) {
+            try { if (!window.__seen.path && f.contentDocument.querySelector('path.leaflet-interactive')) window.__seen.path = now; }
+            catch (e) {}
+          }
+          if (window.__seen.nav && window.__seen.path) clearInterval(watch);
+        }, 10);
+      }""")
+    page.goto(f"{app_url}/?lang=en")
+    map_frame(page, timeout_s=90)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_text("Sites · 选址").wait_for(timeout=30_000)
+    page.locator('[data-testid="stSidebar"]').get_by_text("City").first.wait_for(timeout=30_000)
+    seen = page.evaluate("() => window.__seen")
+    assert seen["nav"] >= seen["path"], f"the page links came before the map: {seen}"
+
+    page.goto(f"{app_url}/sites?lang=en")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Atlas · 园区地图").wait_for(timeout=60_000)

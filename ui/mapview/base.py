@@ -82,7 +82,8 @@ class FillFrame(folium.MacroElement):
     """Inside the map's iframe: the map fills the frame's whole height (the page sizes the frame
     to the viewport with CSS, `ui.page.map_first_header`), Leaflet follows when the frame is
     resized, and on a small frame (under `small_px` wide or 560 px high) the minimap is hidden
-    and the legend starts folded, so they do not cover the map. Once drawn, the map sends
+    and the legend is folded (when drawn, or once the frame shrinks to that: the atlas's first
+    paint is wider than the page with its sidebar), so they do not cover the map. Once drawn, the map sends
     st_folium's value, which reruns the page: the atlas's first paint waits for it to send the
     sidebar."""
 
@@ -100,13 +101,16 @@ class FillFrame(folium.MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
             var map = {{ this._parent.get_name() }};
-            var small = window.innerWidth < {{ this.small_px }} || window.innerHeight < 560;
-            if (small) {
-                setTimeout(function() {
-                    document.querySelectorAll(".parkatlas-legend details").forEach(function(d) { d.open = false; });
-                }, 0);
+            // Fold the legend once the frame is small: when drawn, or when it shrinks after (the
+            // atlas's sidebar arrives after its first paint); a legend opened again stays open.
+            var folded = false;
+            function foldIfSmall() {
+                if (folded || (window.innerWidth >= {{ this.small_px }} && window.innerHeight >= 560)) return;
+                folded = true;
+                document.querySelectorAll(".parkatlas-legend details").forEach(function(d) { d.open = false; });
             }
-            window.addEventListener("resize", function() { map.invalidateSize(); });
+            setTimeout(foldIfSmall, 0);
+            window.addEventListener("resize", function() { map.invalidateSize(); foldIfSmall(); });
             setTimeout(function() { map.invalidateSize(); }, 50);
             // Drawn: tell Streamlit (st_folium's value, sent even though the view did not move), so
             // a first paint that sent the map alone gets the rest of the page (ui.pages.atlas).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import streamlit as st
@@ -103,6 +104,37 @@ def _first_paint() -> bool:
     return os.environ.get(MAP_FIRST_ENV, "1") != "0" and not st.session_state.get(SIDEBAR_SHOWN)
 
 
+ATLAS_URL_PATHS = ("home", "atlas")
+"""The URL paths the atlas is served at (`streamlit_app.py`); "/" is "home"."""
+
+
+def navigation_position(url: str | None, base_url_path: str = "") -> str:
+    """Where `st.navigation` puts the page links this run: "hidden" when the run is the atlas's first
+    paint (the links come with the sidebar in the next run: on the first paint, the sidebar and its
+    page list were a tenth of a second of a fresh browser's work before the map), else "sidebar".
+    `url` is `st.context.url` before navigation, `base_url_path` Streamlit's `server.baseUrlPath`."""
+    return "hidden" if _first_paint() and is_atlas_address(url, base_url_path) else "sidebar"
+
+
+def is_atlas_address(url: str | None, base_url_path: str = "") -> bool:
+    """Whether the browser's address `url` (no query) opens the atlas; an unknown address does not.
+
+    >>> is_atlas_address("http://127.0.0.1:8501"), is_atlas_address("http://h/atlas"), is_atlas_address("http://h/sites")
+    (True, True, False)
+    >>> is_atlas_address("https://h/parkatlas/home", "/parkatlas/"), is_atlas_address("https://h/parkatlas/data", "parkatlas")
+    (True, False)
+    >>> is_atlas_address(None)
+    False
+    """
+    if url is None:
+        return False
+    path = urlsplit(url).path.strip("/")
+    prefix = base_url_path.strip("/")
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
+        path = path[len(prefix):].strip("/")
+    return path in ("", *ATLAS_URL_PATHS)
+
+
 def render() -> None:
     """Draw the atlas page."""
     first_paint = _first_paint()
@@ -173,7 +205,8 @@ def render() -> None:
         if shown.empty:
             st.warning(t("none_match", lang))
 
-    _tables(shown, year, lang)
+    if not first_paint:  # below the fold; its toggle's code would hold back the map's in a fresh browser
+        _tables(shown, year, lang)
 
 
 def _tables(shown, year, lang: Lang) -> None:
