@@ -40,3 +40,15 @@ def test_assets_install_into_an_empty_folder(tmp_path, monkeypatch):
     assets.install()
     assert assets.missing_files() == []
     assert (tmp_path / "vendor" / assets.BUNDLE).stat().st_size > 100_000
+
+
+def test_missing_map_assets_keep_the_sidebar_in_the_first_run(tmp_path, monkeypatch):
+    """The atlas's map-first paint waits for the drawn map to ask for the sidebar; a map that cannot
+    draw never asks, so without the assets the first run has the sidebar (and the error) at once."""
+    monkeypatch.setenv("PARKATLAS_MAP_FIRST", "1")
+    monkeypatch.setattr("ui.assets.VENDOR_DIR", tmp_path / "vendor")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert any("The map cannot draw" in e.value for e in at.error)
+    assert at.sidebar.multiselect(key="w_cities")

@@ -100,8 +100,12 @@ def _first_paint() -> bool:
     """Whether this run is a session's first paint of the atlas, which sends the map alone: the
     sidebar's widgets (whose code is most of what a fresh browser downloads) follow in the rerun
     the drawn map asks for (`ui.mapview.base.FillFrame`), or with the visitor's first action.
-    `PARKATLAS_MAP_FIRST=0` turns this off (AppTests: no browser asks for the rerun)."""
-    return os.environ.get(MAP_FIRST_ENV, "1") != "0" and not st.session_state.get(SIDEBAR_SHOWN)
+    `PARKATLAS_MAP_FIRST=0` turns this off (AppTests: no browser asks for the rerun), and so do
+    missing map assets: a map that cannot draw would never ask for the sidebar and page links."""
+    from ui.assets import missing_files
+
+    return (os.environ.get(MAP_FIRST_ENV, "1") != "0" and not st.session_state.get(SIDEBAR_SHOWN)
+            and not missing_files())
 
 
 ATLAS_URL_PATHS = ("home", "atlas")
