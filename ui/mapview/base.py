@@ -80,12 +80,12 @@ class Legend(folium.MacroElement):
 
 class FillFrame(folium.MacroElement):
     """Inside the map's iframe: the map fills the frame's whole height (the page sizes the frame
-    to the viewport with CSS, `ui.page.map_first_header`), Leaflet follows when the frame is
-    resized, and on a small frame (under `small_px` wide or 560 px high) the minimap is hidden
-    and the legend is folded (when drawn, or once the frame shrinks to that: the atlas's first
-    paint is wider than the page with its sidebar), so they do not cover the map. Once drawn, the map sends
-    st_folium's value, which reruns the page: the atlas's first paint waits for it to send the
-    sidebar."""
+    to the viewport with CSS, `ui.page.map_first_header`) and Leaflet follows when the frame is
+    resized. On a small frame (under `small_px` wide or 560 px high) or a small screen (the
+    browser's window under `small_screen_px` wide) the minimap is hidden and the legend is folded,
+    so they do not cover the map: when drawn, or once the frame becomes small (the atlas's first
+    paint is wider than the page with its sidebar). Once drawn, the map sends st_folium's value,
+    which reruns the page: the atlas's first paint waits for it to send the sidebar."""
 
     _template = Template(
         """
@@ -96,6 +96,9 @@ class FillFrame(folium.MacroElement):
         @media (max-width: {{ this.small_px }}px), (max-height: 560px) {
             .leaflet-control-minimap, .leaflet-control-minimap-toggle-display { display: none !important; }
         }
+        .parkatlas-small .leaflet-control-minimap, .parkatlas-small .leaflet-control-minimap-toggle-display {
+            display: none !important;
+        }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -105,7 +108,12 @@ class FillFrame(folium.MacroElement):
             // atlas's sidebar arrives after its first paint); a legend opened again stays open.
             var folded = false;
             function foldIfSmall() {
-                if (folded || (window.innerWidth >= {{ this.small_px }} && window.innerHeight >= 560)) return;
+                var screenWidth = window.innerWidth;
+                try { screenWidth = window.top.innerWidth; } catch (e) {}  // a page of another origin
+                var small = window.innerWidth < {{ this.small_px }} || window.innerHeight < 560
+                    || screenWidth < {{ this.small_screen_px }};
+                document.documentElement.classList.toggle("parkatlas-small", small);
+                if (folded || !small) return;
                 folded = true;
                 document.querySelectorAll(".parkatlas-legend details").forEach(function(d) { d.open = false; });
             }
@@ -123,10 +131,10 @@ class FillFrame(folium.MacroElement):
         """
     )
 
-    def __init__(self, small_px: int = 760):
+    def __init__(self, small_px: int = 760, small_screen_px: int = 1200):
         super().__init__()
         self._name = "FillFrame"
-        self.small_px = int(small_px)
+        self.small_px, self.small_screen_px = int(small_px), int(small_screen_px)
 
 
 def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, vendor_url: str,
