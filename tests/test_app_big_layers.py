@@ -72,3 +72,42 @@ def test_a_failed_build_is_named_and_not_started_again_until_asked(big_layer, mo
     wait_for_builds()
     at.run()
     assert not at.error and list((big_layer / "tiles").glob("*.pmtiles"))
+
+
+def test_a_hidden_layer_takes_its_tiles_and_partitions_with_it(big_layer):
+    """Hiding a big layer on the Data page removes its archives and partitions from this server;
+    a layer another server hid loses them at this server's next build (`remove_hidden_layers_files`)."""
+    from tests.test_app_data import give_name, page
+
+    atlas()
+    wait_for_builds()
+    assert list((big_layer / "tiles").glob("*.pmtiles")) and list((big_layer / "partitions").iterdir())
+    ws = open_workspace(default_location(), seed=False)
+    (layer_id,) = [r.layer_id for r in ws.layers().itertuples() if r.kind == "user"]
+    data = give_name(page(), f"w_hide_{layer_id}")  # asked in the hide box (no other save on the page)
+    data.text_input(key=f"w_hide_reason_{layer_id}").set_value("superseded").run()
+    data.button(key=f"w_hide_{layer_id}").click().run()
+    assert not data.exception and not data.error, [e.value for e in data.error]
+    assert layer_id in ws.layer_ids(include_hidden=True) and layer_id not in ws.layer_ids()
+    assert not list((big_layer / "tiles").glob("*.pmtiles")) and not list((big_layer / "partitions").iterdir())
+
+
+def test_a_build_sweeps_the_files_of_layers_hidden_elsewhere(big_layer):
+    from ui import big_layers
+
+    atlas()
+    wait_for_builds()
+    ws = open_workspace(default_location(), user="王工", seed=False)
+    (first,) = [r.layer_id for r in ws.layers().itertuples() if r.kind == "user"]
+    ws.hide_layer(first, reason="hidden by a colleague on another server")  # not through this server's page
+    second = illustrative_parcels(AREA, BIG_LAYER_FEATURES + 50, seed=5)[["code", "geometry"]]
+    ws.add_layer("新地块", second, role="landuse", origin="e.gpkg", reason="new parcels")
+    at = atlas()  # starts the second layer's build, which sweeps the first one's files
+    wait_for_builds()
+    at.run()
+    assert not at.exception
+    names = [p.name for p in (big_layer / "tiles").glob("*.pmtiles")]
+    assert len(names) == 1 and not any(p.name.startswith(big_layers.file_stem(big_layers._key_of(first)))
+                                       for p in (big_layer / "tiles").iterdir())
+    assert [p.name for p in (big_layer / "partitions").iterdir()] != [] and not (
+        big_layer / "partitions" / big_layers.file_stem(big_layers._key_of(first))).exists()

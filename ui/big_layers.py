@@ -28,6 +28,7 @@ import streamlit as st
 from layers.big_layer_job import JobSpec, partitions_ready
 from layers.big_layers import archive_name, file_stem
 from layers.user_layers import UserLayer
+from store import WorkspaceError
 from ui import workspace
 from ui.i18n import Lang, t
 from ui.assets import localize
@@ -63,8 +64,46 @@ def _revision(layer: UserLayer) -> str:
 def _key(layer: UserLayer) -> str:
     """The layer's name for its archives (and so, in part, their public file names): its id and
     a digest of its workspace (two workspaces may each have a layer "user-1" at revision 3)."""
+    return _key_of(layer.layer_id or layer.name)
+
+
+def _key_of(layer_id: str) -> str:
     where = hashlib.sha256(workspace.location().encode("utf-8")).hexdigest()[:12]  # a database URL may hold a password
-    return f"{layer.layer_id or layer.name}@{where}"
+    return f"{layer_id}@{where}"
+
+
+def _partitions_root() -> Path:
+    return Path(os.environ.get(PARTITIONS_ENV, "").strip() or Path(__file__).resolve().parent.parent / ".cache" / "partitions")
+
+
+def remove_files(layer_ids: list[str]) -> int:
+    """Remove the tile archives (every revision and display system) and the partitioned GeoParquet
+    of these layers of the current workspace: what a hidden layer no longer needs (restored, its
+    tiles are built again). Returns how many archives and folders were removed."""
+    removed = 0
+    for layer_id in layer_ids:
+        stem = file_stem(_key_of(layer_id))
+        for path in TILES_DIR.glob(f"{stem}.*.pmtiles"):
+            path.unlink(missing_ok=True)
+            removed += 1
+        folder = _partitions_root() / stem
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def remove_hidden_layers_files() -> int:
+    """`remove_files` for every hidden layer of the current workspace (a layer another server of
+    the team hid leaves its archives here until this sweep); 0 when the workspace cannot be read."""
+    ws = workspace.current()
+    if ws is None:
+        return 0
+    try:
+        listed = ws.layers(include_hidden=True)
+    except WorkspaceError:
+        return 0
+    return remove_files(listed.loc[listed["hidden"], "layer_id"].tolist())
 
 
 def existing(layer: UserLayer, basemap: str) -> Path | None:
@@ -77,8 +116,7 @@ def partitions_folder(layer: UserLayer) -> Path:
     """Where the layer's current revision is kept as partitioned GeoParquet (land-use layers):
     `$PARKATLAS_PARTITIONS_DIR` (shared storage every Dask worker can read, for a cluster) or
     `.cache/partitions` in the app's folder; one folder per layer, one sub-folder per revision."""
-    root = Path(os.environ.get(PARTITIONS_ENV, "").strip() or Path(__file__).resolve().parent.parent / ".cache" / "partitions")
-    return root / file_stem(_key(layer)) / _revision(layer)
+    return _partitions_root() / file_stem(_key(layer)) / _revision(layer)
 
 
 def partitioned(layer: UserLayer) -> Path | None:
@@ -137,6 +175,7 @@ def start(layer: UserLayer, basemap: str, retry: bool = False) -> tuple[subproce
     if existing(layer, basemap) is not None:
         return None
     _settle()
+    remove_hidden_layers_files()  # a new build is when disk space is wanted
     name = _archive_name(layer, basemap)
     with _RUNNING_LOCK:
         job = _RUNNING.get(name)

@@ -10,7 +10,7 @@ import streamlit as st
 from store import StoreError, WorkspaceError
 from store.roles import may
 from store.seed import skipped_updates
-from ui import data, workspace
+from ui import big_layers, data, workspace
 from ui.exports.downloads import audit_csv
 from ui.i18n import Lang, t
 from ui.state import ViewState
@@ -43,11 +43,19 @@ def _render(ws, lang: Lang) -> None:
         if not workspace.can_edit(ws):
             continue
         with c2.popover(t("hide_layer", lang)):
+            if not workspace.author_field(ws, lang, f"w_hide_{layer.layer_id}"):  # a hide is saved under a name
+                continue
             reason = st.text_input(t("save_reason", lang), key=f"w_hide_reason_{layer.layer_id}", max_chars=200)
             if st.button(t("hide_layer_confirm", lang), key=f"w_hide_{layer.layer_id}", disabled=not reason.strip()):
-                _act(lambda: ws.hide_layer(layer.layer_id, reason=reason), lang)
+                _act(lambda: _hide(ws, layer.layer_id, reason), lang)
     _hidden_layers(ws, lang)
     _about_workspace(ws, lang)
+
+
+def _hide(ws, layer_id: str, reason: str) -> None:
+    """Hide the layer; its tile archives and partitions on this server go with it (`ui.big_layers`)."""
+    ws.hide_layer(layer_id, reason=reason)
+    big_layers.remove_files([layer_id])
 
 
 def _act(action, lang: Lang) -> None:
