@@ -8,6 +8,13 @@ connection) cannot run on the standard `sqlite3` module. The format pieces we ne
 fixed by the specification; WKB itself is written and read by shapely (GEOS), and GDAL (pyogrio,
 `ogrinfo`) checks the files we write in the tests.
 
+GDAL never opens a live workspace in the server process, though it reads a big layer ~3x faster
+(pyogrio through Arrow, measured at 200k parcels: 0.62 s against 2.0 s): it links its own copy of
+SQLite, which does not see the locks our `sqlite3` connections hold in the same process (POSIX
+locks are per process; tried: it read straight through another connection's EXCLUSIVE lock), and
+its closing the file would drop theirs: SQLite's "two copies of SQLite in one process" corruption
+case (https://www.sqlite.org/howtocorrupt.html, section 2.2).
+
 All geometry is EPSG:4326 (srs_id 4326), XY only.
 """
 
