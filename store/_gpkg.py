@@ -12,8 +12,9 @@ GDAL never opens a live workspace in the server process, though it reads a big l
 (pyogrio through Arrow, measured at 200k parcels: 0.62 s against 2.0 s): it links its own copy of
 SQLite, which does not see the locks our `sqlite3` connections hold in the same process (POSIX
 locks are per process; tried: it read straight through another connection's EXCLUSIVE lock), and
-its closing the file would drop theirs: SQLite's "two copies of SQLite in one process" corruption
-case (https://www.sqlite.org/howtocorrupt.html, section 2.2).
+its closing the file would drop theirs: the corruption cases "POSIX advisory locks canceled by a
+close()" and "multiple copies of SQLite linked into the same application" of
+https://www.sqlite.org/howtocorrupt.html.
 
 All geometry is EPSG:4326 (srs_id 4326), XY only.
 """
