@@ -100,10 +100,11 @@ def remove_hidden_layers_files() -> int:
     if ws is None:
         return 0
     try:
-        listed = ws.layers(include_hidden=True)
+        visible = set(ws.layer_ids())
+        hidden = [layer_id for layer_id in ws.layer_ids(include_hidden=True) if layer_id not in visible]
     except WorkspaceError:
         return 0
-    return remove_files(listed.loc[listed["hidden"], "layer_id"].tolist())
+    return remove_files(hidden)
 
 
 def existing(layer: UserLayer, basemap: str) -> Path | None:
@@ -175,7 +176,6 @@ def start(layer: UserLayer, basemap: str, retry: bool = False) -> tuple[subproce
     if existing(layer, basemap) is not None:
         return None
     _settle()
-    remove_hidden_layers_files()  # a new build is when disk space is wanted
     name = _archive_name(layer, basemap)
     with _RUNNING_LOCK:
         job = _RUNNING.get(name)
@@ -204,8 +204,9 @@ def start(layer: UserLayer, basemap: str, retry: bool = False) -> tuple[subproce
             child = subprocess.Popen([sys.executable, "-m", "layers.big_layer_job", str(spec.write(folder / "spec.json"))],
                                      cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=errors, start_new_session=True)
-        _RUNNING[name] = (child, folder / "status.jsonl")
-        return _RUNNING[name]
+        _RUNNING[name] = job = (child, folder / "status.jsonl")
+    remove_hidden_layers_files()  # a new build is when disk space is wanted
+    return job
 
 
 def _last_status(path: Path) -> dict:

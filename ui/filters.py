@@ -96,6 +96,18 @@ def network_year(state: ViewState) -> int | str:
     return state.network_year
 
 
+def sizing_from_state(state: ViewState, choices: dict[str, list[int]]) -> tuple[str | None, int | None]:
+    """The "size parks by target" choice `state` holds (a link, earlier runs), when `choices`
+    offers its metric: (metric, its year, else the metric's latest target year), else (None, None).
+    What `target_sizing`'s select boxes start from, and the atlas's first paint uses without them."""
+    metric = state.size_metric if state.size_metric in choices else None
+    return (metric, _sizing_year(state, choices[metric])) if metric is not None else (None, None)
+
+
+def _sizing_year(state: ViewState, years: list[int]) -> int:
+    return state.size_year if state.size_year in years else years[-1]
+
+
 def target_sizing(state: ViewState, choices: dict[str, list[int]]) -> tuple[str | None, int | None]:
     """"Size parks by target": a metric (or none) and one of its target years; kept in `state`."""
     from layers.targets import METRICS
@@ -103,14 +115,13 @@ def target_sizing(state: ViewState, choices: dict[str, list[int]]) -> tuple[str 
     lang = state.lang
     sb = st.sidebar
     options: list[str | None] = [None, *sorted(choices)]
-    current = state.size_metric if state.size_metric in choices else None
+    current, _ = sizing_from_state(state, choices)
     metric = sb.selectbox(t("size_by", lang), options, index=options.index(current), key="w_size_metric",
                           format_func=lambda m: t("size_none", lang) if m is None else (METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en),
                           help=t("size_help", lang))
     year = None
     if metric is not None:
         years = choices[metric]
-        year = sb.selectbox(t("size_year", lang), years, index=years.index(state.size_year) if state.size_year in years else len(years) - 1,
-                            key="w_size_year")
+        year = sb.selectbox(t("size_year", lang), years, index=years.index(_sizing_year(state, years)), key="w_size_year")
     state.size_metric, state.size_year = metric, year
     return metric, year

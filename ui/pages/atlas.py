@@ -18,7 +18,7 @@ from geo.query import features_at
 from layers.big_layers import is_big
 from layers.parks import filter_parks
 from ui import atlas_url, big_layers, data, networks
-from ui.filters import filter_values, network_year, sidebar_filters, target_sizing
+from ui.filters import filter_values, network_year, sidebar_filters, sizing_from_state, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
@@ -346,12 +346,8 @@ def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame, widgets: bool = Tru
         return None, None
     ids = set(parks.index)
     choices = _sizing_choices(data._key("parks"))
-    if widgets:
-        metric, year = target_sizing(state, choices)
-    else:  # the first paint: as chosen (a link), without the sidebar's select boxes
-        metric = state.size_metric if state.size_metric in choices else None
-        year = state.size_year if metric is not None and state.size_year in choices[metric] else (
-            choices[metric][-1] if metric is not None else None)
+    # The first paint: as chosen (a link, earlier runs), without the sidebar's select boxes.
+    metric, year = target_sizing(state, choices) if widgets else sizing_from_state(state, choices)
     if metric is None:
         return None, None
     values, unit = metric_values(targets, metric, year, ids)
