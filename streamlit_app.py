@@ -1,6 +1,8 @@
 """ParkAtlas (园区图谱): entry point. Page config and navigation between pages; nothing else.
 
-Streamlit runs this file as `__main__`. The child processes that check uploads
+`streamlit run streamlit_app.py` imports this file once as `streamlit_app` to find the server's
+`app` (Streamlit's `st.App` with our routes: `ui.server_routes`), then runs it as `__main__` for
+every page run. The child processes that check uploads
 (`layers.import_check`) are told, by multiprocessing, to import the parent's main module as
 `__mp_main__`: there the app must not run (it would draw pages and start threads in every child),
 so everything happens in `main()` and only when run as `__main__`.
@@ -11,6 +13,7 @@ def main() -> None:
     """Configure the page, start the memory releaser and run the chosen page."""
     import streamlit as st
 
+    from ui import uploads
     from ui.memory import start_releasing
     from ui.pages import atlas, data_page, present, sites, targets
 
@@ -27,8 +30,22 @@ def main() -> None:
     ]
     # The atlas's first paint sends the map alone; its page links come with the sidebar after it.
     position = atlas.navigation_position(st.context.url, st.get_option("server.baseUrlPath") or "")
-    st.navigation(pages, position=position).run()
+    uploads.begin_run()
+    try:
+        st.navigation(pages, position=position).run()
+    finally:
+        uploads.end_run()  # a run that drew no uploader takes no more uploads
 
 
 if __name__ == "__main__":
     main()
+elif __name__ == "streamlit_app":
+    # Imported by the server: `streamlit run streamlit_app.py` finds this `app` and serves it, with
+    # our routes and guard beside Streamlit's own (ui.server_routes); each session then runs this
+    # file as __main__.
+    from streamlit.starlette import App
+
+    from ui.server_routes import middleware, prepare_server, routes
+
+    prepare_server()
+    app = App("streamlit_app.py", routes=routes(), middleware=middleware())

@@ -1,5 +1,6 @@
 """Big user layers on the map as vector tiles (issue 13): their archives, built with progress
-shown, kept in `static/tiles/` (which Streamlit serves, Range requests included) by layer and
+shown, kept in `.cache/tiles/` (private: each session's map gets its own URL for an archive, served
+by `ui.server_routes` only while that session may read layers, Range requests included) by layer and
 revision (`layers.big_layers.tile_archive`), and where the map finds them; for land-use layers
 also their spatially partitioned GeoParquet (`geo.partitioned`), which city-scale composition reads.
 
@@ -29,7 +30,7 @@ from layers.big_layer_job import JobSpec, partitions_ready
 from layers.big_layers import archive_name, file_stem
 from layers.user_layers import UserLayer
 from store import WorkspaceError
-from ui import workspace
+from ui import file_gate, session_rights, workspace
 from ui.i18n import Lang, t
 from ui.assets import localize
 from ui.mapview.basemaps import display_system
@@ -37,8 +38,10 @@ from ui.mapview.vector_tiles import VectorTileLayer, land_use_tiles
 from ui.page import vendor_url
 from ui.safe_html import esc
 
-TILES_DIR = Path(__file__).resolve().parent.parent / "static" / "tiles"
-"""Where the archives live: served at /app/static/tiles/ (`server.enableStaticServing`)."""
+TILES_ENV = "PARKATLAS_TILES_DIR"
+TILES_DIR = Path(os.environ.get(TILES_ENV, "").strip() or Path(__file__).resolve().parent.parent / ".cache" / "tiles")
+"""Where the archives live: outside static/ (which Streamlit serves to anyone); a session fetches
+one only through the URL `tiles_url` gives it."""
 
 PARTITIONS_ENV = "PARKATLAS_PARTITIONS_DIR"
 
@@ -47,9 +50,15 @@ SHOWN_FIELDS = ("code", "name_zh", "name", "id", "label")
 
 
 def tiles_url(path: Path) -> str:
-    """The URL our server serves `path` (in TILES_DIR) at, honouring server.baseUrlPath."""
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/app/static/tiles/{path.name}" if base else f"/app/static/tiles/{path.name}"
+    """This session's URL for the archive at `path` (in TILES_DIR): answered by our server only
+    while this session is connected and may read layers (`ui.file_gate`), honouring
+    server.baseUrlPath."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    token = file_gate.grant("tiles", path.name, ctx.session_id if ctx else "", session_rights.may_read_layers,
+                            path=path, media_type="application/vnd.pmtiles")
+    return file_gate.url(token, path.name, st.get_option("server.baseUrlPath") or "")
 
 
 def fields(layer: UserLayer) -> list[str]:
@@ -68,8 +77,27 @@ def _key(layer: UserLayer) -> str:
 
 
 def _key_of(layer_id: str) -> str:
-    where = hashlib.sha256(workspace.location().encode("utf-8")).hexdigest()[:12]  # a database URL may hold a password
+    where = hashlib.sha256(public_location(workspace.location()).encode("utf-8")).hexdigest()[:12]
     return f"{layer_id}@{where}"
+
+
+def public_location(location: str) -> str:
+    """The workspace's location with any password taken out: what a file name may be derived from.
+
+    >>> public_location("postgresql+psycopg://atlas:s3cret@db:5432/parkatlas")
+    'postgresql+psycopg://atlas:***@db:5432/parkatlas'
+    >>> public_location("/home/li/workspace.gpkg")
+    '/home/li/workspace.gpkg'
+    """
+    if "://" not in location:
+        return location
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:
+        return location.split("://", 1)[0] + "://"
 
 
 def _partitions_root() -> Path:

@@ -87,17 +87,15 @@ def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", w
         workspace = Path(scratch) / "workspace.gpkg"
     env["PARKATLAS_WORKSPACE"] = str(workspace)
     env["PARKATLAS_PARTITIONS_DIR"] = tempfile.mkdtemp(prefix="parkatlas-e2e-partitions-")
+    env["PARKATLAS_TILES_DIR"] = tempfile.mkdtemp(prefix="parkatlas-e2e-tiles-")
     env["PARKATLAS_MAP_FIRST"] = "1"  # as users get it (the unit tests' fixture turns it off for AppTest)
     env.update(extra_env or {})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    tiles = ROOT / "static" / "tiles"  # the one folder Streamlit serves: archives this server built go with it
-    before = set(tiles.glob("*.pmtiles"))
     try:
         with serve("streamlit_app.py", env, ARTIFACTS / log_name) as (base, _):
             yield base
     finally:
-        for built in set(tiles.glob("*.pmtiles")) - before:
-            built.unlink(missing_ok=True)
+        shutil.rmtree(env["PARKATLAS_TILES_DIR"], ignore_errors=True)
         shutil.rmtree(env["PARKATLAS_PARTITIONS_DIR"], ignore_errors=True)
 
 

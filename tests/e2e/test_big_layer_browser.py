@@ -5,12 +5,15 @@ the atlas from the archive our server serves, offline, with no CDN; a click show
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
 from geo.measure import geodesic_area_m2
 from layers.big_layers import BIG_LAYER_FEATURES
 from layers.landuse import CODES, illustrative_parcels
+from tests.conftest import ROOT
 from tests.e2e.conftest import map_frame, new_page, running_app, shot
 from tests.e2e.test_data_browser import give_name
 from tests.e2e.test_vector_tiles_browser import LEAFLET_MAP, PAINTED_JS, click_parcel, middle_parcel
@@ -27,6 +30,8 @@ def test_a_big_layer_added_on_the_data_page_is_drawn_on_the_atlas(browser, tmp_p
     parcels.to_file(upload, driver="GeoJSON")
     with running_app(log_name="big_layer.log") as base:
         context, page = new_page(browser, base)
+        archives: list[str] = []
+        page.on("request", lambda r: archives.append(r.url) if ".pmtiles" in r.url else None)
         try:
             page.goto(base + "/data?lang=en")
             page.get_by_text("Choose a file").first.wait_for(timeout=60_000)
@@ -71,5 +76,23 @@ def test_a_big_layer_added_on_the_data_page_is_drawn_on_the_atlas(browser, tmp_p
             entry.locator("input").check()
             assert frame.locator(".parkatlas-tile-legend").count() == 1
             assert page.outside.refused == [], page.outside.refused
+
+            # the archive came through this session's own URL, not a public folder (issue 22)
+            assert archives and all(u.startswith(f"{base}/parkatlas/file/") for u in archives), archives
+            assert list((ROOT / "static").glob("**/*.pmtiles")) == []
+            assert _status(archives[0], {"Range": "bytes=0-126"}) == 206  # what the map fetched, while it is open
         finally:
             context.close()
+        deadline = time.monotonic() + 10  # the session ends with its browser: its URLs with it
+        while time.monotonic() < deadline and _status(archives[0]) != 404:
+            time.sleep(0.3)
+        assert _status(archives[0]) == 404
+
+
+def _status(url: str, headers: dict | None = None) -> int:
+    """The HTTP status a client without cookies gets for `url`."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code

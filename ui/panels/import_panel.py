@@ -24,7 +24,7 @@ from layers._errors import LayerValidationError
 from layers.big_layers import is_big
 from layers.import_check import CheckedImport, check_upload
 from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_name
-from ui import big_layers, memory, workspace
+from ui import big_layers, memory, uploads, workspace
 from ui.data import user_layers as data_layers
 from ui.i18n import Lang, t
 from ui.panels.import_report import render_report
@@ -90,7 +90,7 @@ def render_import(state: ViewState) -> None:
     """Upload, options, import; then the report of the pending import and the add step."""
     lang = state.lang
     st.caption(t("import_formats", lang, formats=SUPPORTED))
-    upload = st.file_uploader(t("import_file", lang), type=UPLOAD_TYPES, key="w_upload")
+    upload = uploads.file_uploader(t("import_file", lang), type=UPLOAD_TYPES, key="w_upload")
     with st.expander(t("import_options", lang)):
         encoding = st.selectbox(t("import_encoding", lang), ENCODINGS, key="w_imp_encoding",
                                 format_func=lambda v: t("auto_detect", lang) if v is None else v)

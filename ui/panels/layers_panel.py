@@ -10,7 +10,7 @@ import streamlit as st
 from store import StoreError, WorkspaceError
 from store.roles import may
 from store.seed import skipped_updates
-from ui import big_layers, data, workspace
+from ui import big_layers, data, file_gate, session_rights, workspace
 from ui.exports.downloads import audit_csv
 from ui.i18n import Lang, t
 from ui.state import ViewState
@@ -95,6 +95,17 @@ def _about_workspace(ws, lang: Lang) -> None:
             st.dataframe(events.assign(time=[f"{v:%Y-%m-%d %H:%M} UTC" for v in events["time"]]), hide_index=True,
                          width="stretch")
         if may(ws.role, "audit"):
-            log = ws.audit_log()
-            st.download_button(t("audit_download", lang), data=audit_csv(log), file_name="parkatlas-audit-log.csv",
-                               mime="text/csv", key="w_audit_download")
+            st.link_button(t("audit_download", lang), audit_url(ws))
+
+
+def audit_url(ws) -> str:
+    """This session's link to the audit log, made when fetched (never a file on the public media
+    route): answered only while this session is connected and its user is an admin."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    name = "parkatlas-audit-log.csv"
+    token = file_gate.grant("audit", name, ctx.session_id if ctx else "", session_rights.may_audit,
+                            produce=lambda: audit_csv(ws.audit_log()), media_type="text/csv; charset=utf-8",
+                            download_name=name)
+    return file_gate.url(token, name, st.get_option("server.baseUrlPath") or "")

@@ -16,7 +16,7 @@ from layers._errors import LayerError
 from layers.access import summarise
 from layers.gtfs import read_gtfs
 from layers.transport import FULL_PLAN
-from ui import networks, workspace
+from ui import networks, uploads, workspace
 from ui.i18n import Lang, t
 from ui.panels.import_panel import safe_upload_name
 from ui.state import ViewState
@@ -29,7 +29,7 @@ def render_networks(state: ViewState) -> None:
     lang = state.lang
     st.subheader(t("network_import_title", lang), anchor=False)
     st.caption(t("network_import_help", lang))
-    upload = st.file_uploader("GTFS (.zip)", type=["zip"], key="net_upload")
+    upload = uploads.file_uploader("GTFS (.zip)", type=["zip"], key="net_upload")
     ws = workspace.writer(lang, "net") if upload is not None else None  # who saves it, or why nobody can
     if upload is not None and ws is not None:
         default = Path(safe_upload_name(upload.name)).stem
