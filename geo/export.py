@@ -3,7 +3,7 @@
 `export_layer(gdf, fmt, crs)` takes a layer in EPSG:4326 (as every layer is stored, DESIGN.md §2) and
 returns the bytes of one file, its name and MIME type:
 
-- formats (`EXPORT_FORMATS`): "gpkg" GeoPackage, "geojson", "shp" (a zip of shapefiles), "csv" (WKT
+- formats (`EXPORT_FORMATS`): "gpkg" GeoPackage 1.3 (`GPKG_VERSION`), "geojson", "shp" (a zip of shapefiles), "csv" (WKT
   geometry, UTF-8 with BOM) and "xlsx" (attributes, areas and centroids; no geometry);
 - CRSs (`EXPORT_CRS`): "wgs84" EPSG:4326, "cgcs2000" EPSG:4490, "cgcs2000-gk-114" EPSG:4547 (metres)
   and "gcj02", the offset system of Gaode/AMap. GCJ-02 is not an EPSG CRS: coordinates are shifted
@@ -26,6 +26,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -93,6 +94,11 @@ AREA_METHOD = "geodesic, WGS84 ellipsoid"
 ILLUSTRATIVE_LABEL = "illustrative — not an official plan / 示意数据，非官方规划"
 """The same words as layers.landuse.ILLUSTRATIVE_LABEL (a test holds them equal)."""
 SCHEMATIC_LABEL = "schematic geometry / 示意边界"
+
+GPKG_VERSION = "1.3"
+"""The GeoPackage version we write (GDAL dataset creation option VERSION): 1.3, as the workspace
+is. GDAL 3.8+ writes 1.4 by default, which GDAL 3.6 (Debian bookworm, and QGIS builds on it) warns
+it "may only be partially supported"; 1.3 reads in both without a warning."""
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _LINEAR = ("LineString", "MultiLineString", "LinearRing")
@@ -176,14 +182,17 @@ def _filename(layer_name: str, target: ExportCRS, fmt: ExportFormat, label: str 
     return f"{safe_filename(layer_name)}-{target.key}{slug}.{fmt.extension}"
 
 
-def _about(layer_name: str, target: ExportCRS, label: str | None, n: int) -> dict[str, str]:
-    """What a reader of the file needs to know, for GeoPackage metadata, README.txt and XLSX."""
+def _about(layer_name: str, target: ExportCRS, label: str | None, n: int,
+           extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What a reader of the file needs to know, for GeoPackage metadata, README.txt, XLSX and
+    GeoJSON members: layer, features, CRS, how areas were measured, label, date, and `extra`."""
     about = {"layer": layer_name, "features": str(n), "crs": target.title,
              "areas": f"area_m2/area_ha/area_mu (亩 = 10000/15 m²) and length_m: {AREA_METHOD}, "
                       "computed before reprojection",
              "label": label or "", "exported": dt.date.today().isoformat()}
     if target.offset:
         about["coord_system"] = GCJ02_NOTE
+    about.update({k: v for k, v in (extra or {}).items() if k not in about})
     return about
 
 
@@ -192,17 +201,20 @@ def _write_ogr(frame: gpd.GeoDataFrame, path: str, driver: str, **kwargs) -> Non
 
 
 def _gpkg(frame: gpd.GeoDataFrame, layer_name: str, about: dict[str, str]) -> bytes:
+    """GeoPackage `GPKG_VERSION` bytes of `frame` (in its own CRS), `about` as layer metadata."""
     frame = plain_columns(frame, frame.geometry.name, keep_lists=False)
     with tempfile.TemporaryDirectory(prefix="parkatlas-export-") as tmp:
         path = os.path.join(tmp, "export.gpkg")
-        _write_ogr(frame, path, "GPKG", layer=layer_name, layer_metadata=about)
+        _write_ogr(frame, path, "GPKG", layer=layer_name, layer_metadata=about,
+                   dataset_options={"VERSION": GPKG_VERSION})
         with open(path, "rb") as fh:
             return fh.read()
 
 
 def _geojson(frame: gpd.GeoDataFrame, target: ExportCRS, about: dict[str, str]) -> bytes:
     frame = plain_columns(frame, frame.geometry.name, keep_lists=True)
-    members = {k: v for k, v in about.items() if k in ("layer", "label", "areas", "coord_system") and v}
+    # Not GeoJSON's own members (type, features, bbox, and crs, which RFC 7946 removed), nor the date.
+    members = {k: v for k, v in about.items() if k not in ("type", "features", "bbox", "crs", "exported") and v}
     if target.epsg == 4326:
         # RFC 7946: lon/lat WGS84, no `crs` member (none is allowed). For gcj02 the coordinates are
         # offset, and the top-level foreign member `coord_system` says so instead of any crs claim.
@@ -313,7 +325,8 @@ def _xlsx(frame: gpd.GeoDataFrame, wgs84: gpd.GeoSeries, target: ExportCRS, abou
 
 
 def export_layer(gdf: gpd.GeoDataFrame, fmt: str, crs: str = "wgs84", *, layer_name: str = "layer",
-                 label: str | None = None, label_slug: str | None = None) -> ExportedFile:
+                 label: str | None = None, label_slug: str | None = None,
+                 about: Mapping[str, str] | None = None) -> ExportedFile:
     """Write a layer (EPSG:4326) as one file in format `fmt` and coordinate system `crs`.
 
     gdf: the layer in EPSG:4326 (EPSG:4490 is accepted as equal); raises `CRSError` otherwise. Never
@@ -329,6 +342,8 @@ def export_layer(gdf: gpd.GeoDataFrame, fmt: str, crs: str = "wgs84", *, layer_n
     layer_name: GeoPackage layer name, file name stem (made file-name safe).
     label: e.g. `label_for(gdf)`; when given, a `label` column on every row, `-illustrative` /
         `-schematic` (or `label_slug`) in the file name, and in the metadata/README/about sheet.
+    about: more to say about the layer's columns ({item: text}), beside the layer, CRS, areas and
+        label: in the GeoPackage metadata, README.txt, the "about" sheet and GeoJSON members.
     Returns ExportedFile(data, filename, mime); filename is "<layer>-<crs key>[-<slug>].<ext>".
     """
     if fmt not in EXPORT_FORMATS:
@@ -337,17 +352,17 @@ def export_layer(gdf: gpd.GeoDataFrame, fmt: str, crs: str = "wgs84", *, layer_n
         raise CRSError(f"unknown export CRS {crs!r}; expected one of {sorted(EXPORT_CRS)}")
     form, target = EXPORT_FORMATS[fmt], EXPORT_CRS[crs]
     frame = _prepared(gdf, target, label)
-    about = _about(layer_name, target, label, len(frame))
+    said = _about(layer_name, target, label, len(frame), about)
     if fmt == "gpkg":
-        data = _gpkg(frame, layer_name, about)
+        data = _gpkg(frame, layer_name, said)
     elif fmt == "geojson":
-        data = _geojson(frame, target, about)
+        data = _geojson(frame, target, said)
     elif fmt == "shp":
-        data = _shp(frame, safe_filename(layer_name), about)
+        data = _shp(frame, safe_filename(layer_name), said)
     elif fmt == "csv":
         data = _csv(frame, target)
     else:
-        data = _xlsx(frame, gdf.geometry.set_crs(WGS84, allow_override=True), target, about)
+        data = _xlsx(frame, gdf.geometry.set_crs(WGS84, allow_override=True), target, said)
     return ExportedFile(data, _filename(layer_name, target, form, label, label_slug), form.mime)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -372,3 +374,31 @@ def test_the_illustrative_label_is_worded_the_same_everywhere():
     from layers.landuse import ILLUSTRATIVE_LABEL as LANDUSE_LABEL
 
     assert ILLUSTRATIVE_LABEL == LANDUSE_LABEL
+
+
+# ---------------------------------------------------------------- GeoPackage version (issue 21)
+
+@pytest.mark.parametrize("crs_key", ["wgs84", "cgcs2000-gk-114"])
+def test_geopackage_is_version_1_3_which_debian_gdal_reads_without_a_warning(tmp_path, crs_key):
+    """GDAL 3.8+ writes GeoPackage 1.4 by default; GDAL 3.6 (Debian bookworm, QGIS on it) warns
+    "may only be partially supported" on 1.4. The export says 1.3 in its header (OGC 12-128r18
+    §1.1.1.1.1: application_id "GPKG", user_version 10300)."""
+    import sqlite3
+    import subprocess
+
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(export_layer(layer(), "gpkg", crs_key, label=SCHEMATIC_LABEL).data)
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 10300
+    finally:
+        con.close()
+    ogrinfo = shutil.which("ogrinfo")
+    if ogrinfo is None and not os.environ.get("CI"):
+        pytest.skip("gdal-bin is not installed here (`make test` installs it)")
+    out = subprocess.run([ogrinfo or "ogrinfo", "-al", "-so", "--config", "OGR_GPKG_INTEGRITY_CHECK", "YES", str(path)],
+                         capture_output=True, text=True, timeout=60, check=True)
+    said = out.stdout + out.stderr
+    assert "warning" not in said.lower() and "error" not in out.stderr.lower(), said
+    assert "Feature Count: 3" in out.stdout

@@ -222,6 +222,7 @@ def test_cjk_font_draws_chinese():
 
 def test_cjk_font_none_when_no_font_installed(monkeypatch):
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(sm, "cjk_font_files", lambda: ())  # neither the pip package's font nor Debian's
     sm.cjk_font.cache_clear()
     try:
         assert sm.cjk_font() is None

@@ -9,10 +9,12 @@ be fetched; offline the vector layers are drawn on a plain background and the fo
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import math
 import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -95,32 +97,73 @@ class RenderResult:
 
 # ---------------------------------------------------------------- fonts and text
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The family name of an installed font that draws Chinese (see CJK_FONTS), or None."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
-
-
 TRUETYPE_CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN")
 """Chinese fonts with TrueType outlines, which a PDF embeds as what it says they are (matplotlib
 declares every embedded font TrueType: a CFF font such as Noto Sans CJK makes poppler warn
-"Mismatch between font type and embedded font file"). Debian: fonts-wqy-microhei."""
+"Mismatch between font type and embedded font file")."""
 
+PACKAGED_CJK_FONT = ("paperang_p2_fonts_cjk", "fonts", "wqy-microhei.ttc")
+"""The Chinese font the project installs itself: WenQuanYi Micro Hei (文泉驿微米黑; TrueType
+`glyf` outlines; Apache-2.0 or GPL-3+ with the font exception) in the PyPI package
+`paperang-p2-fonts-cjk` pinned in requirements.txt — (package, folder, file). `make run` needs no
+root and no Debian font for Chinese in PNGs and PDFs."""
+
+PACKAGED_CJK_SHA256 = "2420e8078af796b19a3f6ef13de527a1a91c1e7171eea115926c614ced1009b3"
+"""SHA-256 of that file: byte for byte Debian bookworm's fonts-wqy-microhei 0.2.0-beta-3.1
+(a test holds the installed file to it)."""
 
 TRUETYPE_CJK_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
                       "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
-"""Where Debian puts them (matplotlib's font cache may predate their installation)."""
+"""Where Debian puts TrueType CJK fonts (fonts-wqy-microhei, fonts-wqy-zenhei, fonts-droid-fallback):
+the fallback when the package above is not installed."""
+
+
+_FONT_LOCK = threading.Lock()
+
+
+def packaged_cjk_file() -> str | None:
+    """Path of the pip-installed CJK font (`PACKAGED_CJK_FONT`), or None when it is not installed.
+    Found without importing the package."""
+    package, *rest = PACKAGED_CJK_FONT
+    spec = importlib.util.find_spec(package)
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    path = os.path.join(folders[0], *rest) if folders else ""
+    return path if path and os.path.isfile(path) else None
+
+
+def cjk_font_files() -> tuple[str, ...]:
+    """TrueType CJK font files on this machine, ours first: the pip package's, then Debian's."""
+    packaged = packaged_cjk_file()
+    return tuple(p for p in ((packaged,) if packaged else ()) + TRUETYPE_CJK_FILES if os.path.isfile(p))
+
+
+def register_cjk_fonts() -> set[str]:
+    """Add each of `cjk_font_files()` that matplotlib does not list yet to its font manager
+    (`fontManager.addfont`) and return the family names it then lists. matplotlib's font cache
+    (in $MPLCONFIGDIR or ~/.cache/matplotlib) is built once, from the system font folders: it
+    never holds a font inside site-packages, nor one installed after it was built."""
+    manager = font_manager.fontManager
+    with _FONT_LOCK:  # exports of several sessions at once add each file once
+        listed = {os.path.realpath(f.fname) for f in manager.ttflist}
+        for path in cjk_font_files():
+            if os.path.realpath(path) not in listed:
+                manager.addfont(path)
+                listed.add(os.path.realpath(path))
+        return {f.name for f in manager.ttflist}
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family name of a font that draws Chinese (see CJK_FONTS), for PNGs, or None: an
+    installed one, or the project's own (`register_cjk_fonts`)."""
+    installed = register_cjk_fonts()
+    return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def pdf_cjk_font() -> str | None:
-    """The font for Chinese text in a PDF: a TrueType one when installed, else `cjk_font()`."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    if not installed & set(TRUETYPE_CJK_FONTS):
-        for path in TRUETYPE_CJK_FILES:
-            if os.path.exists(path):
-                font_manager.fontManager.addfont(path)
-        installed = {f.name for f in font_manager.fontManager.ttflist}
+    """The font for Chinese text in a PDF: a TrueType one (`TRUETYPE_CJK_FONTS`, the project's
+    own first registered), else `cjk_font()`, else None."""
+    installed = register_cjk_fonts()
     return next((name for name in TRUETYPE_CJK_FONTS if name in installed), None) or cjk_font()
 
 

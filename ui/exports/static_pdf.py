@@ -1,6 +1,7 @@
 """PDFs for presenters and investors: a story as one PDF (a page per slide image) and a park
-comparison on one A4 landscape page. Drawn with matplotlib, Chinese text in a CJK font when one
-is installed (`ui.exports.static_map.pdf_cjk_font`, TrueType first so it embeds cleanly)."""
+comparison on one A4 landscape page. Drawn with matplotlib, Chinese text in a TrueType CJK font
+(`ui.exports.static_map.pdf_cjk_font`: the one requirements.txt installs, else Debian's), which
+the PDF embeds cleanly."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def comparison_pdf(table: pd.DataFrame, title: str, note: str) -> bytes:
     """A one-page A4 landscape PDF of a comparison `table` (rows = attributes in the index,
     columns = 2 to 4 parks), long cells wrapped, with `note` (sources, data quality, date) below.
     The font shrinks (10 pt down to 5.5 pt) until the table fits the page; StaticMapError if it never does.
-    Chinese is set in a TrueType font when one is installed (`pdf_cjk_font`), embedded cleanly."""
+    Chinese is set in a TrueType font (`pdf_cjk_font`, registered with matplotlib even when its
+    font cache predates it), embedded cleanly; with none, Chinese text is left out."""
     font = pdf_cjk_font()
     with matplotlib.rc_context(_rc(font)):
         fig = comparison_figure(table, title, note)
