@@ -1,10 +1,11 @@
 """CSV that a spreadsheet cannot turn into a formula (OWASP's CSV-injection rule).
 
-A text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is read as a formula by
-Excel, LibreOffice and Google Sheets (`=HYPERLINK("http://…","click")` becomes a live link; worse
-runs commands through DDE). Every CSV ParkAtlas writes goes through `safe_csv`, which prefixes
-such cells — values, column names and index labels alike — with a single quote, as OWASP
-recommends. Numbers stay numbers (a negative float is written as -3.5, not as text).
+A text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return, also after spaces (Excel
+and LibreOffice skip them), is read as a formula by Excel, LibreOffice and Google Sheets
+(`=HYPERLINK("http://…","click")` becomes a live link; worse runs commands through DDE). Every
+CSV ParkAtlas writes goes through `safe_csv`, which prefixes such cells — values, column names and
+index labels alike — with a single quote, as OWASP recommends. Numbers stay numbers (a negative
+float is written as -3.5, not as text).
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralised(value: object) -> object:
-    """`value`, made inert with a leading "'" when it is text a spreadsheet would run as a formula.
+    r"""`value`, made inert with a leading "'" when it is text a spreadsheet would run as a formula,
+    also when spaces (or other whitespace) come before the formula's first character.
 
     >>> neutralised("=SUM(A1)"), neutralised("ok"), neutralised(-3), neutralised("@cmd")
     ("'=SUM(A1)", 'ok', -3, "'@cmd")
+    >>> neutralised("  =HYPERLINK(A1)"), neutralised("\u3000+1"), neutralised("\tok"), neutralised(" ok")
+    ("'  =HYPERLINK(A1)", "'\u3000+1", "'\tok", ' ok')
     """
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES)):
+        return "'" + value
+    return value
 
 
 def neutralised_frame(table: pd.DataFrame) -> pd.DataFrame:

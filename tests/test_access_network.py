@@ -134,6 +134,15 @@ def test_every_formula_prefix_is_neutralised(prefix):
     assert "plain" in text and "-3.5" in text  # numbers stay numbers
 
 
+@pytest.mark.parametrize("space", [" ", "   ", "\u00a0", "\u3000", " \t"])
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
+def test_a_formula_after_leading_spaces_is_neutralised(space, prefix):
+    cell = f'{space}{prefix}HYPERLINK("http://evil.example","click")'  # Excel and LibreOffice skip the spaces
+    assert neutralised(cell) == "'" + cell
+    text = safe_csv(pd.DataFrame({"note": [cell, " plain"]})).decode("utf-8-sig")
+    assert f"'{cell}" in text.replace('""', '"') and "\r\n plain\r\n" in text
+
+
 def test_geo_export_csv_neutralises_attributes():
     gdf = gpd.GeoDataFrame({"id": ["a"], "note": ['=HYPERLINK("http://x","click")'], "n": [-2]},
                            geometry=[Point(113.3, 23.1)], crs=4326)

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.gtfs import read_gtfs
 from tests.helpers import run_page
+from ui.safe_html import md
 
 SITES = "from ui.pages import sites\nsites.render()\n"
 
@@ -92,7 +93,7 @@ def test_an_imported_network_changes_the_ranking_and_says_so(small_data, tmp_pat
     table = at.dataframe[0].value
     assert list(table["Name"]) == ["Foshan Test Base"]
     assert "Foshan Base, existing" in table["Why this rank"].iloc[0]
-    assert "Access measured on Foshan metro 2025" in infos(at) and "2025-03-01" in infos(at)
+    assert "Access measured on Foshan metro 2025" in infos(at) and md("2025-03-01") in infos(at)
     assert url(at)["src"] == key
     # A shared link opens the same network
     again = sites({"net": "full", "metro": "500", "src": key})

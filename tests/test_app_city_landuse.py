@@ -17,6 +17,7 @@ from layers.big_layers import BIG_LAYER_FEATURES
 from layers.landuse import illustrative_parcels
 from store import default_location, open_workspace
 from tests.test_app_data import page as tab  # the Data page, run once
+from ui.safe_html import md
 
 AREA = (113.355, 23.085, 113.375, 23.105)  # around the two Guangzhou test squares (park and phase)
 
@@ -72,7 +73,7 @@ def test_every_park_is_composed_from_partitions_and_memory(layers, tmp_path):
     got = table.set_index(["ID", "Code"])["ha"].sort_index()
     np.testing.assert_allclose(got.to_numpy(), (want.set_index(["zone", "class"])["area_m2"].sort_index() / 1e4).round(2))
     how = "\n".join(c.value for c in at.caption)
-    assert "区级地块 (r1)" in how and "补充地块 (r1)" in how and "in this process" in how and "EPSG:4547" in how
+    assert md("区级地块 (r1)") in how and md("补充地块 (r1)") in how and "in this process" in how and "EPSG:4547" in how
     assert "Parks with an outline, composed: 3; parks that are only points, not composed: 1" in how
     assert any(b.label == "Download CSV" for b in at.get("download_button"))
 
@@ -89,14 +90,14 @@ def test_on_a_dask_cluster_the_figures_are_the_same(layers, monkeypatch):
     want = expected(big, small).set_index(["zone", "class"])["share"].sort_index()
     got = table.set_index(["ID", "Code"])["Share of park %"].sort_index()
     np.testing.assert_allclose(got.to_numpy(), (want * 100).round(2).to_numpy())
-    assert any(cluster.scheduler_address in c.value for c in at.caption)
+    assert any(md(cluster.scheduler_address) in c.value for c in at.caption)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(layers, monkeypatch):
     at = click(tab(), "city_lu_prepare")
     monkeypatch.setenv("PARKATLAS_DASK_SCHEDULER", "tcp://127.0.0.1:9")
     click(at, "city_lu_run")
-    assert any("cannot reach the Dask scheduler at tcp://127.0.0.1:9" in e.value for e in at.error)
+    assert any(md("cannot reach the Dask scheduler at tcp://127.0.0.1:9") in e.value for e in at.error)
     assert not [df for df in at.dataframe if "Share of park %" in df.value.columns]
 
 

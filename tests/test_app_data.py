@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from store import default_location, open_workspace
 from tests.conftest import TEST_DATA
+from ui.safe_html import md
 
 BAD = TEST_DATA / "bad"
 PAGE = "from ui.pages import data_page\ndata_page.render()\n"
@@ -61,7 +62,7 @@ def test_upload_report_then_add_as_a_new_layer_never_replacing(small_data):
     # A new session (a reload, another browser) finds both, with their origin, author and time.
     again = page()
     listed = "\n".join(m.value for m in again.markdown)
-    assert "script_attrs (2)" in listed and "script_attrs.geojson" in listed and "测试员" in listed
+    assert md("script_attrs (2)") in listed and md("script_attrs.geojson") in listed and "测试员" in listed
 
 
 def test_a_saved_layer_can_be_hidden_and_stays_in_the_workspace(small_data):
@@ -82,7 +83,7 @@ def test_a_failed_import_says_why_and_changes_nothing(small_data):
     at.button(key="w_add_layer").click().run()
     before = {name: len(gdf) for name, gdf in user_layers(at).items()}
     at = upload(at, "truncated.geojson", (BAD / "truncated.geojson").read_bytes())
-    assert at.error and "truncated.geojson" in at.error[0].value
+    assert at.error and md("truncated.geojson") in at.error[0].value
     assert {name: len(gdf) for name, gdf in user_layers(at).items()} == before == {"ok": 2}
 
 
@@ -112,7 +113,7 @@ def test_export_a_bundled_layer_as_a_zipped_shapefile_in_4547(small_data):
     at.button(key="w_exp_build").click().run()
     assert not at.exception
     button = at.get("download_button")[0]
-    assert button.proto.label.startswith("Download parks-cgcs2000-gk-114") and button.proto.label.endswith(".zip")
+    assert button.proto.label.startswith(f"Download {md('parks-cgcs2000-gk-114')}") and button.proto.label.endswith(md(".zip"))
     assert at.info and "schematic" in at.info[0].value  # the small parks file has schematic outlines
 
 

@@ -293,5 +293,6 @@ def map_layer(layer: UserLayer, path: Path, lang: Lang) -> VectorTileLayer:
     """The big layer `layer` drawn from its archive at `path` (served by us, its scripts too)."""
     codes = [str(c) for c in layer.gdf["code"].dropna().unique()] if "code" in layer.gdf.columns else []
     return localize(land_use_tiles(tiles_url(path), path.name.split(".")[0], fields(layer), lang,
-                                   attribution=esc(layer.name), name=esc(t("tiles_layer", lang, name=layer.name)),
+                                   attribution=esc(layer.name),
+                                   name=esc(t("tiles_layer", lang, name=layer.name, markdown=False)),
                                    codes=codes), vendor_url())

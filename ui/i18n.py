@@ -5,10 +5,12 @@ Domain value labels (kinds, statuses, programmes) live with their layer in `laye
 
 from __future__ import annotations
 
+from numbers import Number
 from typing import Literal
 
 from ui.i18n_access import ACCESS_LABELS
 from ui.i18n_workspace import WORKSPACE_LABELS
+from ui.safe_html import md
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -38,6 +40,13 @@ LABELS: dict[str, tuple[str, str]] = {
                    "Gaode basemap: layers are shifted to GCJ-02 for display only; the data stay in WGS84."),
     "shown": ("显示 {n} / {total} 个园区", "Showing {n} of {total} parks"),
     "none_match": ("没有符合筛选条件的园区。", "No park matches the filters."),
+    "filters_hide": ("筛选条件隐藏了 {hidden} / {total} 个园区。", "{hidden} of {total} parks are hidden by the filters."),
+    "clear_filters": ("清除筛选", "Clear filters"),
+    "area_filter_help": ("多边形用计算面积，点位用文件所述面积。未移动滑块时为全部范围，随数据更新，不筛除任何园区；"
+                         "设定范围后，面积不明的园区仍显示，除非取消勾选下方选项",
+                         "Computed area for polygons, stated area for points. Until you move the slider it spans "
+                         "the whole range, follows the data and hides no park; with a range set, parks of unknown "
+                         "area still show unless you untick the option below"),
     "unknown_park": ("链接中的园区编号“{id}”不存在，已显示全部园区。",
                      "The link names a park id “{id}” that does not exist; showing the whole atlas."),
     "click_hint": ("点击地图上的园区查看详情。", "Click a park on the map to see its profile."),
@@ -311,8 +320,24 @@ LABELS.update(WORKSPACE_LABELS)
 LABELS.update(ACCESS_LABELS)
 
 
-def t(key: str, lang: Lang, **values: object) -> str:
-    """The label `key` in `lang`, with `{placeholders}` filled from `values`."""
+def t(key: str, lang: Lang, *, markdown: bool = True, **values: object) -> str:
+    r"""The label `key` in `lang`, with `{placeholders}` filled from `values`.
+
+    Streamlit shows labels as Markdown, so each value that is not a number (a layer or file name,
+    a value from the URL, a reason) goes in through `md` and stays inert text. `markdown=False`
+    puts values in as they are, for a label that is not shown as Markdown (HTML through `esc`,
+    folium, a select box's options, a table cell, a PDF, a widget's value, a stored reason) or
+    whose values are already safe there (a value inside a code span, numbers we formatted).
+
+    >>> t("layer_added", "en", name="[x](https://ev.il)", n=2)
+    'Added layer “\\[x\\]\\(https\u2060\\:\\/\\/ev\\.il\\)” (2 features).'
+    >>> t("layer_added", "en", name="[x](https://ev.il)", n=2, markdown=False)
+    'Added layer “[x](https://ev.il)” (2 features).'
+    """
     zh, en = LABELS[key]
     text = zh if lang == "zh" else en
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    if markdown:
+        values = {k: v if v is None or isinstance(v, Number) else md(v) for k, v in values.items()}
+    return text.format(**values)

@@ -16,6 +16,17 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
                      "Sign-in is configured (PARKATLAS_CREDENTIALS) but the credentials file is missing: {path}. Create users with `python -m ui.users add`."),
     "team_without_sign_in": ("使用团队数据库但未设置登录（PARKATLAS_CREDENTIALS）：所有人都以同一姓名、管理员身份修改。",
                              "Team database without sign-in (PARKATLAS_CREDENTIALS): everyone changes things as admin, under one name."),
+    "auth_bad_file": ("用户文件 `{path}` 无法使用：{why}。请修正该文件或从备份恢复（`python -m ui.users list` 可检查）。",
+                      "The credentials file `{path}` cannot be used: {why}. Fix it or restore it from a backup (`python -m ui.users list` checks it)."),
+    "auth_weak_cookie_key": ("用户文件 `{path}` 不能用于登录：{why}（至少 {n} 个字符），登录 Cookie 可被伪造。请运行以下命令生成新密钥（所有人需重新登录）：",
+                             "The credentials file `{path}` cannot be used for sign-in: {why} (at least {n} characters), so sign-in cookies could be forged. Make a new key with this command (everyone signs in again):"),
+    "auth_cannot_record": ("无法记录登录尝试（用户文件 `{path}`：{why}），未登录。请检查该文件所在文件夹是否可写。",
+                           "The sign-in attempt could not be recorded (credentials file `{path}`: {why}), so nobody was signed in. Check that its folder is writable by the app."),
+    "auth_too_many": ("尝试次数过多，请在 {time} 之后再试。", "Too many attempts; try again after {time}."),
+    "auth_revoked": ("您的登录已失效（密码或角色已更改，或账户已删除），请重新登录。",
+                     "Your sign-in has ended (your password or role was changed, or your account removed); please sign in again."),
+    "team_needs_sign_in": ("团队数据库（PARKATLAS_DATABASE_URL）需要登录：请设置 PARKATLAS_CREDENTIALS 并用 `python -m ui.users add` 添加用户。在此之前所有人只能查看，不能修改。（若确需不登录即可修改，请设置 PARKATLAS_ALLOW_ANONYMOUS_TEAM=1。）",
+                           "A team database (PARKATLAS_DATABASE_URL) needs sign-in: set PARKATLAS_CREDENTIALS and add users with `python -m ui.users add`. Until then everyone may look but nobody may change anything. (To let anyone change things without signing in, set PARKATLAS_ALLOW_ANONYMOUS_TEAM=1.)"),
     "role_name_viewer": ("只读", "viewer"),
     "role_name_editor": ("编辑", "editor"),
     "role_name_admin": ("管理员", "admin"),
@@ -99,6 +110,9 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "edit_outline_layer": ("园区边界", "Park outline"),
     "edit_known_point": ("园区现有位置（近似点）", "The park's current position (approximate point)"),
     "edit_waiting": ("尚未绘制或修改边界。", "No outline drawn or changed yet."),
+    "edit_saved_meanwhile": ("在您编辑期间，{author} 于 {time} 保存了第 {version} 版。您的修改仍在此处；保存时将显示双方的边界，由您选择。",
+                             "{author} saved version {version} at {time} while you were editing. Your edit stays here; "
+                             "saving it will show both outlines and let you choose."),
     "edit_no_polygon": ("地图上没有多边形：边界必须是面。", "There is no polygon on the map: an outline must be an area."),
     "edit_cancel": ("取消", "Cancel"),
     "save_outline": ("保存边界（新版本）", "Save the outline (new version)"),
@@ -158,6 +172,9 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "h_restore": ("恢复旧版本（作为新版本保存，不删除任何记录）", "Restore an older version (saved as a new version; nothing is deleted)"),
     "h_restore_which": ("版本", "Version"),
     "h_restore_button": ("恢复第 {n} 版", "Restore version {n}"),
+    "restore_conflict": ("未恢复：您从第 {base} 版开始填写时，{author} 已保存了第 {version} 版。",
+                         "Not restored: {author} saved version {version} after you started from version {base}."),
+    "restore_on_top": ("仍然恢复（作为新版本保存在对方版本之上）", "Restore it anyway (a new version on top of theirs)"),
     "restored": ("已恢复第 {n} 版，保存为第 {new} 版。", "Version {n} restored as version {new}."),
     "op_seed": ("内置数据", "bundled data"),
     "op_bundle": ("内置数据更新", "bundled data update"),
@@ -207,4 +224,9 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "bm_failed_all": ("未保存任何边界（一批边界要么全部保存，要么都不保存）：", "No outline was saved (a batch is saved whole or not at all):"),
     "bm_unmatched": ("未匹配", "unmatched"),
     "bm_unmatched_reason": ("{file} 中未匹配到园区的要素", "features of {file} not matched to a park"),
+    "exp_outline_note": ("其中 {n} 个园区的边界由官员保存：导出文件为其注明边界版本、保存人、日期、理由与依据（文件名及 SHA-256 或文件），"
+                         "并略去内置数据中关于近似位置的说明。",
+                         "{n} of these parks have an outline an officer saved: the export gives its version, author, date, "
+                         "reason and evidence (file name and SHA-256, or document), and leaves out the bundled note on the "
+                         "approximate position."),
 }

@@ -152,8 +152,9 @@ def save_imported(ws, lang: Lang, name: str, lines: gpd.GeoDataFrame, nodes: gpd
     """`register` for a page: the network key, or None after saying why it could not be saved."""
     try:
         key = register(ws, name, lines, nodes, source=source, as_of=as_of, origin=origin, notes=notes,
-                       reason=t("network_import_reason", lang, name=name),
-                       part_names=(t("network_part_nodes", lang, name=name), t("network_part_lines", lang, name=name)))
+                       reason=t("network_import_reason", lang, name=name, markdown=False),
+                       part_names=(t("network_part_nodes", lang, name=name, markdown=False),
+                                   t("network_part_lines", lang, name=name, markdown=False)))
     except (StoreError, ValueError) as exc:
         st.error(t("save_failed", lang))
         st.code(str(exc))

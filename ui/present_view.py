@@ -265,7 +265,8 @@ def save_slide_section(story: Story, index: int, lang: Lang) -> None:
         st.code("\n".join(exc.problems), language=None)
         return
     text = story_to_yaml(built)
-    st.download_button(t("present_save_download", lang, name=f"{built.id}.yaml"), data=text.encode("utf-8"),
+    st.download_button(t("present_save_download", lang, name=f"{built.id}.yaml", markdown=False),  # a checked slug
+                       data=text.encode("utf-8"),
                        file_name=f"{built.id}.yaml", mime="application/x-yaml", key="present_save_download",
                        on_click="ignore", type="primary", icon=":material/download:")
     st.code(text, language="yaml")

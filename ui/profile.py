@@ -54,7 +54,7 @@ def area_table_html(park: pd.Series, lang: Lang, outline_note: str | None = None
         if not math.isnan(park["area_diff_pct"]):
             rows.append(f"<tr><td>{esc(t('difference', lang))}</td><td colspan=3 style='padding:2px 8px;text-align:right'>{park['area_diff_pct']:+.1f} %</td></tr>")
         method = outline_note or t("area_method", lang, as_of=park["as_of"],
-                                   quality=label(QUALITY_LABELS, park["geometry_quality"], lang))
+                                   quality=label(QUALITY_LABELS, park["geometry_quality"], lang), markdown=False)
     else:
         method = t("point_no_area", lang)
     table = f"<table style='border-collapse:collapse;margin:4px 0;font-size:0.95em'><tr><th></th>{head}</tr>{''.join(rows)}</table>"

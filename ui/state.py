@@ -23,6 +23,12 @@ class ViewState:
     lang: Lang = "zh"
     basemap: str = "light"
     park_filter: ParkFilter = field(default_factory=ParkFilter)
+    area_range: tuple[float, float] | None = None
+    """The area range (km²) the user set on the atlas's slider; None: the full range, which
+    follows the data (a bigger park saved anywhere widens it; it never becomes a filter)."""
+    area_top: float | None = None
+    """The top of the area slider when it was last drawn: a value reaching that old top after the
+    data's range grew is still the full range (`ui.filters.user_area_range`)."""
     selected_park: str | None = None
     network_year: int | str = "full"
     show_landuse: bool = False
@@ -33,6 +39,9 @@ class ViewState:
     """The park whose outline is being drawn or edited on the atlas (None: the normal map)."""
     edit_base_version: int | None = None
     """The version of that park the edit started from (a save from a stale version is refused)."""
+    edit_base_geometry: object | None = None
+    """That version's geometry: what the editor draws for the whole edit, so another officer's save
+    neither redraws the editor nor drops the edit in progress (the save is then refused with both)."""
     conflict: object | None = None
     """The last refused save (store.ConflictError plus the geometry the editor tried to save)."""
     flash: str | None = None

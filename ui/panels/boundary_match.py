@@ -59,7 +59,7 @@ def match_table(features: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, method: str
                 ([str(outlines[m.feature])] if not ok else outlines[m.feature].repairs)
         others = [p for p in m.candidates[1:]][:3]
         if others:
-            notes.append(t("bm_also", lang, ids=", ".join(others)))
+            notes.append(t("bm_also", lang, ids=", ".join(others), markdown=False))  # a table cell
         rows.append({
             "confirm": bool(pid) and ok and not (check and check.warnings),
             "feature": m.feature + 1,
@@ -137,7 +137,8 @@ def _map(chosen, outlines, parks: gpd.GeoDataFrame, features: gpd.GeoDataFrame, 
     for pos, pid in pairs:
         name = parks.at[pid, "name_zh" if lang == "zh" else "name_en"]
         outline_pair(parks.at[pid, "geometry"], outlines[pos].geometry, name,
-                     t("bm_current", lang, name=name), t("bm_new", lang, name=name, n=pos + 1)).add_to(m)
+                     t("bm_current", lang, name=name, markdown=False),
+                     t("bm_new", lang, name=name, n=pos + 1, markdown=False)).add_to(m)
     shown_key = "_".join(f"{pos}-{pid}" for pos, pid in pairs)  # a new view when the matches change
     st_folium(localize(m, vendor_url()), key=f"bm_map_{abs(hash(shown_key))}", height=400, use_container_width=True,
               returned_objects=[])
@@ -178,7 +179,8 @@ def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: 
 
         name = f"{Path(file_name).stem} ({t('bm_unmatched', lang)})"
         mapped = apply_mapping(rest, AttributeMapping(), "parks", file_name)
-        ws.add_layer(name, mapped, role="parks", origin=file_name, reason=t("bm_unmatched_reason", lang, file=file_name))
+        ws.add_layer(name, mapped, role="parks", origin=file_name,
+                     reason=t("bm_unmatched_reason", lang, file=file_name, markdown=False))
     workspace.changed()
     memory.forget(PENDING_IMPORT)  # used: its file goes
     state.flash = t("bm_saved", lang, n=len(saved), rest=len(rest))

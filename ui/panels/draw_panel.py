@@ -18,6 +18,7 @@ from ui.i18n import Lang, t
 from ui.mapview import base_map
 from ui.mapview.user_layers import user_layer_group
 from ui.panels.outline_editor import EDIT_OPTIONS
+from ui.safe_html import md
 from ui.state import ViewState
 
 
@@ -29,9 +30,10 @@ def measure_text(measures: dict, lang: Lang) -> str:
     """
     if measures["kind"] == "polygon":
         return t("drawn_area", lang, km2=f"{measures['area_km2']:,.3f}", ha=f"{measures['area_ha']:,.2f}",
-                 mu=f"{measures['area_mu']:,.1f}")
+                 mu=f"{measures['area_mu']:,.1f}", markdown=False)  # numbers only
     if measures["kind"] == "line":
-        return t("drawn_length", lang, km=f"{measures['length_km']:,.3f}", m=f"{measures['length_m']:,.0f}")
+        return t("drawn_length", lang, km=f"{measures['length_km']:,.3f}", m=f"{measures['length_m']:,.0f}",
+                 markdown=False)
     return t("drawn_point", lang)
 
 
@@ -54,7 +56,7 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
         try:
             st.markdown(f"**{i}.** {measure_text(measure_drawn(feature.get('geometry')), lang)}")
         except InputError as exc:
-            st.warning(f"{i}. {exc}")
+            st.warning(f"{i}. {md(exc)}")
     ws = workspace.writer(lang, "draw")
     if ws is None:
         return
@@ -64,7 +66,7 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
         try:
             layer = drawn_layer(drawings, name)
         except InputError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
             return
         final = unique_name(name, {existing.name for existing in user_layers()})
         workspace.save_layer(ws, lang, final, layer, role="overlay", origin=t("drawn_origin", lang),

@@ -55,7 +55,8 @@ def outline_note(park_id: str, lang: Lang) -> str | None:
     if last["op"] in ("seed", "bundle") or quality not in ("digitised", "surveyed"):
         return None
     return t("outline_note", lang, version=last["version"], quality=label(QUALITY_LABELS, quality, lang),
-             author=last["author"], date=f"{last['time']:%Y-%m-%d}", reason=last["reason"], evidence=last["evidence"] or "—")
+             author=last["author"], date=f"{last['time']:%Y-%m-%d}", reason=last["reason"], evidence=last["evidence"] or "—",
+             markdown=False)  # HTML: the profile escapes it
 
 
 def history_table(hist: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
@@ -86,7 +87,7 @@ def render_history(state: ViewState, park_id: str) -> None:
         versions = hist["version"].tolist()
         if len(versions) >= 2:
             _compare(park_id, hist, versions, lang)
-        _restore(state, park_id, versions)
+        _restore(state, park_id, versions, hist)
 
 
 def _compare(park_id: str, hist: gpd.GeoDataFrame, versions: list[int], lang: Lang) -> None:
@@ -111,7 +112,10 @@ def _compare(park_id: str, hist: gpd.GeoDataFrame, versions: list[int], lang: La
     st.caption(t("h_compare_legend", lang, a=a, b=b))
 
 
-def _restore(state: ViewState, park_id: str, versions: list[int]) -> None:
+def _restore(state: ViewState, park_id: str, versions: list[int], hist: gpd.GeoDataFrame | None = None) -> None:
+    """Restore an older version. The form keeps the version the officer saw while they fill it:
+    the choice survives another officer's save, and the restore, started from an older version,
+    is refused with both outlines and two choices (restore on top of theirs, or drop it)."""
     lang = state.lang
     ws = workspace.current()
     older = versions[:-1]
@@ -120,20 +124,60 @@ def _restore(state: ViewState, park_id: str, versions: list[int]) -> None:
     st.markdown(f"**{t('h_restore', lang)}**")
     if not workspace.author_field(ws, lang, f"restore_{park_id}"):
         return
+    base_key, reason_key = f"restore_base_{park_id}", f"restore_reason_{park_id}"
+    if not str(st.session_state.get(reason_key) or "").strip() or base_key not in st.session_state:
+        st.session_state[base_key] = versions[-1]  # a clean form follows the latest version
+    base = int(st.session_state[base_key])
+    if base != versions[-1] and hist is not None:
+        _render_restore_conflict(state, park_id, hist, base, lang)
     c1, c2 = st.columns([1, 2])
-    version = c1.selectbox(t("h_restore_which", lang), older[::-1], key=f"restore_v_{park_id}_{len(versions)}")
-    reason = c2.text_input(t("save_reason", lang), key=f"restore_reason_{park_id}", max_chars=300)
+    choices = [v for v in older[::-1] if v < base] or older[::-1]
+    version = c1.selectbox(t("h_restore_which", lang), choices, key=f"restore_v_{park_id}")
+    reason = c2.text_input(t("save_reason", lang), key=reason_key, max_chars=300)
     if st.button(t("h_restore_button", lang, n=version), key=f"restore_{park_id}", disabled=not reason.strip()):
-        try:
-            new = ws.restore("parks", park_id, int(version), reason=reason, expected_version=versions[-1])
-        except ConflictError as exc:
-            st.error(str(exc))
-            workspace.changed()
-            return
-        except (StoreError, ValueError) as exc:
-            st.error(t("save_failed", lang))
-            st.code(str(exc))
-            return
+        _do_restore(state, ws, park_id, int(version), reason, base)
+
+
+def _do_restore(state: ViewState, ws, park_id: str, version: int, reason: str, expected: int) -> None:
+    lang = state.lang
+    try:
+        new = ws.restore("parks", park_id, version, reason=reason, expected_version=expected)
+    except ConflictError:
         workspace.changed()
-        state.flash = t("restored", lang, n=version, new=new)
+        st.rerun()  # the form now shows theirs against the version to restore
+    except (StoreError, ValueError) as exc:
+        st.error(t("save_failed", lang))
+        st.code(str(exc))
+        return
+    workspace.changed()
+    st.session_state.pop(f"restore_base_{park_id}", None)
+    st.session_state.pop(f"restore_reason_{park_id}", None)
+    state.flash = t("restored", lang, n=version, new=new)
+    st.rerun()
+
+
+def _render_restore_conflict(state: ViewState, park_id: str, hist: gpd.GeoDataFrame, base: int, lang: Lang) -> None:
+    """Another save came after the version this restore started from: theirs against the version
+    chosen, and the choice to restore on top of theirs or drop the restore."""
+    last = hist.iloc[-1]
+    chosen = st.session_state.get(f"restore_v_{park_id}")
+    st.error(t("restore_conflict", lang, author=str(last["author"]), version=int(last["version"]), base=base))
+    mine = hist.loc[hist["version"] == chosen].geometry.iloc[0] if chosen in set(hist["version"]) else None
+    both = [g for g in (last.geometry, mine) if g is not None and not g.is_empty]
+    if both:
+        minx, miny, maxx, maxy = shapely.union_all(both).buffer(0.003).bounds
+        m = base_map(lang, "light", ((miny + maxy) / 2, (minx + maxx) / 2),
+                     min(zoom_for_bounds((minx, miny, maxx, maxy), 420, 300), 16), vendor_url(), compact=True)
+        outline_pair(last.geometry, mine, t("conflict_map", lang), t("conflict_theirs", lang),
+                     t("h_version_n", lang, n=chosen)).add_to(m)
+        st_folium(localize(m, vendor_url()), key=f"restore_conflict_{park_id}_{int(last['version'])}_{chosen}",
+                  height=300, use_container_width=True, returned_objects=[])
+    c1, c2 = st.columns(2)
+    reason = str(st.session_state.get(f"restore_reason_{park_id}") or "")
+    if c1.button(t("restore_on_top", lang), key=f"restore_on_top_{park_id}", type="primary",
+                 disabled=not reason.strip() or chosen is None):
+        _do_restore(state, workspace.current(), park_id, int(chosen), reason, int(last["version"]))
+    if c2.button(t("conflict_drop", lang), key=f"restore_drop_{park_id}"):
+        st.session_state.pop(f"restore_base_{park_id}", None)
+        st.session_state[f"restore_reason_{park_id}"] = ""
         st.rerun()

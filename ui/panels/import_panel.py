@@ -28,6 +28,7 @@ from ui import big_layers, memory, uploads, workspace
 from ui.data import user_layers as data_layers
 from ui.i18n import Lang, t
 from ui.panels.import_report import render_report
+from ui.safe_html import md
 from ui.state import PENDING_IMPORT, ViewState
 
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "csv", "txt", "parquet", "geoparquet"]
@@ -124,7 +125,7 @@ def _import_and_keep(state: ViewState, data: bytes, file_name: str, options: dic
             checked = run_import(data, file_name, options)
         except InputError as exc:
             status.update(label=t("import_failed", lang), state="error", expanded=True)
-            st.error(str(exc))
+            st.error(md(str(exc)))
             return
         status.update(label=t("import_checked", lang, n=checked.report.features_out), state="complete")
     memory.forget(PENDING_IMPORT)  # the one it replaces: its file goes
@@ -184,7 +185,7 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
         name = unique_name(wanted, {layer.name for layer in data_layers()})
         if workspace.save_layer(ws, lang, name, mapped, role=role, origin=pending.file_name,
                                 notes=list(checked.report.warnings),
-                                reason=t("import_reason", lang, file=pending.file_name),
+                                reason=t("import_reason", lang, file=pending.file_name, markdown=False),
                                 evidence=f"{pending.file_name}, sha256 {hashlib.sha256(data).hexdigest()[:12]}"):
             memory.forget(PENDING_IMPORT)  # used: its file goes
             if is_big(mapped):  # its vector tiles, now, while the officer waits here rather than on the atlas

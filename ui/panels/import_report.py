@@ -14,6 +14,7 @@ from ui.i18n import Lang, t
 from ui.mapview import base_map
 from ui.mapview.user_layers import user_layer_group
 from ui.page import vendor_url
+from ui.safe_html import md
 
 
 def report_lines(report: ImportReport, lang: Lang) -> list[str]:
@@ -48,7 +49,7 @@ def render_report(report: ImportReport, preview: gpd.GeoDataFrame, head: gpd.Geo
     if report.far_from_study_region:
         st.warning(t("rep_far", lang))
     for warning in report.warnings:
-        st.warning(warning)
+        st.warning(md(warning))
     if report.repaired:
         with st.expander(t("rep_repaired", lang, n=len(report.repaired)), icon=":material/build:"):
             st.dataframe({"#": [n.index + 1 for n in report.repaired], "": [n.description for n in report.repaired]},

@@ -13,6 +13,7 @@ from store.seed import skipped_updates
 from ui import big_layers, data, file_gate, session_rights, workspace
 from ui.exports.downloads import audit_csv
 from ui.i18n import Lang, t
+from ui.safe_html import md
 from ui.state import ViewState
 
 
@@ -38,8 +39,8 @@ def _render(ws, lang: Lang) -> None:
     for layer in layers:
         when = f"{layer.created_at:%Y-%m-%d %H:%M} UTC" if layer.created_at else ""
         c1, c2 = st.columns([5, 1])
-        c1.markdown(f"**{layer.name}** · {len(layer.gdf)} · {t('role_' + layer.role, lang)} · {layer.origin} · "
-                    f"{when} · {layer.created_by}", help="\n".join(layer.notes) or None)
+        c1.markdown(f"**{md(layer.name)}** · {len(layer.gdf)} · {t('role_' + layer.role, lang)} · "
+                    f"{md(layer.origin)} · {when} · {md(layer.created_by)}", help="\n".join(md(note) for note in layer.notes) or None)
         if not workspace.can_edit(ws):
             continue
         with c2.popover(t("hide_layer", lang)):
@@ -62,7 +63,7 @@ def _act(action, lang: Lang) -> None:
     try:
         action()
     except (StoreError, ValueError) as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return
     workspace.changed()
     st.rerun()
@@ -76,14 +77,14 @@ def _hidden_layers(ws, lang: Lang) -> None:
     with st.expander(t("hidden_layers", lang, n=len(hidden))):
         for row in hidden.itertuples():
             c1, c2 = st.columns([5, 1])
-            c1.markdown(f"**{row.name}** · {row.features} · {row.origin}")
+            c1.markdown(f"**{md(row.name)}** · {row.features} · {md(row.origin)}")
             if ws.role == "admin" and c2.button(t("unhide_layer", lang), key=f"w_unhide_{row.layer_id}"):
                 _act(lambda lid=row.layer_id: ws.unhide_layer(lid, reason=t("unhide_reason", lang)), lang)
 
 
 def _about_workspace(ws, lang: Lang) -> None:
     with st.expander(t("ws_about", lang)):
-        st.markdown(t("ws_where", lang, path=ws.location))
+        st.markdown(t("ws_where", lang, path=ws.location, markdown=False))  # in a code span
         st.markdown(t("ws_backup", lang))
         st.markdown(t("ws_author", lang, name=ws.user or t("not_stated", lang)))
         skipped = skipped_updates(ws)

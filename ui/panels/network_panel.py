@@ -19,6 +19,7 @@ from layers.transport import FULL_PLAN
 from ui import networks, uploads, workspace
 from ui.i18n import Lang, t
 from ui.panels.import_panel import safe_upload_name
+from ui.safe_html import md
 from ui.state import ViewState
 
 MAX_UPLOAD_MB = 200
@@ -64,7 +65,7 @@ def _import(ws, data: bytes, file_name: str, name: str, lang: Lang) -> None:
     st.success(t("network_import_done", lang, name=name, stations=len(feed.nodes), lines=len(feed.lines),
                  as_of=feed.as_of))
     for note in feed.notes:
-        st.caption(note)
+        st.caption(md(note))
     st.caption(t("network_import_next", lang))
 
 

@@ -26,6 +26,7 @@ from ui.mapview import base_map
 from ui.mapview.outlines import LiveArea, editable_outline, outline_pair
 from ui.panels.outline_checks import render_check
 from ui.page import vendor_url
+from ui.safe_html import md
 from ui.state import ViewState
 
 EDITOR_HEIGHT = 560
@@ -56,17 +57,35 @@ def _margin_deg(park) -> float:
 
 
 def start_editing(state: ViewState, park_id: str) -> None:
-    """Open the editor on `park_id`, remembering the version the edit starts from."""
+    """Open the editor on `park_id`, remembering the version the edit starts from and its geometry."""
     frame = workspace.layer("parks")
+    known = frame is not None and park_id in frame.index
     state.editing_outline = park_id
-    state.edit_base_version = int(frame.at[park_id, "_version"]) if frame is not None and park_id in frame.index else None
+    state.edit_base_version = int(frame.at[park_id, "_version"]) if known else None
+    state.edit_base_geometry = frame.at[park_id, "geometry"] if known else None
     state.conflict = None
 
 
 def stop_editing(state: ViewState) -> None:
     state.editing_outline = None
     state.edit_base_version = None
+    state.edit_base_geometry = None
     state.conflict = None
+
+
+def _saved_meanwhile(state: ViewState, park_id: str) -> dict | None:
+    """The version another save made of the park since this edit started ({"version", "author",
+    "time"}), or None while the edit is on the current version."""
+    frame = workspace.layer("parks")
+    if state.edit_base_version is None or frame is None or park_id not in frame.index:
+        return None
+    current = int(frame.at[park_id, "_version"])
+    if current == state.edit_base_version:
+        return None
+    hist = workspace.current().history("parks", park_id) if workspace.current() is not None else None
+    last = hist.iloc[-1] if hist is not None and len(hist) else None
+    return {"version": current, "author": str(last["author"]) if last is not None else "?",
+            "time": f"{last['time']:%H:%M:%S}" if last is not None and last["time"] is not None else ""}
 
 
 def drawn_outline(drawings: list[dict] | None) -> shapely.Geometry | None:
@@ -94,7 +113,15 @@ def render_outline_editor(state: ViewState, park, lang: Lang) -> None:
         _render_conflict(state, park, lang)
         return
     st.caption(t("edit_outline_hint", lang))
-    minx, miny, maxx, maxy = park.geometry.buffer(_margin_deg(park)).bounds
+    # The editor draws the version the edit started from, all through the edit: when another
+    # officer saves meanwhile, the map (and what is drawn on it) stays; the save then asks.
+    base = state.edit_base_geometry if state.edit_base_geometry is not None else park.geometry
+    park = park.copy()
+    park["geometry"] = base
+    meanwhile = _saved_meanwhile(state, park["id"])
+    if meanwhile:
+        st.warning(t("edit_saved_meanwhile", lang, **meanwhile))
+    minx, miny, maxx, maxy = base.buffer(_margin_deg(park)).bounds
     zoom = zoom_for_bounds((minx, miny, maxx, maxy), width_px=800, height_px=EDITOR_HEIGHT - 60)
     basemap = state.basemap if state.basemap in ("light", "osm", "satellite") else "light"
     m = base_map(lang, basemap, ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom, 16), vendor_url(), compact=True)
@@ -114,7 +141,7 @@ def render_outline_editor(state: ViewState, park, lang: Lang) -> None:
     try:
         outline = drawn_outline(drawings) if drawings is not None else None
     except InputError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         outline = None
     if drawings is not None and outline is None:
         st.warning(t("edit_no_polygon", lang))
@@ -134,7 +161,8 @@ def _save_form(state: ViewState, ws, park, outline: shapely.Geometry, lang: Lang
         return
     reason = st.text_input(t("save_reason", lang), key="outline_reason", max_chars=300, placeholder=t("save_reason_hint", lang))
     evidence = st.text_input(t("save_evidence", lang), key="outline_evidence", max_chars=300,
-                             value=t("drawn_evidence", lang, basemap=t(f"basemap_{state.basemap}", lang)))
+                             value=t("drawn_evidence", lang, basemap=t(f"basemap_{state.basemap}", lang),
+                                     markdown=False))
     c1, c2 = st.columns(2)
     if c1.button(t("save_outline", lang), key="outline_save", type="primary", disabled=not reason.strip()):
         _save(state, ws, park["id"], outline, reason, evidence, state.edit_base_version, lang)
