@@ -121,10 +121,23 @@ def test_site_query_from_state_and_back():
     q = site_query(state)
     assert q == SiteQuery(industries=("新型显示", "电子商务"), cities=("广州市",), kinds=("park", "zone"),
                           statuses=("developing",), min_area_km2=1.0, max_area_km2=5.0, metro_within_m=800.0,
-                          network=2025, max_hsr_m=3000.0, max_airport_m=25000.0)
-    assert site_query({}) == SiteQuery()
+                          network=2025, max_hsr_m=3000.0, max_airport_m=25000.0, include_unknown_area=True)
+    assert site_query({}) == SiteQuery(include_unknown_area=True)  # parks of unknown area stay unless excluded
     assert query_state(SiteQuery()) == {}
     assert site_query(decode(encode(query_state(q)))) == q
+
+
+def test_unknown_areas_are_kept_unless_the_url_says_unk_0():
+    """Issue 21: parks of unknown area pass an area bound unless the user excludes them, which
+    the URL says with `unk=0`; `unk=1` (older links) says the default."""
+    assert encode({"unknown_area": False}) == {"unk": "0"} and encode({"unknown_area": True}) == {"unk": "1"}
+    assert encode({"unknown_area": None}) == {}
+    assert site_query(decode({"area": "1-5"})).include_unknown_area is True
+    assert site_query(decode({"area": "1-5", "unk": "0"})).include_unknown_area is False
+    excluding = SiteQuery(min_area_km2=1.0, include_unknown_area=False)
+    assert query_state(excluding) == {"min_area_km2": 1.0, "unknown_area": False}
+    assert query_state(SiteQuery(min_area_km2=1.0, include_unknown_area=True)) == {"min_area_km2": 1.0}
+    assert site_query(decode(encode(query_state(excluding)))) == excluding
 
 
 # --------------------------------------------------------------------------- property: state -> URL -> state

@@ -11,11 +11,13 @@ import streamlit as st
 
 from layers.parks import ParkFilter, area_range_km2
 from ui import networks
-from ui.filters import NETWORK_YEARS
+from ui.filters import NETWORK_YEARS, W_AREA, W_UNKNOWN, reset_filters
 from ui.state import ViewState
 from ui.urlstate import decode, encode
 
-ATLAS_URL_KEYS = ("city", "prog", "kind", "q", "area", "unk", "net", "src", "park", "lang")
+FILTER_URL_KEYS = ("city", "prog", "kind", "q", "area", "unk")
+"""The URL keys of the park filters (what "clear filters" removes)."""
+ATLAS_URL_KEYS = (*FILTER_URL_KEYS, "net", "src", "park", "lang")
 _SEEDED = "atlas_url_seeded"
 
 
@@ -35,9 +37,9 @@ def seed_from_url(state: ViewState, parks: gpd.GeoDataFrame) -> list[str]:
         top, _ = area_range_km2(parks)
         lo = min(max(float(url.get("min_area_km2", 0.0)), 0.0), top)
         hi = min(max(float(url.get("max_area_km2", top)), lo), top)
-        st.session_state["w_area"] = (lo, hi)
+        st.session_state[W_AREA] = (lo, hi)  # the full range is no filter (`ui.filters.area_choice`)
     if url.get("unknown_area") is not None:
-        st.session_state["w_unknown_area"] = bool(url["unknown_area"])
+        st.session_state[W_UNKNOWN] = bool(url["unknown_area"])
     net = url.get("network")
     if net == "existing":
         net = date.today().year
@@ -52,12 +54,14 @@ def seed_from_url(state: ViewState, parks: gpd.GeoDataFrame) -> list[str]:
 
 def sync_url(state: ViewState, flt: ParkFilter) -> None:
     """Write the atlas's whole view into the URL (only keys that differ are touched; keys of
-    other pages are left alone)."""
+    other pages are left alone). `area=` only for a range the user set, `unk=0` only when they
+    excluded the parks of unknown area from it."""
     network = networks.chosen()
+    narrowed = flt.min_area_km2 is not None or flt.max_area_km2 is not None
     wanted = encode({
         "cities": list(flt.cities), "programmes": list(flt.programmes), "kinds": list(flt.kinds),
         "industry": flt.industry.strip() or None, "min_area_km2": flt.min_area_km2, "max_area_km2": flt.max_area_km2,
-        "unknown_area": flt.include_unknown_area and (flt.min_area_km2 is not None or flt.max_area_km2 is not None),
+        "unknown_area": False if narrowed and not flt.include_unknown_area else None,
         "network": None if state.network_year == ViewState().network_year else state.network_year,
         "lang": state.lang, "park": state.selected_park,
         "access_network": network.key if network is not None and not network.is_plan else None,
@@ -66,4 +70,13 @@ def sync_url(state: ViewState, flt: ParkFilter) -> None:
         if key in wanted and st.query_params.get(key) != wanted[key]:
             st.query_params[key] = wanted[key]
         elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
+
+
+def clear_filters(state: ViewState) -> None:
+    """Every park filter back to "all parks", and their keys out of the URL (the "clear filters"
+    button's callback: it runs before the page, so the widgets are drawn cleared)."""
+    reset_filters(state)
+    for key in FILTER_URL_KEYS:
+        if key in st.query_params:
             del st.query_params[key]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
 import streamlit as st
 
 from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, PROGRAMMES, ParkFilter, area_range_km2, label, programme_name
-from ui.i18n import LANGS, t
+from ui.i18n import LANGS, Lang, t
 from ui.mapview.basemaps import available_basemaps
 from ui.state import ViewState
 
@@ -23,61 +25,110 @@ def language_switch(state: ViewState) -> None:
         st.rerun()
 
 
+W_AREA, W_UNKNOWN = "w_area", "w_unknown_area"
+"""The area slider's and the "include parks of unknown area" checkbox's widget keys."""
+ALL_PARKS = {"w_cities": [], "w_programmes": [], "w_kinds": [], "w_industry": "", W_UNKNOWN: True}
+"""The list and text filters' widget keys and the value of each that hides no park."""
+_EPS = 1e-9
+
+
 def _within(area: tuple[float, float], top: float) -> tuple[float, float]:
     """An area range (km²) clamped to the data's range, 0..top."""
     lo, hi = area
     return min(max(lo, 0.0), top), min(max(hi, 0.0), top)
 
 
+def user_area_range(value: tuple[float, float], top: float, shown_top: float | None) -> tuple[float, float] | None:
+    """The area range (km²) a slider value sets, within 0..`top` (the data's range now), or None
+    when it is the full range: from 0 to `top`, or to `shown_top` (the top the slider had when it
+    was last drawn: the data's range may have grown since, and the old full range is no choice).
+
+    >>> user_area_range((0.0, 8.0), 9.0, 8.0) is None, user_area_range((0.0, 12.0), 9.0, None) is None
+    (True, True)
+    >>> user_area_range((1.0, 8.0), 9.0, 8.0), user_area_range((0.0, 7.5), 9.0, 8.0)
+    ((1.0, 8.0), (0.0, 7.5))
+    """
+    lo, hi = _within(value, top)
+    full_to = top if shown_top is None else min(top, shown_top)
+    return None if lo <= _EPS and hi >= full_to - _EPS else (lo, hi)
+
+
+def area_choice(state: ViewState, top: float) -> tuple[float, float] | None:
+    """The area range the user chose, kept in `state.area_range` (None: the full range, which
+    follows the data): from the slider's value (moved, or set from a link), else — the slider was
+    not drawn, e.g. another page was open — from `state`."""
+    value = st.session_state.get(W_AREA, state.area_range)
+    state.area_range = None if value is None else user_area_range(tuple(value), top, state.area_top)
+    return state.area_range
+
+
+def _park_filter(area: tuple[float, float] | None) -> ParkFilter:
+    """The ParkFilter of the filter widgets' values (or their defaults) and the area range `area`."""
+    get = st.session_state.get
+    return ParkFilter(
+        cities=tuple(get("w_cities", ())), programmes=tuple(get("w_programmes", ())), kinds=tuple(get("w_kinds", ())),
+        industry=get("w_industry", "") or "", min_area_km2=None if area is None else area[0],
+        max_area_km2=None if area is None else area[1], include_unknown_area=bool(get(W_UNKNOWN, True)),
+    )
+
+
 def filter_values(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     """The filters as `sidebar_filters` would return them, without drawing a widget: what the
     widgets' keys hold (set from a link or earlier runs), else the widgets' defaults. For a first
     paint that sends the map before the sidebar (`ui.pages.atlas`)."""
-    get = st.session_state.get
-    top, unknown = area_range_km2(parks)
-    lo, hi = _within(get("w_area", (0.0, top)), top)
-    narrowed = lo > 0.0 or hi < top
-    state.park_filter = ParkFilter(
-        cities=tuple(get("w_cities", ())), programmes=tuple(get("w_programmes", ())), kinds=tuple(get("w_kinds", ())),
-        industry=get("w_industry", "") or "", min_area_km2=lo if narrowed else None,
-        max_area_km2=hi if narrowed else None, include_unknown_area=bool(unknown and narrowed and get("w_unknown_area", False)),
-    )
+    top, _ = area_range_km2(parks)
+    state.park_filter = _park_filter(area_choice(state, top))
     basemaps = available_basemaps()
     state.basemap = state.basemap if state.basemap in basemaps else basemaps[0]
     return state.park_filter
 
 
 def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
-    """Draw the filters in the sidebar and return them as a ParkFilter (also kept in `state`)."""
+    """Draw the filters in the sidebar and return them as a ParkFilter (also kept in `state`).
+    The area slider spans the data's range now; unless the user moved it, it is at its full
+    range and filters nothing (`area_choice`)."""
     lang = state.lang
     sb = st.sidebar
     sb.header(t("filters", lang))
-    cities = sb.multiselect(t("city", lang), CITIES, format_func=lambda v: label(CITY_LABELS, v, lang), key="w_cities",
-                            placeholder=t("all", lang))
-    programmes = sb.multiselect(t("programme", lang), list(PROGRAMMES), format_func=lambda v: programme_name(v, lang),
-                                key="w_programmes", placeholder=t("all", lang))
-    kinds = sb.multiselect(t("kind", lang), KINDS, format_func=lambda v: label(KIND_LABELS, v, lang), key="w_kinds",
-                           placeholder=t("all", lang))
-    industry = sb.text_input(t("industry", lang), key="w_industry", help=t("industry_help", lang), max_chars=60)
+    sb.multiselect(t("city", lang), CITIES, format_func=lambda v: label(CITY_LABELS, v, lang), key="w_cities",
+                   placeholder=t("all", lang))
+    sb.multiselect(t("programme", lang), list(PROGRAMMES), format_func=lambda v: programme_name(v, lang),
+                   key="w_programmes", placeholder=t("all", lang))
+    sb.multiselect(t("kind", lang), KINDS, format_func=lambda v: label(KIND_LABELS, v, lang), key="w_kinds",
+                   placeholder=t("all", lang))
+    sb.text_input(t("industry", lang), key="w_industry", help=t("industry_help", lang), max_chars=60)
     top, unknown = area_range_km2(parks)  # the range comes from the data
-    if "w_area" in st.session_state:  # kept (or set from a link) within the data's range
-        st.session_state["w_area"] = _within(st.session_state["w_area"], top)
-    lo, hi = sb.slider(t("area_range", lang), min_value=0.0, max_value=top, step=0.1, key="w_area",
-                       help=t("area_help", lang), **({} if "w_area" in st.session_state else {"value": (0.0, top)}))
-    narrowed = lo > 0.0 or hi < top
-    include_unknown = False
-    if unknown:
-        include_unknown = sb.checkbox(t("include_unknown_area", lang, n=unknown), key="w_unknown_area",
-                                      help=t("unknown_area_note", lang, n=unknown), disabled=not narrowed)
+    area = area_choice(state, top)
+    st.session_state[W_AREA], state.area_top = area or (0.0, top), top
+    sb.slider(t("area_range", lang), min_value=0.0, max_value=top, step=0.1, key=W_AREA, help=t("area_filter_help", lang))
+    if unknown:  # ticked unless the user unticks it; it only matters while a range is set
+        st.session_state.setdefault(W_UNKNOWN, True)
+        sb.checkbox(t("include_unknown_area", lang, n=unknown), key=W_UNKNOWN, help=t("unknown_area_note", lang, n=unknown),
+                    disabled=area is None)
     basemaps = available_basemaps()
     state.basemap = sb.selectbox(t("basemap", lang), basemaps, index=basemaps.index(state.basemap) if state.basemap in basemaps else 0,
                                  format_func=lambda v: t(f"basemap_{v}", lang), key="w_basemap")
-    state.park_filter = ParkFilter(
-        cities=tuple(cities), programmes=tuple(programmes), kinds=tuple(kinds), industry=industry,
-        min_area_km2=lo if narrowed else None, max_area_km2=hi if narrowed else None,
-        include_unknown_area=include_unknown,
-    )
+    state.park_filter = _park_filter(area)
     return state.park_filter
+
+
+def reset_filters(state: ViewState) -> None:
+    """Every park filter back to the value that hides no park (for an on_click callback, which
+    runs before the widgets are drawn)."""
+    for key, value in ALL_PARKS.items():
+        st.session_state[key] = value
+    state.area_range = None
+    st.session_state.pop(W_AREA, None)
+
+
+def hidden_notice(hidden: int, total: int, lang: Lang, key: str, on_clear: Callable[[], None]) -> None:
+    """When filters hide parks: how many of how many, and a button that clears the filters
+    (`on_clear`, run as the button's callback)."""
+    if hidden <= 0:
+        return
+    text, button = st.columns([5, 1], vertical_alignment="center")
+    text.info(t("filters_hide", lang, hidden=hidden, total=total), icon=":material/filter_alt_off:")
+    button.button(t("clear_filters", lang), key=key, on_click=on_clear, width="stretch")
 
 
 NETWORK_YEARS: list[int | str] = [*range(2018, 2036), "full"]

@@ -19,7 +19,7 @@ air        max_airport_m        metres to the nearest airport
 cmp        compare              2-4 park ids, comma-separated (more are cut to the first 4)
 prog       programmes           programme ids (the atlas), comma-separated
 q          industry             the atlas's industry keyword (at most 60 characters)
-unk        unknown_area         "1": parks of unknown area pass an area bound
+unk        unknown_area         "0": parks of unknown area fail an area bound (the default: they pass; "1")
 src        access_network       the network access is measured on: "plan" or "user:<id>"
 park       park                 the selected park's id (the atlas)
 lat, lon   lat, lon             map centre, EPSG:4326 degrees, rounded to 5 decimals (about 1 m)
@@ -138,8 +138,8 @@ def encode(state: Mapping[str, Any]) -> dict[str, str]:
     for key, url_key in (("industry", "q"), ("access_network", "src"), ("park", "park")):
         if state.get(key):
             out[url_key] = str(state[key])
-    if state.get("unknown_area"):
-        out["unk"] = "1"
+    if state.get("unknown_area") is not None:
+        out["unk"] = "1" if state["unknown_area"] else "0"
     return out
 
 
@@ -301,16 +301,18 @@ _QUERY_FIELDS = ("industries", "cities", "kinds", "statuses", "min_area_km2", "m
 
 
 def site_query(state: Mapping[str, Any]) -> SiteQuery:
-    """The Sites page's query from a (decoded) state; missing keys take SiteQuery's defaults."""
+    """The Sites page's query from a (decoded) state; missing keys take SiteQuery's defaults,
+    except that parks of unknown area pass an area bound unless `unknown_area` is False."""
     values = {k: state[k] for k in _QUERY_FIELDS if state.get(k) is not None}
     for k in ("industries", "cities", "kinds", "statuses"):
         if k in values:
             values[k] = tuple(values[k])
-    return SiteQuery(**values, include_unknown_area=bool(state.get("unknown_area")))
+    return SiteQuery(**values, include_unknown_area=state.get("unknown_area") is not False)
 
 
 def query_state(query: SiteQuery) -> dict[str, Any]:
-    """The state keys of a SiteQuery (defaults left out), ready for `encode`."""
+    """The state keys of a SiteQuery (defaults left out: parks of unknown area passing an area
+    bound is the default), ready for `encode`."""
     out: dict[str, Any] = {}
     for k in _QUERY_FIELDS:
         v = getattr(query, k)
@@ -319,6 +321,6 @@ def query_state(query: SiteQuery) -> dict[str, Any]:
                 out[k] = list(v)
         elif v is not None and not (k == "network" and v == EXISTING):
             out[k] = v
-    if query.include_unknown_area and (query.min_area_km2 is not None or query.max_area_km2 is not None):
-        out["unknown_area"] = True
+    if not query.include_unknown_area and (query.min_area_km2 is not None or query.max_area_km2 is not None):
+        out["unknown_area"] = False
     return out

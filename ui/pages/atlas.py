@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from functools import partial
 from urllib.parse import urlsplit
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ from geo.query import features_at
 from layers.big_layers import is_big
 from layers.parks import filter_parks
 from ui import atlas_url, big_layers, data, networks
-from ui.filters import filter_values, network_year, sidebar_filters, sizing_from_state, target_sizing
+from ui.filters import filter_values, hidden_notice, network_year, sidebar_filters, sizing_from_state, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
@@ -30,6 +31,7 @@ from ui.exports.downloads import table_csv
 from ui.park_table import access_view, park_table
 from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
+from ui.safe_html import md
 from ui.state import ViewState, select_park
 from ui.urlstate import shortened
 from ui.page import map_first_header, start_with_parks, vendor_url
@@ -170,6 +172,8 @@ def render() -> None:
         st.success(state.flash)
         state.flash = None
     _warn_missing_layers(lang)
+    if not first_paint:  # the notice's button comes with the sidebar's widgets, after the map's first paint
+        hidden_notice(len(parks) - len(shown), len(parks), lang, "clear_filters", partial(atlas_url.clear_filters, state))
 
     selected = state.selected_park in parks.index
     # The map takes the whole width; a selected park's profile opens beside it.
@@ -238,7 +242,7 @@ def _tables(shown, year, lang: Lang) -> None:
         st.dataframe(_park_table(lang, tuple(shown.index), data._key("parks")), width="stretch", height=320)
     with access_tab:
         if network is not None and access is not None:
-            st.caption(networks.statement(network, year, lang))
+            st.caption(md(networks.statement(network, year, lang)))
             st.dataframe(_access_table(lang, tuple(shown.index), year, network.key, data._all_key()),
                          width="stretch", height=320)
 
@@ -357,7 +361,7 @@ def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame, widgets: bool = Tru
     ordered = values.sort_values(ascending=False)
     picks = list(dict.fromkeys([ordered.index[0], ordered.index[len(ordered) // 2], ordered.index[-1]])) if len(ordered) else []
     steps = [(float(radii[i]), f"{values[i]:,.10g} {unit}") for i in picks] + [(4.0, t("size_legend_none", lang))]
-    return radii.to_dict(), (t("size_legend", lang, metric=name, year=year, unit=unit), steps)
+    return radii.to_dict(), (t("size_legend", lang, metric=name, year=year, unit=unit, markdown=False), steps)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -382,7 +386,7 @@ def _warn_missing_layers(lang: Lang) -> None:
     for layer_id in ("transport_lines", "transport_nodes", "facilities"):
         _, problem = data.optional_layer(layer_id)
         if problem:
-            with st.expander(t("layer_warning", lang, layer=layer_id), icon="⚠️"):
+            with st.expander(t("layer_warning", lang, layer=layer_id, markdown=False), icon="⚠️"):  # our own ids
                 st.code(problem)
 
 

@@ -19,14 +19,19 @@ from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STAT
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
 from ui import data, networks
 from ui.exports.downloads import table_csv, table_xlsx
-from ui.filters import NETWORK_YEARS
+from ui.filters import NETWORK_YEARS, hidden_notice
 from ui.i18n import LABELS, Lang, t
 from ui.mapview import base_map, layer_control, park_groups
+from ui.safe_html import md
 from ui.urlstate import decode, encode, query_state, site_query
 from ui.page import start_with_parks, vendor_url
 
 DISTANCES_M = [None, 500, 800, 1000, 2000, 5000, 10000, 20000, 50000]
 _URL_KEYS = ("ind", "city", "kind", "st", "area", "unk", "metro", "net", "hsr", "air", "cmp", "lat", "lon", "z", "src")
+_FILTER_URL_KEYS = ("ind", "city", "kind", "st", "area", "unk", "metro", "hsr", "air")
+ALL_SITES = {"ws_ind": [], "ws_city": [], "ws_kind": [], "ws_status": [], "ws_min_area": None, "ws_max_area": None,
+             "ws_unknown_area": True, "ws_metro": None, "ws_hsr": None, "ws_air": None}
+"""The search form's filter widgets and the value of each that hides no park."""
 
 
 def _seed_widgets_from_url(parks) -> list[str]:
@@ -92,12 +97,16 @@ def _query(parks, lang: Lang):
     statuses = sb.multiselect(t("status", lang), STATUSES, key="ws_status", format_func=lambda v: label(STATUS_LABELS, v, lang),
                               placeholder=t("all", lang))
     top, unknown = area_range_km2(parks)  # the range comes from the data
+    for key in ("ws_min_area", "ws_max_area"):  # kept within it when another session's save shrank it
+        if (st.session_state.get(key) or 0.0) > top:
+            st.session_state[key] = top
     c1, c2 = sb.columns(2)
     lo = c1.number_input(t("min_area", lang), min_value=0.0, max_value=top, value=None, step=0.5, key="ws_min_area",
                          help=t("area_data_range", lang, top=top))
     hi = c2.number_input(t("max_area", lang), min_value=0.0, max_value=top, value=None, step=0.5, key="ws_max_area",
                          help=t("area_data_range", lang, top=top))
-    include_unknown = False
+    st.session_state.setdefault("ws_unknown_area", True)  # kept unless the user unticks them
+    include_unknown = bool(st.session_state["ws_unknown_area"])
     if unknown:
         include_unknown = sb.checkbox(t("include_unknown_area", lang, n=unknown), key="ws_unknown_area",
                                       help=t("unknown_area_note", lang, n=unknown),
@@ -118,6 +127,16 @@ def _query(parks, lang: Lang):
     return site_query({"industries": industries, "cities": cities, "kinds": kinds, "statuses": statuses,
                        "min_area_km2": lo, "max_area_km2": hi, "network": net, "metro_within_m": metro,
                        "max_hsr_m": hsr, "max_airport_m": air, "unknown_area": include_unknown})
+
+
+def _clear_filters() -> None:
+    """Every filter of the search form back to "all parks", and their keys out of the URL (the
+    "clear filters" button's callback: it runs before the page, so the form is drawn cleared)."""
+    for key, value in ALL_SITES.items():
+        st.session_state[key] = value
+    for key in _FILTER_URL_KEYS:
+        if key in st.query_params:
+            del st.query_params[key]
 
 
 def _sync_url(query, compare: list[str], lang: Lang, view_state) -> None:
@@ -161,7 +180,8 @@ def render() -> None:
         st.warning(t("no_transport_data", lang))
     statement = networks.statement(network, year, lang)
     st.caption(t("sites_found", lang, n=len(ranked), total=len(parks), year=networks.year_label(year, lang)))
-    st.info(statement, icon=":material/route:")
+    hidden_notice(len(parks) - len(ranked), len(parks), lang, "ws_clear_filters", _clear_filters)
+    st.info(md(statement), icon=":material/route:")
 
     map_col, list_col = st.columns([2, 3], gap="medium")
     with list_col:
@@ -221,7 +241,7 @@ def _render_comparison(parks, ids: list[str], access, network, year, statement: 
     name_col = "name_zh" if lang == "zh" else "name_en"
     table.columns = [parks.at[i, name_col] for i in table.columns]
     st.dataframe(table, width="stretch", height=min(60 + 36 * len(table), 720))
-    sources = t("compare_note", lang, date=date.today().isoformat())
+    sources = t("compare_note", lang, date=date.today().isoformat(), markdown=False)  # for the PDF and xlsx
     note = f"{sources} {statement}"
     about = {t("xlsx_sources", lang): sources, t("col_network", lang): statement}
     c1, c2 = st.columns(2)
