@@ -48,7 +48,7 @@ def import_boundaries(lang: str = "en") -> AppTest:
 
 def test_a_boundary_file_is_matched_by_name_and_only_confirmed_matches_are_saved(small_data):
     at = import_boundaries()
-    (matches,) = [d.value for d in at.dataframe if "park" in d.value.columns]  # the data editor
+    (matches,) = [d.value for d in at.dataframe if "confirm" in d.value.columns]  # the data editor
     assert matches["park"].tolist()[:2] == ["Qingcheng Test Point · test-point", "Foshan Test Base · test-foshan-base"]
     assert matches["park"].tolist()[2] == "—"  # the warehouse is no park
     assert matches["confirm"].tolist() == [True, True, False]
@@ -182,3 +182,39 @@ def test_a_refused_workspace_is_reported_and_the_atlas_still_works(small_data, o
     assert any("damaged or not a GeoPackage" in c.value for c in at.code)
     assert len(at.dataframe[0].value) == 4  # the bundled parks, read-only
     assert own_workspace.read_bytes() == b"not a geopackage" * 64
+
+
+def test_a_park_saved_by_another_officer_during_matching_is_not_overwritten_unasked(small_data):
+    at = import_boundaries()
+    ok(at.text_input(key="bm_author").set_value("李工").run())
+    ok(at.button(key="bm_author_save").click().run())
+    ok(at.text_input(key="w_bm_reason").set_value("控规红线").run())
+    other = open_workspace(default_location(), seed=False)  # another officer, while 李工 checks the table
+    other.user = "王工"
+    other.save_feature("parks", POINT_PARK, box(113.047, 23.698, 113.052, 23.702), reason="王工: surveyed",
+                       expected_version=1)
+    ok(at.button(key="w_bm_save").click().run())
+    assert any("王工 saved version 2 of park test\\-point" in e.value for e in at.error), [e.value for e in at.error]
+    assert open_workspace(default_location(), seed=False).layer("parks").loc["test-foshan-base", "_version"] == 1
+    ok(at.button(key="w_bm_on_top").click().run())
+    ws = open_workspace(default_location(), seed=False)
+    hist = ws.history("parks", POINT_PARK)
+    assert hist["version"].tolist() == [1, 2, 3] and hist.iloc[1]["author"] == "王工" and hist.iloc[2]["author"] == "李工"
+    assert ws.layer("parks").loc[POINT_PARK].geometry.equals(OUTLINE)
+
+
+def test_a_park_chosen_by_hand_is_checked_like_a_matched_one(small_data):
+    import pandas as pd
+
+    from geo.outline import prepare_outline
+    from ui import data
+    from ui.panels.boundary_match import chosen_checks
+
+    parks = data.parks()
+    far = prepare_outline(box(113.5, 23.5, 113.51, 23.51))  # the warehouse, chosen by hand for a park 50 km away
+    table = pd.DataFrame({"feature": [1, 2], "park": ["Qingcheng Test Point · test-point", "—"]})
+    checks = chosen_checks([(0, POINT_PARK, "清城测试点"), (1, "test-square-park", "某物流仓库")],
+                           {0: prepare_outline(OUTLINE), 1: far}, parks, table, "en")
+    assert checks["by_hand"].tolist() == [False, True]
+    hand = checks.iloc[1]
+    assert hand["distance_m"] > 3000 and hand["area_after_km2"] > 0 and hand["warnings"]  # far: warned

@@ -28,8 +28,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "industry": ("产业关键词", "Industry keyword"),
     "industry_help": ("匹配主导产业或园区名称（中文或英文）", "Matches a leading industry or the park name (Chinese or English)"),
     "area_range": ("面积范围（km²）", "Area range (km²)"),
-    "area_help": ("多边形用计算面积，点位用文件所述面积；面积不明的园区仅在不限面积时显示",
-                  "Computed area for polygons, stated area for points; parks of unknown area show only when the range is not narrowed"),
     "basemap": ("底图", "Basemap"),
     "basemap_osm": ("OpenStreetMap", "OpenStreetMap"),
     "basemap_light": ("浅色演示底图", "Light (presentation)"),

@@ -84,6 +84,7 @@ def render_boundary_match(state: ViewState, file_name: str, file_bytes: bytes, f
         st.error(t("ws_refused", lang))
         return
     parks = data.parks()
+    base_versions(file_bytes)  # the versions these saves start from: as they are now, when first shown
     st.markdown(f"**{t('bm_title', lang)}**")
     st.caption(t("bm_hint", lang))
     columns = [str(c) for c in features.columns if c != features.geometry.name]
@@ -114,8 +115,62 @@ def render_boundary_match(state: ViewState, file_name: str, file_bytes: bytes, f
         })
     st.caption(t("chk_method", lang))
     chosen = _chosen(edited, parks, lang)
+    _render_chosen_checks(chosen, outlines, parks, table, lang)
     _map(chosen, outlines, parks, features, lang)
     _save_step(state, ws, chosen, outlines, edited, file_name, file_bytes, features, parks)
+
+
+def base_versions(file_bytes: bytes) -> dict[str, int]:
+    """{park id: version} as they were when this file's matching was first shown: the versions its
+    saves start from, so a park another officer saved meanwhile is not overwritten unasked."""
+    key = f"bm_base_{hashlib.sha256(file_bytes).hexdigest()[:16]}"
+    if key not in st.session_state:
+        current = workspace.layer("parks")
+        st.session_state[key] = ({str(pid): int(v) for pid, v in current["_version"].items()}
+                                 if current is not None and "_version" in current.columns else {})
+    return st.session_state[key]
+
+
+def chosen_checks(chosen, outlines, parks: gpd.GeoDataFrame, table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Every match about to be saved — matched by id, name, position or by hand — with the same
+    checks: area after (km², geodesic), stated area, distance from the park's position (m),
+    warnings; `by_hand` when the officer chose a park other than the one the table proposed."""
+    proposed = dict(zip(table["feature"] - 1, table["park"]))
+    rows = []
+    for pos, pid, _ in chosen:
+        prepared = outlines.get(pos)
+        if isinstance(prepared, InputError) or prepared is None:
+            continue
+        check = check_outline(parks.loc[pid], prepared.geometry)
+        rows.append({
+            "feature": pos + 1,
+            "park": _park_label(pid, parks, lang),
+            "by_hand": proposed.get(pos) != _park_label(pid, parks, lang),
+            "area_after_km2": round(check.area_after_m2 / 1e6, 3),
+            "stated_km2": round(check.stated_m2 / 1e6, 3) if check.stated_m2 else None,
+            "distance_m": round(check.distance_m),
+            "warnings": "; ".join(warning_text(c, v, lang) for c, v in check.warnings),
+        })
+    return pd.DataFrame(rows, columns=["feature", "park", "by_hand", "area_after_km2", "stated_km2", "distance_m",
+                                       "warnings"])
+
+
+def _render_chosen_checks(chosen, outlines, parks: gpd.GeoDataFrame, table: pd.DataFrame, lang: Lang) -> None:
+    checks = chosen_checks(chosen, outlines, parks, table, lang)
+    if checks.empty:
+        return
+    st.markdown(f"**{t('bm_checked_title', lang, n=len(checks))}**")
+    st.dataframe(checks, hide_index=True, width="stretch", column_config={
+        "feature": st.column_config.NumberColumn(t("bm_feature_col", lang), format="%d"),
+        "park": t("bm_park", lang),
+        "by_hand": st.column_config.CheckboxColumn(t("bm_by_hand", lang)),
+        "area_after_km2": st.column_config.NumberColumn(t("bm_area_after", lang), format="%.3f"),
+        "stated_km2": st.column_config.NumberColumn(t("bm_stated", lang), format="%.3f"),
+        "distance_m": st.column_config.NumberColumn(t("bm_distance", lang), format="%d"),
+        "warnings": t("bm_notes", lang)})
+    warned = checks[checks["warnings"] != ""]
+    if len(warned):
+        st.warning(t("bm_chosen_warned", lang, n=len(warned), features=", ".join(str(f) for f in warned["feature"])))
 
 
 def _chosen(edited: pd.DataFrame, parks: gpd.GeoDataFrame, lang: Lang) -> list[tuple[int, str, str]]:
@@ -158,16 +213,57 @@ def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: 
                            format_func=lambda q: label(QUALITY_LABELS, q, lang))
     reason = c2.text_input(t("save_reason", lang), key="w_bm_reason", max_chars=300, placeholder=t("bm_reason_hint", lang))
     n = len(chosen)
+    if _render_conflict(state, ws, chosen, outlines, file_name, file_bytes, features, quality, reason):
+        return
     if not st.button(t("bm_save", lang, n=n), key="w_bm_save", type="primary", disabled=not (reason.strip() and n)):
         return
+    _save_matches(state, ws, chosen, outlines, file_name, file_bytes, features, quality, reason)
+
+
+def _render_conflict(state, ws, chosen, outlines, file_name: str, file_bytes: bytes, features, quality: str,
+                     reason: str) -> bool:
+    """The last save was refused because another officer saved a park meanwhile: say who, and offer
+    to save these outlines on top of theirs or drop them. True while the conflict is shown."""
+    lang = state.lang
+    conflict = st.session_state.get("bm_conflict")
+    if not conflict:
+        return False
+    st.error(t("bm_conflict", lang, park=conflict["park"], author=conflict["author"], version=conflict["version"]))
+    c1, c2 = st.columns(2)
+    if c1.button(t("bm_save_on_top", lang), key="w_bm_on_top", type="primary", disabled=not reason.strip()):
+        base = base_versions(file_bytes)
+        current = workspace.layer("parks")
+        base.update({pid: int(current.at[pid, "_version"]) for _, pid, _ in chosen if pid in current.index})
+        st.session_state.pop("bm_conflict", None)
+        _save_matches(state, ws, chosen, outlines, file_name, file_bytes, features, quality, reason)
+    if c2.button(t("bm_drop", lang), key="w_bm_drop"):
+        st.session_state.pop("bm_conflict", None)
+        memory.forget(PENDING_IMPORT)
+        st.rerun()
+    return True
+
+
+def _save_matches(state, ws, chosen, outlines, file_name: str, file_bytes: bytes, features, quality: str,
+                  reason: str) -> None:
+    """Save every confirmed outline in one transaction, each from the version its park had when the
+    matching was first shown; the rest of the file as a layer of its own."""
+    lang = state.lang
     digest = hashlib.sha256(file_bytes).hexdigest()[:12]
+    base = base_versions(file_bytes)
     current = workspace.layer("parks")
     changes = [FeatureChange(pid, outlines[pos].geometry, {"geometry_quality": quality},
-                             outline_evidence(file_name, pos, value, digest), int(current.at[pid, "_version"]))
+                             outline_evidence(file_name, pos, value, digest),
+                             base.get(pid, int(current.at[pid, "_version"])))
                for pos, pid, value in chosen if not isinstance(outlines[pos], InputError)]
     try:  # one transaction: every confirmed outline, or none
         saved = ws.save_features("parks", changes, reason=reason)
-    except (ConflictError, StoreError, LayerValidationError, ValueError) as exc:
+    except ConflictError as exc:
+        workspace.changed()
+        theirs = exc.theirs or {}
+        st.session_state["bm_conflict"] = {"park": exc.feature_id, "author": str(theirs.get("author", "?")),
+                                           "version": exc.current_version}
+        st.rerun()
+    except (StoreError, LayerValidationError, ValueError) as exc:
         workspace.changed()
         st.error(t("bm_failed_all", lang))
         st.code(str(exc))
@@ -182,6 +278,7 @@ def _save_step(state, ws, chosen, outlines, edited, file_name: str, file_bytes: 
         ws.add_layer(name, mapped, role="parks", origin=file_name,
                      reason=t("bm_unmatched_reason", lang, file=file_name, markdown=False))
     workspace.changed()
+    st.session_state.pop(f"bm_base_{hashlib.sha256(file_bytes).hexdigest()[:16]}", None)
     memory.forget(PENDING_IMPORT)  # used: its file goes
     state.flash = t("bm_saved", lang, n=len(saved), rest=len(rest))
     st.rerun()
