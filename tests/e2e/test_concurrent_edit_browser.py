@@ -12,7 +12,8 @@ from shapely.geometry import box
 
 from store import open_workspace
 from tests.e2e.conftest import map_frame, new_page, running_app, settle, shot
-from tests.e2e.test_outline_browser import EDITOR, live_area_m2, open_editor, save_with_reason, to_page
+from tests.e2e.test_outline_browser import (EDITOR, VERTICES_JS, click_vertex, live_area_m2, open_editor,
+                                            save_with_reason, wait_until)
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +30,11 @@ def two_officers_app(tmp_path_factory):
 def draw_square(page, frame, south: float, west: float, side: float) -> float:
     """Draw a square outline with leaflet-draw (real clicks); returns its live area (m²)."""
     frame.click(".leaflet-draw-draw-polygon")
-    for lat, lon in [(south, west), (south, west + side), (south + side, west + side), (south + side, west)]:
-        page.mouse.click(*to_page(page, frame, lat, lon))
-        page.wait_for_timeout(250)
+    corners = [(south, west), (south, west + side), (south + side, west + side), (south + side, west)]
+    for n, (lat, lon) in enumerate(corners, start=1):
+        click_vertex(page, frame, lat, lon, n)
     frame.locator('a[title="Finish drawing"]').click()
-    page.wait_for_timeout(500)
+    wait_until(lambda: frame.evaluate(VERTICES_JS) == 0, what="the finished polygon")
     return live_area_m2(frame)
 
 

@@ -4,6 +4,8 @@ vertex, see the versions in the history, restore one."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from store import open_workspace
@@ -39,15 +41,57 @@ def live_area_m2(frame) -> float:
 
 
 def open_editor(page) -> object:
+    """Press "Draw / edit the outline" until the editor's frame is there (a press that lands while
+    Streamlit is still running is lost), then wait until the frame stands still on the page."""
     button = page.get_by_role("button", name="Draw / edit the outline")
-    button.click()
-    frame = map_frame(page, timeout_s=15, ready_js=EDITOR_JS, fail=False)
-    if frame is None and button.count():  # the click landed while Streamlit was still running
-        button.click()
+    button.wait_for(timeout=60_000)
+    frame = None
+    deadline = time.monotonic() + 90
+    while frame is None and time.monotonic() < deadline:
+        if button.count() and button.is_enabled():
+            button.click()
+        settle(page)
+        frame = map_frame(page, timeout_s=10, ready_js=EDITOR_JS, fail=False)
     frame = frame or map_frame(page, ready_js=EDITOR_JS)
     page.locator(EDITOR).first.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    wait_until(lambda: _box(page) == _box(page) and frame.evaluate("() => map_div.getSize().x > 0"))
     return frame
+
+
+def _box(page) -> tuple:
+    b = page.locator(EDITOR).first.bounding_box() or {}
+    return (b.get("x"), b.get("y"), b.get("width"), b.get("height"))
+
+
+def wait_until(condition, timeout_s: float = 20.0, what: str = "the page") -> None:
+    """Poll `condition` (a function of nothing) until it is true; fail after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except Exception:  # a frame being replaced
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"{what} did not reach the expected state in {timeout_s:.0f} s")
+
+
+VERTICES_JS = "() => document.querySelectorAll('.leaflet-marker-icon.leaflet-editing-icon').length"
+"""How many vertex handles leaflet-draw shows (while drawing or editing)."""
+
+
+def click_vertex(page, frame, lat: float, lon: float, n: int) -> None:
+    """Click the `n`th vertex of a polygon being drawn, until leaflet-draw shows it (it ignores a
+    click that comes right after the previous vertex): never a second vertex for one click."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        page.mouse.click(*to_page(page, frame, lat, lon))
+        until = time.monotonic() + 1.0
+        while time.monotonic() < until:
+            if frame.evaluate(VERTICES_JS) >= n:
+                return
+            time.sleep(0.05)
+    pytest.fail(f"leaflet-draw did not take vertex {n}")
 
 
 def save_with_reason(page, reason: str, version: int) -> None:
@@ -72,12 +116,11 @@ def test_draw_save_reload_edit_and_restore_an_outline(browser, outline_app):
         frame = open_editor(page)
         frame.click(".leaflet-draw-draw-polygon")
         corners = [(23.095, 113.330), (23.095, 113.344), (23.109, 113.344), (23.109, 113.330)]
-        for lat, lon in corners:
-            page.mouse.click(*to_page(page, frame, lat, lon))
-            page.wait_for_timeout(250)
+        for n, (lat, lon) in enumerate(corners, start=1):
+            click_vertex(page, frame, lat, lon, n)
         assert live_area_m2(frame) > 2.0e6  # the area shows while drawing (geodesic, GeographicLib)
         frame.locator('a[title="Finish drawing"]').click()
-        page.wait_for_timeout(500)
+        wait_until(lambda: frame.evaluate(VERTICES_JS) == 0, what="the finished polygon")
         drawn = live_area_m2(frame)
         assert 2.2e6 < drawn < 2.4e6, drawn
         shot(page, "outline-drawn")
@@ -94,7 +137,7 @@ def test_draw_save_reload_edit_and_restore_an_outline(browser, outline_app):
 
         frame = open_editor(page)  # move one vertex 0.004° east with the edit tool
         frame.click(".leaflet-draw-edit-edit")
-        page.wait_for_timeout(500)
+        wait_until(lambda: frame.evaluate(VERTICES_JS) >= 4, what="the vertex handles")
         x, y = to_page(page, frame, 23.109, 113.344)
         tx, ty = to_page(page, frame, 23.109, 113.348)
         page.mouse.move(x, y)
@@ -102,7 +145,7 @@ def test_draw_save_reload_edit_and_restore_an_outline(browser, outline_app):
         page.mouse.move((x + tx) / 2, (y + ty) / 2, steps=5)
         page.mouse.move(tx, ty, steps=5)
         page.mouse.up()
-        page.wait_for_timeout(500)
+        wait_until(lambda: live_area_m2(frame) > drawn * 1.05, what="the live area after the move")
         edited = live_area_m2(frame)
         assert edited > drawn * 1.05  # the live area follows the vertex
         frame.locator('a[title="Save changes"]').click()

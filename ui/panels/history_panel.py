@@ -132,7 +132,7 @@ def _restore(state: ViewState, park_id: str, versions: list[int], hist: gpd.GeoD
         _render_restore_conflict(state, park_id, hist, base, lang)
     c1, c2 = st.columns([1, 2])
     choices = [v for v in older[::-1] if v < base] or older[::-1]
-    version = c1.selectbox(t("h_restore_which", lang), choices, key=f"restore_v_{park_id}")
+    version = c1.selectbox(t("h_restore_which", lang), choices, key=f"restore_v_{park_id}_{base}")
     reason = c2.text_input(t("save_reason", lang), key=reason_key, max_chars=300)
     if st.button(t("h_restore_button", lang, n=version), key=f"restore_{park_id}", disabled=not reason.strip()):
         _do_restore(state, ws, park_id, int(version), reason, base)
@@ -160,7 +160,7 @@ def _render_restore_conflict(state: ViewState, park_id: str, hist: gpd.GeoDataFr
     """Another save came after the version this restore started from: theirs against the version
     chosen, and the choice to restore on top of theirs or drop the restore."""
     last = hist.iloc[-1]
-    chosen = st.session_state.get(f"restore_v_{park_id}")
+    chosen = st.session_state.get(f"restore_v_{park_id}_{base}")
     st.error(t("restore_conflict", lang, author=str(last["author"]), version=int(last["version"]), base=base))
     mine = hist.loc[hist["version"] == chosen].geometry.iloc[0] if chosen in set(hist["version"]) else None
     both = [g for g in (last.geometry, mine) if g is not None and not g.is_empty]
