@@ -9,6 +9,7 @@ from numbers import Number
 from typing import Literal
 
 from ui.i18n_access import ACCESS_LABELS
+from ui.i18n_finding import FINDING_LABELS
 from ui.i18n_workspace import WORKSPACE_LABELS
 from ui.safe_html import md
 
@@ -25,8 +26,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "city": ("城市", "City"),
     "programme": ("规划/园区体系", "Programme / zone"),
     "kind": ("类型", "Kind"),
-    "industry": ("产业关键词", "Industry keyword"),
-    "industry_help": ("匹配主导产业或园区名称（中文或英文）", "Matches a leading industry or the park name (Chinese or English)"),
+    "industry": ("产业或名称关键词", "Industry or name keyword"),
+    "industry_help": ("匹配主导产业，也匹配园区名称（中文或英文）；地图和列表只保留匹配的园区。要打开某一个园区，请用上方的“查找园区”。",
+                      "Matches leading industries and also park names (Chinese or English); the map and table keep "
+                      "only the matches. To open one park, use Find a park above."),
     "area_range": ("面积范围（km²）", "Area range (km²)"),
     "basemap": ("底图", "Basemap"),
     "basemap_osm": ("OpenStreetMap", "OpenStreetMap"),
@@ -316,6 +319,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 LABELS.update(WORKSPACE_LABELS)
 LABELS.update(ACCESS_LABELS)
+LABELS.update(FINDING_LABELS)
 
 
 def t(key: str, lang: Lang, *, markdown: bool = True, **values: object) -> str:

@@ -8,6 +8,7 @@ import folium
 import geopandas as gpd
 
 from geo.generalize import simplify_for_display
+from layers.park_lookup import stack_sizes
 from layers.parks import PROGRAMMES, programme_name
 from ui.i18n import Lang, t
 from ui.safe_html import esc
@@ -15,27 +16,33 @@ from ui.safe_html import esc
 SELECTED_COLOUR = "#111111"
 
 
-def _tooltip_html(row: gpd.GeoSeries, lang: Lang) -> str:
+def _tooltip_html(row: gpd.GeoSeries, lang: Lang, stacked: int = 1) -> str:
+    """Name in `lang`, the other name, area; and, for one of `stacked` > 1 parks drawn at one
+    place, that a click there lets you choose among them."""
     name = row["name_zh"] if lang == "zh" else row["name_en"]
     other = row["name_en"] if lang == "zh" else row["name_zh"]
     if row["area_km2"] > 0:
         area = f'{t("tooltip_area", lang)}: {row["area_km2"]:.2f} km² · {row["area_mu"]:,.0f} 亩'
     else:
         area = t("tooltip_location_only", lang)
-    return f"<b>{esc(name)}</b><br><span style='color:#555'>{esc(other)}</span><br>{esc(area)}"
+    tip = f"<b>{esc(name)}</b><br><span style='color:#555'>{esc(other)}</span><br>{esc(area)}"
+    if stacked > 1:
+        tip += f"<br><i>{esc(t('tooltip_same_place', lang, n=int(stacked), markdown=False))}</i>"
+    return tip
 
 
 def display_frame(parks: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
     """What the map needs of each park, and nothing more: id, programme, styling flags, its name
     in `lang` and an escaped tooltip (both HTML-escaped), and geometry simplified to 5 m and
-    rounded to 6 decimals (EPSG:4326)."""
+    rounded to 6 decimals (EPSG:4326). A tooltip of parks sharing one place says how many do."""
+    stacked = stack_sizes(parks)
     out = gpd.GeoDataFrame(
         {
             "id": parks["id"].map(esc),
             "programme": parks["programme"],
             "kind": parks["kind"],
             "schematic": parks["geometry_quality"] == "schematic",
-            "tip": [_tooltip_html(row, lang) for _, row in parks.iterrows()],
+            "tip": [_tooltip_html(row, lang, stacked[pid]) for pid, row in parks.iterrows()],
             "name_html": parks["name_zh" if lang == "zh" else "name_en"].map(esc),
         },
         geometry=simplify_for_display(parks.geometry),

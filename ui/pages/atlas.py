@@ -17,8 +17,9 @@ import streamlit as st
 from geo.generalize import zoom_for_bounds
 from geo.query import features_at
 from layers.big_layers import is_big
+from layers.park_lookup import named_in
 from layers.parks import filter_parks
-from ui import atlas_url, big_layers, data, networks
+from ui import atlas_url, big_layers, data, networks, park_finder
 from ui.filters import filter_values, hidden_notice, network_year, sidebar_filters, sizing_from_state, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups
@@ -78,9 +79,7 @@ def _picked_park(result: dict | None, shown: gpd.GeoDataFrame, state: ViewState)
     zoom = result.get("zoom") or 10
     metres_per_pixel = 156_543.03 * math.cos(math.radians(float(click[0]))) / (2 ** float(zoom))
     hits = features_at(shown, lon=float(click[1]), lat=float(click[0]), tolerance_m=max(12 * metres_per_pixel, 5.0))
-    tooltip = click[2] or ""
-    named = [i for i in hits if shown.at[i, "name_zh"] in tooltip or shown.at[i, "name_en"] in tooltip]
-    chosen = named or list(hits)
+    chosen = named_in(shown, list(hits), click[2] or "") or list(hits)  # a phase's tooltip holds its park's name too
     return chosen[0] if chosen else None
 
 
@@ -154,11 +153,16 @@ def render() -> None:
     if first_paint:
         flt, year = filter_values(parks, state), state.network_year
     else:
+        search_slot = st.sidebar.container()  # the park search heads the sidebar (drawn once a table click is known)
         flt, year = sidebar_filters(parks, state), network_year(state)
         networks.choose(state.lang)
     atlas_url.sync_url(state, flt)
     radii, size_legend = _target_sizes(state, parks, widgets=not first_paint)
     shown = filter_parks(parks, flt)
+    _open_picked_row(state, shown)
+    if not first_paint:
+        park_finder.atlas_search(state, search_slot)
+    drawn = _drawn(shown, parks, state.selected_park)
     lines, nodes = data.network(year)
     facilities, _ = data.optional_layer("facilities")
 
@@ -188,17 +192,20 @@ def render() -> None:
             render_outline_editor(state, parks.loc[state.editing_outline], lang)
             result = None
         else:
-            result = _atlas_map(state, parks, shown, radii, size_legend, (home_center, home_zoom), (center, zoom),
+            result = _atlas_map(state, parks, drawn, radii, size_legend, (home_center, home_zoom), (center, zoom),
                                 (lines, nodes, facilities, landuse))
     if first_paint:
         st.session_state[SIDEBAR_SHOWN] = True
-    picked = _picked_park(result, shown, state)
+    picked = _picked_park(result, drawn, state)
     if picked and picked != state.selected_park:
         select_park(state, picked)
         st.rerun()
 
     with side_col:
         if state.selected_park in parks.index:
+            if state.selected_park not in shown.index:
+                st.caption(t("selected_but_hidden", lang))
+            park_finder.same_place_chooser(state, parks)
             _edit_button(state, state.selected_park, lang)
             st.html(profile_html(parks.loc[state.selected_park], parks, lang, outline_note(state.selected_park, lang)))
             render_history(state, state.selected_park)
@@ -214,13 +221,35 @@ def render() -> None:
             st.warning(t("none_match", lang))
 
     if not first_paint:  # below the fold; its toggle's code would hold back the map's in a fresh browser
-        _tables(shown, year, lang)
+        _tables(shown, year, lang, state.selected_park)
 
 
-def _tables(shown, year, lang: Lang) -> None:
+def _drawn(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | None) -> gpd.GeoDataFrame:
+    """The parks the map draws: those the filters show, and the open park even when they hide it
+    (the search, a link or the chooser open any park)."""
+    if selected in parks.index and selected not in shown.index:
+        return parks.loc[[*shown.index, selected]]
+    return shown
+
+
+TABLE_ROWS = (park_finder.PARK_ROWS, park_finder.ACCESS_ROWS)
+"""The atlas's tables whose rows open a park (both list the parks shown, in order)."""
+
+
+def _open_picked_row(state: ViewState, shown: gpd.GeoDataFrame) -> None:
+    """Open the park of a table row clicked since the last run (before anything shows the open park)."""
+    for prefix in TABLE_ROWS:
+        picked = park_finder.row_pick(prefix, list(shown.index), state.selected_park)
+        if picked:
+            select_park(state, picked)
+            return
+
+
+def _tables(shown, year, lang: Lang, selected: str | None = None) -> None:
     """The parks shown and their access, as tables and CSV downloads (made on click), on request:
     the table and download widgets' code is a large download for a fresh visitor's browser, so a
-    visit that only wants the map does not pay for it."""
+    visit that only wants the map does not pay for it. A click on a row opens its park (`selected`:
+    the open park, whose row starts selected)."""
     if not st.toggle(t("show_tables", lang, n=len(shown)), key="w_tables"):
         return
     network = networks.chosen()
@@ -237,14 +266,16 @@ def _tables(shown, year, lang: Lang) -> None:
                                                                     **{t("col_network", lang): statement})),
                            file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv",
                            on_click="ignore")
+    st.caption(t("rows_open_parks", lang))
     parks_tab, access_tab = st.tabs([t("tab_parks", lang), t("tab_access", lang)])
     with parks_tab:
-        st.dataframe(_park_table(lang, tuple(shown.index), data._key("parks")), width="stretch", height=320)
+        park_finder.selectable_table(st, _park_table(lang, tuple(shown.index), data._key("parks")), park_finder.PARK_ROWS,
+                                     selected, width="stretch", height=320)
     with access_tab:
         if network is not None and access is not None:
             st.caption(md(networks.statement(network, year, lang)))
-            st.dataframe(_access_table(lang, tuple(shown.index), year, network.key, data._all_key()),
-                         width="stretch", height=320)
+            park_finder.selectable_table(st, _access_table(lang, tuple(shown.index), year, network.key, data._all_key()),
+                                         park_finder.ACCESS_ROWS, selected, width="stretch", height=320)
 
 
 def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, layers) -> dict | None:

@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from geo.generalize import zoom_for_bounds
 from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, area_range_km2, label
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
-from ui import data, networks
+from ui import data, networks, park_finder
 from ui.exports.downloads import table_csv, table_xlsx
 from ui.filters import NETWORK_YEARS, hidden_notice
 from ui.i18n import LABELS, Lang, t
@@ -167,6 +167,7 @@ def render() -> None:
     state, parks = started
     lang = state.lang
     dropped = _seed_widgets_from_url(parks)
+    search_slot = st.sidebar.container()  # the park search heads the sidebar (drawn once the results are known)
     query = _query(parks, lang)
     st.title(t("page_sites", lang), anchor=False)
     for problem in dropped:
@@ -176,23 +177,26 @@ def render() -> None:
     access = networks.access(network, year)
     lines, nodes = (network.lines, network.nodes) if network is not None else (None, None)
     ranked = rank_sites(parks, access, query, lang, nodes=nodes, lines=lines)
+    found = park_finder.sites_found(parks, list(ranked.index), search_slot, lang)
     if access is None and query.transport_criteria:
         st.warning(t("no_transport_data", lang))
     statement = networks.statement(network, year, lang)
     st.caption(t("sites_found", lang, n=len(ranked), total=len(parks), year=networks.year_label(year, lang)))
     hidden_notice(len(parks) - len(ranked), len(parks), lang, "ws_clear_filters", _clear_filters)
     st.info(md(statement), icon=":material/route:")
+    if found:
+        park_finder.found_card(parks, ranked, found, lang)
 
     map_col, list_col = st.columns([2, 3], gap="medium")
     with list_col:
         table = ranked[["rank", "name", "city", "reasons"]].rename(columns={
             "rank": t("rank", lang), "name": t("col_name", lang), "city": t("city", lang), "reasons": t("reasons", lang)})
-        st.dataframe(table, width="stretch", height=420, hide_index=True)
+        park_finder.selectable_table(st, table, park_finder.SITES_ROWS, found, width="stretch", height=420, hide_index=True)
         export = table.assign(**{t("col_network", lang): statement})  # each row says what it measured
         st.download_button(t("download_csv", lang), table_csv(export.set_index(t("rank", lang))), "parkatlas-sites.csv",
                            "text/csv", key="ws_dl_csv")
     with map_col:
-        view_state = _results_map(parks, ranked, lang)
+        view_state = _results_map(parks, ranked, lang, found)
 
     st.subheader(t("compare", lang), anchor=False)
     options = list(ranked.index) + [p for p in st.session_state.get("ws_cmp", []) if p not in ranked.index]
@@ -200,30 +204,44 @@ def render() -> None:
     compare = st.multiselect(t("compare_pick", lang), options, key="ws_cmp", max_selections=4,
                              format_func=lambda i: parks.at[i, name_col] if i in parks.index else i)
     _sync_url(query, compare, lang, view_state)
+    park_finder.sync_found_url(found)
     if len(compare) < 2:
         st.caption(t("compare_hint", lang))
         return
     _render_comparison(parks, compare, access, network, year, statement, lang)
 
 
-def _results_map(parks, ranked: pd.DataFrame, lang: Lang):
-    """The results on a map (the view follows the results unless the URL or the user set one);
+def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = None):
+    """The results on a map (the view follows the results unless the URL or the user set one;
+    a park found by the search is zoomed to and outlined, even when the criteria leave it out);
     returns the map's (centre, zoom) for the URL."""
     shown = parks.loc[ranked.index] if not ranked.empty else parks
     seeded = st.session_state.get("ws_view")
-    if seeded:
+    if found in parks.index:
+        center, zoom = _view_of_park(parks, found)
+    elif seeded:
         center, zoom = seeded
     else:
         minx, miny, maxx, maxy = shown.total_bounds
         center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 13)
-    frame = data.park_display_frame(lang).loc[ranked.index]
+    ids = [*ranked.index, found] if found in parks.index and found not in ranked.index else list(ranked.index)
+    frame = data.park_display_frame(lang).loc[ids]
     result = st_folium(base_map(lang, "light", center, zoom, vendor_url(), compact=True), key="sites_map", height=440,
-                       use_container_width=True, feature_group_to_add=park_groups(frame, lang, None),
+                       use_container_width=True, feature_group_to_add=park_groups(frame, lang, found),
                        layer_control=layer_control(), returned_objects=["center", "zoom"])
     if result and result.get("center") and result.get("zoom") is not None:
         c = result["center"]
         return (round(float(c["lat"]), 5), round(float(c["lng"]), 5)), int(result["zoom"])
     return (round(float(center[0]), 5), round(float(center[1]), 5)), int(zoom)
+
+
+def _view_of_park(parks, park_id: str) -> tuple[tuple[float, float], int]:
+    """Map centre (lat, lon) and zoom showing one park: zoom 13 at a point, its outline's extent otherwise."""
+    geom = parks.geometry.loc[park_id]
+    if geom.geom_type == "Point":
+        return (geom.y, geom.x), 13
+    minx, miny, maxx, maxy = geom.bounds
+    return ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 15)
 
 
 def _render_comparison(parks, ids: list[str], access, network, year, statement: str, lang: Lang) -> None:
