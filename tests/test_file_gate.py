@@ -100,3 +100,25 @@ def test_the_clear_cache_message_is_guarded():
     guard_clear_cache()  # once only
     assert getattr(AppSession._handle_clear_cache_request, "_parkatlas_guarded", False)
     assert file_gate.ROUTE == "/parkatlas/file"
+
+
+def test_a_revoked_sign_in_loses_its_files_and_a_team_database_without_sign_in_is_no_admin(tmp_path, monkeypatch):
+    import yaml
+
+    from ui.credentials import SIGNED_IN_AT
+
+    path = tmp_path / "credentials.yaml"
+    config = {"credentials": {"usernames": {"boss": {"roles": ["admin"], "sessions_valid_after": 2000.0}}},
+              "cookie": {"name": "c", "key": "k" * 64, "expiry_days": 7}}
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    monkeypatch.setenv("PARKATLAS_CREDENTIALS", str(path))
+    before_reset = reader_of({"authentication_status": True, "username": "boss", SIGNED_IN_AT: 1000.0})
+    after_reset = reader_of({"authentication_status": True, "username": "boss", SIGNED_IN_AT: 3000.0})
+    assert not session_rights.may_read_layers(before_reset) and not session_rights.may_audit(before_reset)
+    assert session_rights.may_audit(after_reset)
+
+    monkeypatch.delenv("PARKATLAS_CREDENTIALS")
+    monkeypatch.setenv("PARKATLAS_DATABASE_URL", "postgresql+psycopg://atlas:pw@db/parkatlas")
+    monkeypatch.delenv("PARKATLAS_ALLOW_ANONYMOUS_TEAM", raising=False)
+    anyone = reader_of({})
+    assert session_rights.may_read_layers(anyone) and not session_rights.may_audit(anyone)

@@ -9,7 +9,7 @@ that allows the file (`store.roles`); a signed-out, removed or demoted user lose
 
 from __future__ import annotations
 
-from ui.auth import credentials_path, read_credentials, role_of
+from ui.auth import session_role
 from ui.file_gate import StateGetter
 
 UPLOADER_SHOWN = "_parkatlas_uploader_shown"
@@ -17,25 +17,11 @@ UPLOADER_SHOWN = "_parkatlas_uploader_shown"
 
 
 def signed_in_user(state: StateGetter) -> tuple[str, str] | None:
-    """(user name, role) of the session, read from the credentials file now; ("", "admin") for a
-    single-user install; None when sign-in is configured and this session is not signed in, or
-    its user is gone, or its sign-in was revoked since."""
-    path = credentials_path()
-    if path is None:
-        return ("", "admin")
-    if not state("authentication_status"):
-        return None
-    username = str(state("username") or "")
-    if not username:
-        return None
-    try:
-        config = read_credentials(path)
-    except Exception:  # an unreadable credentials file grants nothing
-        return None
-    users = (config.get("credentials") or {}).get("usernames") or {}
-    if username not in users:
-        return None
-    return (username, role_of(config, username))
+    """(user name, role) of the session now (`ui.auth.session_role`: the credentials file read at
+    this moment, revocations applied): ("", "admin") for a single-user install, ("", "viewer") on
+    a team database without sign-in; None when sign-in is configured and this session is not
+    signed in, or its user is gone, or its sign-in was revoked since."""
+    return session_role(state)
 
 
 def may_read_layers(state: StateGetter) -> bool:
@@ -50,6 +36,6 @@ def may_audit(state: StateGetter) -> bool:
 
 
 def may_upload(state: StateGetter) -> bool:
-    """Whether the session may send a file: it shows an uploader now, and is signed in when
-    sign-in is configured."""
+    """Whether the session may send a file: it shows an uploader now (viewers too: checking a file
+    before anyone saves it is reading), and is signed in when sign-in is configured."""
     return bool(state(UPLOADER_SHOWN)) and signed_in_user(state) is not None

@@ -1,15 +1,19 @@
 """Manage the users of a team install: the credentials file that `ui.auth` signs people in with.
 
     python -m ui.users add li --name 李伟 --role editor     # asks for the password twice
-    python -m ui.users reset-password li
-    python -m ui.users set-role li admin
+    python -m ui.users reset-password li                    # and ends li's sessions
+    python -m ui.users set-role li viewer                   # a lower role ends li's sessions
+    python -m ui.users remove li                            # and ends li's sessions
+    python -m ui.users unlock li                            # lifts a lock after too many failed sign-ins
+    python -m ui.users rotate-cookie-key                    # a new cookie key; everyone signs in again
     python -m ui.users list
 
 The file is `PARKATLAS_CREDENTIALS` (or `--file`); it is created on the first `add`, readable by
-its owner only, with a random cookie key. Passwords are stored bcrypt-hashed
-(streamlit-authenticator's Hasher); they are read with getpass, or from standard input with
-`--password-stdin` (for scripts). Keep the file outside the repository (e.g.
-/etc/parkatlas/credentials.yaml).
+its owner only, with a random cookie key. Every change is a locked read-modify-write
+(`ui.credentials.update`), so a running app's sign-ins never undo it, and is written to the audit
+JSONL beside the file. Passwords are stored bcrypt-hashed (streamlit-authenticator's Hasher); they
+are read with getpass, or from standard input with `--password-stdin` (for scripts). Keep the file
+outside the repository (e.g. /etc/parkatlas/credentials.yaml, its folder owned by the app's user).
 """
 
 from __future__ import annotations
@@ -17,86 +21,103 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import secrets
 import sys
+import time
 from pathlib import Path
 
-import yaml
-
 from store.roles import ROLES
-from ui.auth import CREDENTIALS_ENV, read_credentials
+from ui import credentials
+from ui.credentials import CREDENTIALS_ENV, CredentialsError, users
 
 REPO = Path(__file__).resolve().parent.parent
 MIN_PASSWORD = 10
+MAX_PASSWORD_BYTES = 72
 
 
 class UsersError(Exception):
     """A request the credentials file cannot take (unknown user, weak password, bad role)."""
 
 
-def new_config() -> dict:
-    """An empty credentials file's content, with a random cookie key."""
-    return {"credentials": {"usernames": {}},
-            "cookie": {"name": "parkatlas_auth", "key": secrets.token_hex(32), "expiry_days": 7}}
-
-
-def load(path: Path) -> dict:
-    return read_credentials(path) if path.is_file() else new_config()
-
-
-def save(path: Path, config: dict) -> None:
-    """Write the file (owner-only permissions) through a temporary file, so it is never half written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        yaml.safe_dump(config, f, allow_unicode=True, sort_keys=False)
-    os.replace(tmp, path)
-
-
 def hashed(password: str) -> str:
     """A bcrypt hash of `password` (refuses passwords shorter than MIN_PASSWORD)."""
     if len(password) < MIN_PASSWORD:
         raise UsersError(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise UsersError(f"a password may have at most {MAX_PASSWORD_BYTES} bytes (bcrypt reads no more)")
     from streamlit_authenticator.utilities.hasher import Hasher
 
     return Hasher.hash(password)
 
 
-def _users(config: dict) -> dict:
-    return config.setdefault("credentials", {}).setdefault("usernames", {})
-
-
-def add_user(config: dict, username: str, name: str, email: str, role: str, password: str) -> None:
+def check_role(role: str) -> None:
+    """Refuse a role that is not one of ROLES."""
     if role not in ROLES:
         raise UsersError(f"role must be one of {', '.join(ROLES)}")
+
+
+def check_username(username: str) -> None:
+    """Refuse a user name that is not lowercase letters, digits, '-' and '_'."""
     if not username or username != username.strip().lower() or not username.replace("_", "").replace("-", "").isalnum():
         raise UsersError("a user name is lowercase letters, digits, '-' and '_'")
-    if username in _users(config):
+
+
+def add_user(config: dict, username: str, name: str, email: str, role: str, password_hash: str) -> None:
+    """Add `username` with `role` and the bcrypt `password_hash`."""
+    check_role(role)
+    check_username(username)
+    if username in users(config):
         raise UsersError(f"{username} exists already; use reset-password or set-role")
-    _users(config)[username] = {"name": name or username, "email": email or f"{username}@localhost",
-                                "password": hashed(password), "roles": [role], "failed_login_attempts": 0,
-                                "logged_in": False}
+    users(config)[username] = {"name": name or username, "email": email or f"{username}@localhost",
+                               "password": password_hash, "roles": [role]}
 
 
 def _known(config: dict, username: str) -> dict:
     try:
-        return _users(config)[username]
+        return users(config)[username]
     except KeyError:
         raise UsersError(f"no user {username}") from None
 
 
-def reset_password(config: dict, username: str, password: str) -> None:
-    _known(config, username)["password"] = hashed(password)
+def reset_password(config: dict, username: str, password_hash: str, now: float) -> bool:
+    """Give `username` a new password, end their sessions and lift any lock; whether there was one."""
+    _known(config, username)["password"] = password_hash
+    credentials.revoke_sessions(config, username, now)
+    return credentials.clear_failures(config, username)
 
 
-def set_role(config: dict, username: str, role: str) -> None:
-    if role not in ROLES:
-        raise UsersError(f"role must be one of {', '.join(ROLES)}")
+def set_role(config: dict, username: str, role: str, now: float) -> bool:
+    """Give `username` the role `role`; a lower one than before ends their sessions (returns True)."""
+    check_role(role)
+    lowered = ROLES.index(role) < ROLES.index(credentials.role_of(config, username))
     _known(config, username)["roles"] = [role]
+    if lowered:
+        credentials.revoke_sessions(config, username, now)
+    return lowered
 
 
-def _password(args) -> str:
+def remove_user(config: dict, username: str) -> None:
+    """Remove `username` (their sessions end: a session of a user the file lacks is refused)."""
+    _known(config, username)
+    del users(config)[username]
+
+
+def unlock_user(config: dict, username: str) -> bool:
+    """Lift a lock after too many failed sign-ins; whether there was one."""
+    _known(config, username)
+    return credentials.clear_failures(config, username)
+
+
+def rotate_cookie_key(config: dict, now: float) -> None:
+    """A new random cookie key: every cookie signed with the old one is refused, every session ends."""
+    cookie = config.get("cookie") if isinstance(config.get("cookie"), dict) else {}
+    cookie.setdefault("name", credentials.COOKIE_NAME)
+    cookie.setdefault("expiry_days", credentials.EXPIRY_DAYS)
+    cookie["key"] = credentials.new_cookie_key()
+    cookie["sessions_valid_after"] = now
+    config["cookie"] = cookie
+
+
+def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("password: ")
@@ -105,7 +126,7 @@ def _password(args) -> str:
     return first
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ui.users", description=__doc__.split("\n\n")[0])
     parser.add_argument("--file", type=Path, default=os.environ.get(CREDENTIALS_ENV) or None,
                         help=f"the credentials file (default: ${CREDENTIALS_ENV})")
@@ -116,13 +137,88 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--email", default="")
     add.add_argument("--role", choices=ROLES, default="viewer")
     add.add_argument("--password-stdin", action="store_true")
-    reset = sub.add_parser("reset-password", help="set a new password")
+    reset = sub.add_parser("reset-password", help="set a new password (ends the user's sessions)")
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true")
-    role = sub.add_parser("set-role", help="change a user's role")
+    role = sub.add_parser("set-role", help="change a user's role (a lower one ends their sessions)")
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
-    sub.add_parser("list", help="list the users and their roles")
+    sub.add_parser("remove", help="remove a user (ends their sessions)").add_argument("username")
+    sub.add_parser("unlock", help="lift a lock after too many failed sign-ins").add_argument("username")
+    sub.add_parser("rotate-cookie-key", help="a new cookie key (every session and cookie ends)")
+    sub.add_parser("list", help="list the users, their roles and locks")
+    return parser
+
+
+def _list(path: Path) -> str:
+    """One line a user: name, display name, roles, and a running lock."""
+    config, now = credentials.read(path), time.time()
+    lines = []
+    for username, user in users(config).items():
+        until = credentials.locked_until(config, username, now)
+        lock = f"\tlocked until {time.strftime('%Y-%m-%d %H:%M', time.localtime(until))}" if until else ""
+        lines.append(f"{username}\t{user.get('name', '')}\t{','.join(user.get('roles') or [])}{lock}")
+    return "\n".join(lines)
+
+
+def _operator() -> str:
+    """Who runs the command (the audit's `by`): the login name, else the numeric user id."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment
+        return str(os.getuid())
+
+
+def _add(path: Path, args: argparse.Namespace, by: str, now: float) -> str:
+    check_role(args.role)
+    check_username(args.username)
+    new_hash = hashed(_password(args))  # bcrypt takes a while: not under the lock
+    credentials.update(path, lambda c: add_user(c, args.username, args.name, args.email, args.role, new_hash),
+                       create=True)
+    credentials.audit(path, "user_added", user=args.username, role=args.role, by=by)
+    return f"add: {args.username} ({path})"
+
+
+def _reset(path: Path, args: argparse.Namespace, by: str, now: float) -> str:
+    new_hash = hashed(_password(args))
+    if credentials.update(path, lambda c: reset_password(c, args.username, new_hash, now)):
+        credentials.audit(path, "unlocked", user=args.username, by=by, why="reset-password", was_locked=True)
+    credentials.audit(path, "password_reset", user=args.username, by=by)
+    return f"reset-password: {args.username} ({path}); their sessions ended"
+
+
+def _set_role(path: Path, args: argparse.Namespace, by: str, now: float) -> str:
+    lowered = credentials.update(path, lambda c: set_role(c, args.username, args.role, now))
+    credentials.audit(path, "role_set", user=args.username, role=args.role, sessions_ended=lowered, by=by)
+    return f"set-role: {args.username} ({path}){'; their sessions ended' if lowered else ''}"
+
+
+def _remove(path: Path, args: argparse.Namespace, by: str, now: float) -> str:
+    credentials.update(path, lambda c: remove_user(c, args.username))
+    credentials.audit(path, "user_removed", user=args.username, by=by)
+    return f"remove: {args.username} ({path}); their sessions ended"
+
+
+def _unlock(path: Path, args: argparse.Namespace, by: str, now: float) -> str:
+    lifted = credentials.update(path, lambda c: unlock_user(c, args.username))
+    credentials.audit(path, "unlocked", user=args.username, by=by, why="unlock", was_locked=lifted)
+    return f"unlock: {args.username} ({path}){'' if lifted else ' was not locked'}"
+
+
+def _rotate(path: Path, args: argparse.Namespace, by: str, now: float) -> str:
+    credentials.update(path, lambda c: rotate_cookie_key(c, now))
+    credentials.audit(path, "cookie_key_rotated", by=by)
+    return f"rotate-cookie-key: every session and cookie ended ({path})"
+
+
+COMMANDS = {"add": _add, "reset-password": _reset, "set-role": _set_role, "remove": _remove, "unlock": _unlock,
+            "rotate-cookie-key": _rotate}
+"""The changing commands: each a locked read-modify-write of the file, then one audit line."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line; 0 when done, 2 (with the reason on stderr) when refused."""
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.file is None:
         parser.error(f"say which credentials file: --file PATH or ${CREDENTIALS_ENV}")
@@ -130,22 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     if REPO in path.parents:
         print(f"warning: {path} is inside the repository; keep credentials outside it", file=sys.stderr)
     try:
-        config = load(path)
-        if args.command == "list":
-            for username, user in _users(config).items():
-                print(f"{username}\t{user.get('name', '')}\t{','.join(user.get('roles') or [])}")
-            return 0
-        if args.command == "add":
-            add_user(config, args.username, args.name, args.email, args.role, _password(args))
-        elif args.command == "reset-password":
-            reset_password(config, args.username, _password(args))
-        elif args.command == "set-role":
-            set_role(config, args.username, args.role)
-        save(path, config)
-    except (UsersError, OSError, yaml.YAMLError) as exc:
+        print(_list(path) if args.command == "list" else COMMANDS[args.command](path, args, _operator(), time.time()))
+    except (UsersError, CredentialsError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"{args.command}: {args.username} ({path})")
     return 0
 
 
