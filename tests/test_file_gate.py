@@ -122,3 +122,11 @@ def test_a_revoked_sign_in_loses_its_files_and_a_team_database_without_sign_in_i
     monkeypatch.delenv("PARKATLAS_ALLOW_ANONYMOUS_TEAM", raising=False)
     anyone = reader_of({})
     assert session_rights.may_read_layers(anyone) and not session_rights.may_audit(anyone)
+
+
+def test_a_grant_made_once_is_answered_once():
+    token = grant("cookie", "signin.gif", "s9", lambda get: True, produce=lambda: b"GIF", once=True,
+                  headers={"set-cookie": "x=1; HttpOnly"})
+    first = resolve(token, sessions(s9={}))
+    assert first is not None and first.headers["set-cookie"].endswith("HttpOnly")
+    assert resolve(token, sessions(s9={})) is None

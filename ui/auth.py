@@ -25,7 +25,6 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,8 @@ PROXY_ENV = "PARKATLAS_BEHIND_PROXY"
 """Set to 1 when a reverse proxy sets X-Forwarded-For: the client is then its last entry."""
 
 COOKIE_CHECKED = "_parkatlas_cookie_checked"
+COOKIE_GIVEN = "_parkatlas_cookie_given"
+"""Set when this session gave the browser a re-authentication cookie (to delete at sign-out)."""
 """Session-state key: the request's cookie was looked at (once a session: a browser's cookies
 reach the server when the session starts, and a signed-out session must not use them again)."""
 REVOKED = "_parkatlas_revoked"
@@ -201,22 +202,24 @@ def _sign_in_from_cookie(config: dict) -> None:
 
 
 def _forget_cookie(authenticator: Any, config: dict) -> None:
-    """In a session that is not signed in, delete the re-authentication cookie the browser still
-    holds (refused, or from before signing out or being signed out) — on every run until the
-    browser says it is gone: a rerun can replace the deleting component before it has run."""
+    """In a session that is not signed in, delete the re-authentication cookie the browser may
+    still hold (refused, or from before signing out or being signed out): on every such run, since
+    a rerun can replace the page before the browser has fetched what deletes it."""
+    from ui import signin_cookie  # it checks sessions with ui.session_rights, which reads this module
+
     name, _, _ = credentials.cookie_settings(config)
-    manager = authenticator.cookie_controller.cookie_model.cookie_manager  # stauth's CookieManager component
-    reported = manager.cookies or {}  # what the browser said it holds (nothing yet on a session's first run)
-    if name in reported or (not reported and name in _request_cookies()):
-        manager.cookies = {**reported, name: ""}  # CookieManager.delete forgets it from this copy
-        manager.delete(name, key="parkatlas_delete_cookie")
+    if name in _request_cookies() or st.session_state.get(COOKIE_GIVEN):
+        signin_cookie.clear_cookie(name)
 
 
 def _set_cookie(authenticator: Any, config: dict, username: str, at: float) -> None:
-    """Give the browser a re-authentication cookie for `username`, signed in at `at`."""
+    """Give the browser an HttpOnly re-authentication cookie for `username`, signed in at `at`
+    (`ui.signin_cookie`: set by our server, never readable by a script)."""
+    from ui import signin_cookie
+
     name, _, days = credentials.cookie_settings(config)
-    manager = authenticator.cookie_controller.cookie_model.cookie_manager  # stauth's CookieManager component
-    manager.set(name, credentials.cookie_token(config, username, at), expires_at=datetime.now() + timedelta(days=days))
+    signin_cookie.set_cookie(name, credentials.cookie_token(config, username, at), days, username)
+    st.session_state[COOKIE_GIVEN] = True
 
 
 def _until_text(until: float) -> str:

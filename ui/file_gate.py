@@ -49,6 +49,10 @@ class Grant:
     media_type: str = "application/octet-stream"
     download_name: str | None = None
     made: float = field(default_factory=time.time)
+    headers: dict[str, str] = field(default_factory=dict)
+    """Extra response headers (e.g. the Set-Cookie of a sign-in)."""
+    once: bool = False
+    """Answered once, then forgotten (a URL that carries a secret in its response)."""
 
 
 _grants: dict[str, Grant] = {}
@@ -59,7 +63,7 @@ _lock = threading.Lock()
 def grant(kind: str, name: str, session_id: str, allowed: Callable[[StateGetter], bool], *,
           path: Path | None = None, produce: Callable[[], bytes] | None = None,
           media_type: str = "application/octet-stream", download_name: str | None = None,
-          now: float | None = None) -> str:
+          headers: dict[str, str] | None = None, once: bool = False, now: float | None = None) -> str:
     """The token for (`kind`, `name`) in `session_id`: the one given before while it is young
     enough (a map whose URL changed would be rebuilt), else a new one. Exactly one of `path` (a
     file served with Range requests) or `produce` (bytes made when asked) says what is served."""
@@ -70,11 +74,12 @@ def grant(kind: str, name: str, session_id: str, allowed: Callable[[StateGetter]
     with _lock:
         token = _by_key.get(key)
         old = _grants.get(token) if token else None
-        if old is not None and now - old.made < RENEW_AFTER_S and old.path == path:
+        if old is not None and now - old.made < RENEW_AFTER_S and old.path == path and not once:
             old.allowed, old.produce = allowed, produce
             return token  # type: ignore[return-value]
         token = secrets.token_urlsafe(32)
-        _grants[token] = Grant(kind, name, session_id, allowed, path, produce, media_type, download_name, now)
+        _grants[token] = Grant(kind, name, session_id, allowed, path, produce, media_type, download_name, now,
+                               dict(headers or {}), once)
         _by_key[key] = token
         _purge(now)
         return token
@@ -113,9 +118,16 @@ def resolve(token: str, session_state: Callable[[str], StateGetter | None], now:
         forget_session(g.session_id)
         return None
     try:
-        return g if g.allowed(reader) else None
+        ok = g.allowed(reader)
     except Exception:  # a check that cannot decide refuses
         return None
+    if ok and g.once:
+        with _lock:
+            if _grants.pop(token, None) is None:
+                return None  # answered already, to another request
+            if _by_key.get((g.kind, g.name, g.session_id)) == token:
+                del _by_key[(g.kind, g.name, g.session_id)]
+    return g if ok else None
 
 
 def url(token: str, name: str, base_url_path: str = "") -> str:

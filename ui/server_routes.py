@@ -169,6 +169,7 @@ async def serve_file(request: Any) -> Any:
     assert grant.produce is not None
     body = await run_in_threadpool(grant.produce)
     headers["cache-control"] = "no-store"
+    headers.update(grant.headers)
     if grant.download_name:
         from urllib.parse import quote
 

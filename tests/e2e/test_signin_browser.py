@@ -62,6 +62,12 @@ def test_sign_in_then_roles_decide_what_is_offered(browser, team_app):
         page.get_by_text("Signed in as Li (editor)").wait_for(timeout=30_000)
         page.get_by_role("button", name="Draw / edit the outline").wait_for(timeout=30_000)
         shot(page, "signed-in-editor")
+        deadline = time.monotonic() + 20  # the server sets the cookie: HttpOnly, no script reads it
+        while time.monotonic() < deadline and not [c for c in context.cookies() if c["name"] == COOKIE]:
+            time.sleep(0.2)
+        (cookie,) = [c for c in context.cookies() if c["name"] == COOKIE]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert COOKIE not in page.evaluate("() => document.cookie")
         page.reload()  # the cookie keeps the session signed in across a reload ...
         page.get_by_text("Signed in as Li (editor)").wait_for(timeout=60_000)
         page.get_by_role("button", name="Sign out").click()
