@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "industry_help": ("匹配主导产业，也匹配园区名称（中文或英文）；地图和列表只保留匹配的园区。要打开某一个园区，请用上方的“查找园区”。",
                       "Matches leading industries and also park names (Chinese or English); the map and table keep "
                       "only the matches. To open one park, use Find a park above."),
+    "link_notices_dismiss": ("知道了", "Dismiss"),
     "area_range": ("面积范围（km²）", "Area range (km²)"),
     "basemap": ("底图", "Basemap"),
     "basemap_osm": ("OpenStreetMap", "OpenStreetMap"),

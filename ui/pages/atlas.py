@@ -19,7 +19,7 @@ from geo.query import features_at
 from layers.big_layers import is_big
 from layers.park_lookup import named_in
 from layers.parks import filter_parks
-from ui import atlas_url, big_layers, data, networks, park_finder
+from ui import atlas_url, big_layers, data, link_notices, networks, park_finder
 from ui.filters import filter_values, hidden_notice, network_year, sidebar_filters, sizing_from_state, target_sizing
 from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups
@@ -168,10 +168,9 @@ def render() -> None:
 
     map_first_header(t("app_title", lang), t("app_tagline", lang), t("shown", lang, n=len(shown), total=len(parks)),
                      "" if state.selected_park in parks.index else t("click_hint", lang))
-    if unknown:
-        st.warning(t("unknown_park", lang, id=shortened(unknown)))
-    for problem in dropped:
-        st.warning(t("url_value_dropped", lang, what=problem))
+    link_notices.remember("atlas", ([t("unknown_park", lang, id=shortened(unknown))] if unknown else [])
+                          + [t("url_value_dropped", lang, what=problem) for problem in dropped])
+    link_notices.show("atlas", lang)
     if state.flash:
         st.success(state.flash)
         state.flash = None

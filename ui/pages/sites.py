@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from geo.generalize import zoom_for_bounds
 from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, area_range_km2, label
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
-from ui import data, networks, park_finder
+from ui import data, link_notices, networks, park_finder
 from ui.exports.downloads import table_csv, table_xlsx
 from ui.filters import NETWORK_YEARS, hidden_notice
 from ui.i18n import LABELS, Lang, t
@@ -170,8 +170,8 @@ def render() -> None:
     search_slot = st.sidebar.container()  # the park search heads the sidebar (drawn once the results are known)
     query = _query(parks, lang)
     st.title(t("page_sites", lang), anchor=False)
-    for problem in dropped:
-        st.warning(t("url_value_dropped", lang, what=problem))
+    link_notices.remember("sites", [t("url_value_dropped", lang, what=problem) for problem in dropped])
+    link_notices.show("sites", lang)
     year = resolve_network(query.network)
     network = networks.chosen()
     access = networks.access(network, year)
