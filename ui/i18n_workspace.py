@@ -145,7 +145,7 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "conflict_map": ("对方与您的边界", "Theirs and yours"),
     "conflict_theirs": ("对方保存的边界（虚线）", "Their saved outline (dashed)"),
     "conflict_mine": ("您的边界（实线）", "Your outline (solid)"),
-    "conflict_reapply": ("仍以我的边界保存为新版本", "Save mine as a new version on top of theirs"),
+    "conflict_reapply": ("保存我的（新版本）", "Save mine on top"),
     "conflict_drop": ("放弃我的修改", "Drop my change"),
     # history
     "note_bundled": ("说明（针对内置数据中的位置，边界已由官员提供）", "Note (on the bundled position; the outline above is an officer's)"),

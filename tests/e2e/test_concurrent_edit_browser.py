@@ -51,6 +51,9 @@ def test_a_second_officers_outline_is_never_dropped(browser, two_officers_app, g
     before = open_workspace(workspace).history("parks", PARK)["version"].tolist()  # seeded on first open
     ctx_a, a = new_page(browser, base)
     ctx_b, b = new_page(browser, base)
+    small, large = {"width": 1024, "height": 768}, {"width": 1440, "height": 900}  # two officers' screens
+    a.set_viewport_size(large if gap_s == 3 else small)
+    b.set_viewport_size(small if gap_s == 3 else large)
     try:
         for page in (a, b):
             page.goto(f"{base}/?park={PARK}&lang=en")
@@ -77,7 +80,7 @@ def test_a_second_officers_outline_is_never_dropped(browser, two_officers_app, g
         map_frame(b)  # the map of both outlines draws
         shot(b, f"concurrent-refused-{gap_s}s")
         b.get_by_role("button", name="Drop my change").wait_for(timeout=10_000)
-        b.get_by_role("button", name="Save mine as a new version on top of theirs").click()
+        b.get_by_role("button", name="Save mine on top").click()
         b.get_by_text(f"Outline saved as version {before[-1] + 2}").wait_for(timeout=30_000)
 
         hist = open_workspace(workspace, seed=False).history("parks", PARK)

@@ -81,18 +81,19 @@ def test_a_bigger_outline_saved_elsewhere_keeps_every_park_on_the_open_atlas(bro
         context.close()
 
 
-def test_the_hidden_parks_notice_clears_the_filters(browser, atlas_app):
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 768)])
+def test_the_hidden_parks_notice_clears_the_filters(browser, atlas_app, size):
     base, _ = atlas_app
     parks = registry.load("parks")
     context, page = new_page(browser, base)
-    page.set_viewport_size({"width": 1440, "height": 900})
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     try:
         page.goto(base + "/?lang=en&city=佛山市")  # 20 of the 54 bundled parks are in Foshan
         page.get_by_text("34 of 54 parks are hidden by the filters.").wait_for(timeout=30_000)
         clear = page.get_by_role("button", name="Clear filters")
         clear.wait_for(timeout=30_000)
         settle(page)
-        shot(page, "filters-hidden-notice")
+        shot(page, f"filters-hidden-notice-{size[0]}x{size[1]}")
         clear.click()
         settle(page)
         page.get_by_text(f"Showing {len(parks)} of {len(parks)} parks").first.wait_for(timeout=30_000)
