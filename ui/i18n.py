@@ -10,6 +10,7 @@ from typing import Literal
 
 from ui.i18n_access import ACCESS_LABELS
 from ui.i18n_finding import FINDING_LABELS
+from ui.i18n_map import MAP_LABELS
 from ui.i18n_workspace import WORKSPACE_LABELS
 from ui.safe_html import md
 
@@ -137,7 +138,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "role_facilities": ("设施", "facilities"),
     "import_formats": ("支持格式：{formats}。导入前会显示检查报告，确认后才加入图层。",
                        "Formats: {formats}. You see a check report first; nothing is added until you confirm."),
+    "import_supported": ("GeoJSON、GeoPackage、Shapefile（zip 压缩包）、KML、CSV（经纬度列或 WKT 列）、GeoParquet",
+                         "GeoJSON, GeoPackage, zipped Shapefile, KML, CSV (lon/lat or WKT columns), GeoParquet"),
     "import_file": ("选择文件", "Choose a file"),
+    "upload_hint": ("把文件拖到上方的方框里，或点击方框中的按钮选择文件；每个文件不超过 {mb} MB。"
+                    "方框里的英文提示由 Streamlit 显示，本应用无法翻译。",
+                    "Drag a file onto the box above, or press its button to choose one; up to {mb} MB per file."),
     "import_options": ("编码、坐标系与坐标体系", "Encoding, CRS and coordinate system"),
     "import_encoding": ("文本编码", "Text encoding"),
     "auto_detect": ("自动识别", "Detect"),
@@ -163,6 +169,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rep_swapped_seen": ("检测到经纬度可能颠倒（未交换）", "Latitude/longitude look swapped (not changed)"),
     "rep_z_dropped": ("Z坐标已舍弃（三维转二维）", "Z coordinates dropped (3D -> 2D)"),
     "rep_z_none": ("无Z坐标", "No Z coordinates"),
+    "rep_geometry_col": ("几何类型", "geometry"),
     "rep_bounds": ("范围（WGS84）：{bounds}", "Bounds (WGS84): {bounds}"),
     "rep_crs_confirm": ("文件未声明坐标系，以下为根据坐标范围的推测，请确认。", "The file names no CRS: the one below is a guess from the coordinate ranges. Please confirm."),
     "rep_far": ("数据远离研究区域（广州、佛山、清远）：请检查坐标系或经纬度顺序。", "The data lie far from the study region (Guangzhou, Foshan, Qingyuan): check the CRS or the axis order."),
@@ -321,6 +328,7 @@ LABELS: dict[str, tuple[str, str]] = {
 LABELS.update(WORKSPACE_LABELS)
 LABELS.update(ACCESS_LABELS)
 LABELS.update(FINDING_LABELS)
+LABELS.update(MAP_LABELS)
 
 
 def t(key: str, lang: Lang, *, markdown: bool = True, **values: object) -> str:

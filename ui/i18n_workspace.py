@@ -105,7 +105,7 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     # drawing and editing an outline
     "edit_outline": ("绘制/编辑园区边界", "Draw / edit the outline"),
     "edit_outline_title": ("编辑边界：{name}", "Outline of {name}"),
-    "edit_outline_hint": ("用左侧的多边形或矩形工具绘制新边界，或用编辑工具（铅笔）拖动现有边界的节点；完成后点击工具栏中的“Save”。绘制时右上角显示面积。",
+    "edit_outline_hint": ("用左侧的多边形或矩形工具绘制新边界，或用编辑工具（铅笔）拖动现有边界的节点；完成后点击工具栏中的“保存”。绘制时右上角显示面积。",
                           "Draw a new outline with the polygon or rectangle tool on the left, or move the vertices of the current one with the edit tool (pencil); then press “Save” in the toolbar. The area shows top right while you draw."),
     "edit_outline_layer": ("园区边界", "Park outline"),
     "edit_known_point": ("园区现有位置（近似点）", "The park's current position (approximate point)"),
@@ -176,6 +176,9 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
                          "Not restored: {author} saved version {version} after you started from version {base}."),
     "restore_on_top": ("仍然恢复（作为新版本保存在对方版本之上）", "Restore it anyway (a new version on top of theirs)"),
     "restored": ("已恢复第 {n} 版，保存为第 {new} 版。", "Version {n} restored as version {new}."),
+    "stored_bundle_author": ("ParkAtlas（内置数据）", "ParkAtlas (bundled data)"),
+    "stored_seed_reason": ("由本版 ParkAtlas 的内置数据导入", "seeded from the bundled data of this ParkAtlas release"),
+    "stored_update_reason": ("新版 ParkAtlas 的内置数据修改了此要素", "the bundled data of a newer ParkAtlas release changed this feature"),
     "op_seed": ("内置数据", "bundled data"),
     "op_bundle": ("内置数据更新", "bundled data update"),
     "op_create": ("新建", "created"),
@@ -233,6 +236,8 @@ WORKSPACE_LABELS: dict[str, tuple[str, str]] = {
     "bm_drop": ("放弃这些边界", "Drop these outlines"),
     "bm_failed_all": ("未保存任何边界（一批边界要么全部保存，要么都不保存）：", "No outline was saved (a batch is saved whole or not at all):"),
     "bm_unmatched": ("未匹配", "unmatched"),
+    "bm_evidence": ("{file}，第 {n} 个要素{named}，sha256 {digest}", "{file}, feature #{n}{named}, sha256 {digest}"),
+    "bm_evidence_named": ("（{value}）", " ({value})"),
     "bm_unmatched_reason": ("{file} 中未匹配到园区的要素", "features of {file} not matched to a park"),
     "exp_outline_note": ("其中 {n} 个园区的边界由官员保存：导出文件为其注明边界版本、保存人、日期、理由与依据（文件名及 SHA-256 或文件），"
                          "并略去内置数据中关于近似位置的说明。",

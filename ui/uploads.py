@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.i18n import Lang, t
 from ui.session_rights import UPLOADER_SHOWN
 
 _DRAWN_THIS_RUN = "_parkatlas_uploader_drawn"
@@ -25,8 +26,13 @@ def end_run() -> None:
         st.session_state[UPLOADER_SHOWN] = False
 
 
-def file_uploader(label: str, **kwargs: Any) -> Any:
-    """`st.file_uploader`, with this session marked as one that may send files."""
+def file_uploader(label: str, lang: Lang, **kwargs: Any) -> Any:
+    """`st.file_uploader`, with this session marked as one that may send files, and below it what
+    to do in `lang`: the drop zone's own words ("Drag and drop file here", "Browse files", the
+    size limit) are Streamlit's, in English, and st.file_uploader has no option to set them."""
     st.session_state[_DRAWN_THIS_RUN] = True
     st.session_state[UPLOADER_SHOWN] = True
-    return st.file_uploader(label, **kwargs)
+    upload = st.file_uploader(label, **kwargs)
+    mb = kwargs.get("max_upload_size") or st.get_option("server.maxUploadSize")
+    st.caption(t("upload_hint", lang, mb=int(mb)))
+    return upload

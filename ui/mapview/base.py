@@ -19,7 +19,28 @@ TILES = WEB_TILES
 """Basemaps: tiles load in the user's browser; nothing of ours needs the internet."""
 
 MU_UNIT = {"mu": {"factor": 0.0015, "display": "亩 (mu)", "decimals": 1}}
-"""leaflet-measure custom unit: 1 m² = 0.0015 亩 (1 亩 = 10000/15 m²)."""
+"""leaflet-measure custom unit: 1 m² = 0.0015 亩 (1 亩 = 10000/15 m²); shown as `map_mu_unit`."""
+
+MEASURE_LOCALE = {"zh": "cn", "en": "en"}
+"""leaflet-measure's `localization` (its bundled translations) for each page language."""
+
+
+class ZoomControl(folium.MacroElement):
+    """Leaflet's zoom buttons (top left) with their tooltips in the page's language."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.zoom({position: "topleft", zoomInTitle: {{ this.zoom_in|tojson }},
+                        zoomOutTitle: {{ this.zoom_out|tojson }}}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: Lang):
+        super().__init__()
+        self._name = "ZoomControl"
+        self.zoom_in, self.zoom_out = t("map_zoom_in", lang), t("map_zoom_out", lang)
 
 
 class MetricScale(folium.MacroElement):
@@ -148,16 +169,19 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     minimap: whether to add the minimap (default: unless compact; presentation mode has none).
     legend_open: whether the legend starts open (default: unless compact).
     Returns a folium.Map whose JS/CSS all come from our own install."""
-    m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False)
+    m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False, zoom_control=False)
+    ZoomControl(lang).add_to(m)
     MetricScale().add_to(m)
     add_basemap_layers(m, basemap, {key: t(f"basemap_{key}", lang) for key in (*WEB_TILES, "gaode", "tianditu")})
-    Fullscreen(position="topleft", title="Full screen" if lang == "en" else "全屏",
-               title_cancel="Exit full screen" if lang == "en" else "退出全屏").add_to(m)
+    Fullscreen(position="topleft", title=t("map_fullscreen", lang), title_cancel=t("map_fullscreen_exit", lang)).add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
-                   primary_area_unit="hectares", secondary_area_unit="mu", units=MU_UNIT).add_to(m)
+                   primary_area_unit="hectares", secondary_area_unit="mu",
+                   units={"mu": {**MU_UNIT["mu"], "display": t("map_mu_unit", lang)}},
+                   localization=MEASURE_LOCALE[lang]).add_to(m)
     if (not compact) if minimap is None else minimap:
         MiniMap(tile_layer=folium.TileLayer(TILES["light"]), position="bottomleft", toggle_display=True,
-                width=140, height=110).add_to(m)
+                width=140, height=110, strings={"hideText": t("map_minimap_hide", lang),
+                                                "showText": t("map_minimap_show", lang)}).add_to(m)
     items = [(p.colour, programme_name(p.id, lang)) for p in PROGRAMMES.values()]
     Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]
            + ([t("gaode_note", lang)] if basemap == "gaode" else []),

@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 from geo._errors import InputError
 from geo.generalize import zoom_for_bounds
 from geo.outline import prepare_outline
-from layers.outlines import MATCH_METHODS, QUALITY_FROM_FILE, check_outline, match_features, outline_evidence
+from layers.outlines import MATCH_METHODS, QUALITY_FROM_FILE, check_outline, match_features
 from layers.parks import QUALITY_LABELS, label
 from layers._errors import LayerValidationError
 from store import ConflictError, FeatureChange, StoreError
@@ -243,6 +243,13 @@ def _render_conflict(state, ws, chosen, outlines, file_name: str, file_bytes: by
     return True
 
 
+def outline_evidence(file_name: str, position: int, value: str | None, digest: str, lang: Lang) -> str:
+    """The evidence a version saved from a file carries, in the officer's language: the file, the
+    feature (0-based `position`, shown from 1), the value it was matched by, and a digest."""
+    named = t("bm_evidence_named", lang, value=value, markdown=False) if value else ""
+    return t("bm_evidence", lang, file=file_name, n=position + 1, named=named, digest=digest, markdown=False)
+
+
 def _save_matches(state, ws, chosen, outlines, file_name: str, file_bytes: bytes, features, quality: str,
                   reason: str) -> None:
     """Save every confirmed outline in one transaction, each from the version its park had when the
@@ -252,7 +259,7 @@ def _save_matches(state, ws, chosen, outlines, file_name: str, file_bytes: bytes
     base = base_versions(file_bytes)
     current = workspace.layer("parks")
     changes = [FeatureChange(pid, outlines[pos].geometry, {"geometry_quality": quality},
-                             outline_evidence(file_name, pos, value, digest),
+                             outline_evidence(file_name, pos, value, digest, lang),
                              base.get(pid, int(current.at[pid, "_version"])))
                for pos, pid, value in chosen if not isinstance(outlines[pos], InputError)]
     try:  # one transaction: every confirmed outline, or none

@@ -5,7 +5,6 @@ as the shape is finished, name it and keep it as a layer of its own in the works
 from __future__ import annotations
 
 import streamlit as st
-from folium.plugins import Draw
 from streamlit_folium import st_folium
 
 from geo._errors import InputError
@@ -16,6 +15,7 @@ from ui.data import user_layers
 from ui.assets import localize
 from ui.i18n import Lang, t
 from ui.mapview import base_map
+from ui.mapview.draw_control import add_draw
 from ui.mapview.user_layers import user_layer_group
 from ui.panels.outline_editor import EDIT_OPTIONS
 from ui.safe_html import md
@@ -43,9 +43,8 @@ def render_draw(state: ViewState, vendor_url: str) -> None:
     st.caption(t("draw_hint", lang))
     m = base_map(lang, state.basemap if state.basemap in ("light", "osm", "satellite") else "light",
                  (23.1, 113.35), 9, vendor_url)
-    Draw(export=False, position="topleft",
-         draw_options={"circle": False, "circlemarker": False, "rectangle": True},
-         edit_options=EDIT_OPTIONS).add_to(m)
+    add_draw(m, lang, export=False, position="topleft",
+             draw_options={"circle": False, "circlemarker": False, "rectangle": True}, edit_options=EDIT_OPTIONS)
     groups = [user_layer_group(layer.name, layer.gdf, i) for i, layer in enumerate(user_layers())]
     result = st_folium(localize(m, vendor_url), key="draw_map", height=520, use_container_width=True,
                        feature_group_to_add=groups or None, returned_objects=["all_drawings", "last_active_drawing"])

@@ -19,6 +19,7 @@ from ui.exports.park_outlines import OUTLINE_ABOUT, outline_origins, with_outlin
 from ui.i18n import t
 from ui.safe_html import md
 from ui.state import ViewState
+from ui.stored_text import layer_title
 
 _BUNDLED = ("transport_lines", "transport_nodes", "facilities")
 _PARKS = ("parks", "parks-filtered")
@@ -61,7 +62,8 @@ def export_choices(state: ViewState) -> dict[str, tuple[str, Callable[[], gpd.Ge
     for layer_id in _BUNDLED:
         gdf, _ = data.optional_layer(layer_id)
         if gdf is not None:
-            choices[t("exp_bundled", lang, layer=layer_id, n=len(gdf), markdown=False)] = (layer_id, lambda g=gdf: g)
+            choices[t("exp_bundled", lang, layer=layer_title(layer_id, lang), n=len(gdf), markdown=False)] = (
+                layer_id, lambda g=gdf: g)
     for layer in data.user_layers():
         label = t("exp_user", lang, name=layer.name, n=len(layer.gdf), markdown=False)  # a select box option: plain text
         choices[label] = (layer.name, lambda g=layer.gdf: g)
@@ -75,8 +77,8 @@ def render_export(state: ViewState) -> None:
     c1, c2, c3 = st.columns([2, 1, 2])
     which = c1.selectbox(t("exp_layer", lang), list(choices), key="w_exp_layer")
     fmt = c2.selectbox(t("exp_format", lang), list(EXPORT_FORMATS), key="w_exp_format",
-                       format_func=lambda k: EXPORT_FORMATS[k].title)
-    crs = c3.selectbox(t("exp_crs", lang), list(EXPORT_CRS), key="w_exp_crs", format_func=lambda k: EXPORT_CRS[k].title)
+                       format_func=lambda k: t(f"exp_fmt_{k}", lang))
+    crs = c3.selectbox(t("exp_crs", lang), list(EXPORT_CRS), key="w_exp_crs", format_func=lambda k: t(f"exp_crs_{k}", lang))
     if crs == "gcj02":
         st.warning(t("exp_gcj02_note", lang))
     layer_name, load = choices[which]

@@ -19,6 +19,7 @@ from ui.mapview import base_map
 from ui.mapview.outlines import outline_pair
 from ui.page import vendor_url
 from ui.state import ViewState
+from ui.stored_text import shown
 
 OPS = ("seed", "bundle", "create", "update", "restore", "hide", "unhide")
 
@@ -65,9 +66,9 @@ def history_table(hist: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
     table = pd.DataFrame({
         t("h_version", lang): hist["version"],
         t("h_time", lang): [f"{v:%Y-%m-%d %H:%M} UTC" for v in hist["time"]],
-        t("h_author", lang): hist["author"],
+        t("h_author", lang): [shown(a, lang) for a in hist["author"]],
         t("h_op", lang): [t(f"op_{o}", lang) if o in OPS else o for o in hist["op"]],
-        t("h_reason", lang): hist["reason"],
+        t("h_reason", lang): [shown(r, lang) for r in hist["reason"]],
         t("h_evidence", lang): hist["evidence"],
         t("h_area", lang): (hist["area_m2"].fillna(0) / 1e6).round(3),
         t("h_quality", lang): quality,

@@ -19,7 +19,7 @@ import streamlit as st
 
 from geo._errors import InputError
 from geo.detect import COMMON_CRS
-from geo.io import SUPPORTED, list_layers
+from geo.io import list_layers
 from layers._errors import LayerValidationError
 from layers.big_layers import is_big
 from layers.import_check import CheckedImport, check_upload
@@ -90,8 +90,8 @@ def _layers_of(data: bytes, file_name: str) -> list[str]:
 def render_import(state: ViewState) -> None:
     """Upload, options, import; then the report of the pending import and the add step."""
     lang = state.lang
-    st.caption(t("import_formats", lang, formats=SUPPORTED))
-    upload = uploads.file_uploader(t("import_file", lang), type=UPLOAD_TYPES, key="w_upload")
+    st.caption(t("import_formats", lang, formats=t("import_supported", lang)))
+    upload = uploads.file_uploader(t("import_file", lang), lang, type=UPLOAD_TYPES, key="w_upload")
     with st.expander(t("import_options", lang)):
         encoding = st.selectbox(t("import_encoding", lang), ENCODINGS, key="w_imp_encoding",
                                 format_func=lambda v: t("auto_detect", lang) if v is None else v)

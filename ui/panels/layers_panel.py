@@ -15,6 +15,7 @@ from ui.exports.downloads import audit_csv
 from ui.i18n import Lang, t
 from ui.safe_html import md
 from ui.state import ViewState
+from ui.stored_text import action, layer_title, shown
 
 
 def render_layers(state: ViewState) -> None:
@@ -90,13 +91,26 @@ def _about_workspace(ws, lang: Lang) -> None:
         skipped = skipped_updates(ws)
         if not skipped.empty:
             st.warning(t("ws_skipped", lang, n=len(skipped)))
-            st.dataframe(pd.DataFrame(skipped), hide_index=True)
+            st.dataframe(pd.DataFrame({t("exp_layer", lang): [layer_title(i, lang) for i in skipped["layer_id"]],
+                                       t("bm_feature_col", lang): skipped["feature_id"]}), hide_index=True)
         events = ws.layer_events()
         if not events.empty:
-            st.dataframe(events.assign(time=[f"{v:%Y-%m-%d %H:%M} UTC" for v in events["time"]]), hide_index=True,
-                         width="stretch")
+            st.dataframe(events_table(events, ws.layers(include_hidden=True), lang), hide_index=True, width="stretch")
         if may(ws.role, "audit"):
             st.link_button(t("audit_download", lang), audit_url(ws))
+
+
+def events_table(events: pd.DataFrame, layers: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Who added, hid or restored which layer, when and why (`Workspace.layer_events`), as shown:
+    headers, actions and the app's own words in `lang`, layers by name."""
+    names = dict(zip(layers["layer_id"], layers["name"]))
+    return pd.DataFrame({
+        t("exp_layer", lang): [layer_title(i, lang, names.get(i)) for i in events["layer_id"]],
+        t("h_op", lang): [action(a, lang) for a in events["action"]],
+        t("h_author", lang): [shown(a, lang) for a in events["author"]],
+        t("h_time", lang): [f"{v:%Y-%m-%d %H:%M} UTC" for v in events["time"]],
+        t("h_reason", lang): [shown(r, lang) for r in events["reason"]],
+    })
 
 
 def audit_url(ws) -> str:

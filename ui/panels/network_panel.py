@@ -30,7 +30,7 @@ def render_networks(state: ViewState) -> None:
     lang = state.lang
     st.subheader(t("network_import_title", lang), anchor=False)
     st.caption(t("network_import_help", lang))
-    upload = uploads.file_uploader("GTFS (.zip)", type=["zip"], key="net_upload")
+    upload = uploads.file_uploader("GTFS (.zip)", lang, type=["zip"], key="net_upload")
     ws = workspace.writer(lang, "net") if upload is not None else None  # who saves it, or why nobody can
     if upload is not None and ws is not None:
         default = Path(safe_upload_name(upload.name)).stem
@@ -44,7 +44,8 @@ def render_networks(state: ViewState) -> None:
 def _import(ws, data: bytes, file_name: str, name: str, lang: Lang) -> None:
     if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
         st.error(t("network_import_failed", lang))
-        st.code(f"{file_name}: {len(data) / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB")
+        st.code(t("network_too_big", lang, file=file_name, mb=f"{len(data) / 1024 / 1024:.0f}", limit=MAX_UPLOAD_MB,
+                  markdown=False))  # a code block: shown as it is
         return
     with tempfile.TemporaryDirectory(prefix="parkatlas-gtfs-") as folder:
         path = Path(folder) / "feed.zip"

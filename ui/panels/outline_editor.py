@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import shapely
 import streamlit as st
-from folium.plugins import Draw
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
@@ -21,8 +20,9 @@ from layers.outlines import check_outline
 from store import ConflictError, PermissionDenied, StoreError
 from ui import workspace
 from ui.assets import localize
-from ui.i18n import Lang, t
+from ui.i18n import LANGS, Lang, t
 from ui.mapview import base_map
+from ui.mapview.draw_control import add_draw
 from ui.mapview.outlines import LiveArea, editable_outline, outline_pair
 from ui.panels.outline_checks import render_check
 from ui.page import vendor_url
@@ -88,6 +88,12 @@ def _saved_meanwhile(state: ViewState, park_id: str) -> dict | None:
             "time": f"{last['time']:%H:%M:%S}" if last is not None and last["time"] is not None else ""}
 
 
+def editor_basemap(state: ViewState) -> str:
+    """The basemap the editor draws on: the page's, unless it is one of the shifted (GCJ-02) or
+    token-bound ones, then the light basemap. The evidence saved names this one."""
+    return state.basemap if state.basemap in ("light", "osm", "satellite") else "light"
+
+
 def drawn_outline(drawings: list[dict] | None) -> shapely.Geometry | None:
     """The polygons of the editor's drawings as one geometry (None when there are none)."""
     polygons = []
@@ -123,16 +129,16 @@ def render_outline_editor(state: ViewState, park, lang: Lang) -> None:
         st.warning(t("edit_saved_meanwhile", lang, **meanwhile))
     minx, miny, maxx, maxy = base.buffer(_margin_deg(park)).bounds
     zoom = zoom_for_bounds((minx, miny, maxx, maxy), width_px=800, height_px=EDITOR_HEIGHT - 60)
-    basemap = state.basemap if state.basemap in ("light", "osm", "satellite") else "light"
+    basemap = editor_basemap(state)
     m = base_map(lang, basemap, ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom, 16), vendor_url(), compact=True)
     group = editable_outline(park.geometry, t("edit_outline_layer", lang))
     group.add_to(m)
     if park.geometry.geom_type == "Point":
         outline_pair(park.geometry, None, t("edit_known_point", lang), t("edit_known_point", lang), "").add_to(m)
-    Draw(export=False, position="topleft", feature_group=group,
-         draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False, "rectangle": True,
-                       "polygon": {"allowIntersection": False, "showArea": False}},
-         edit_options=EDIT_OPTIONS).add_to(m)
+    add_draw(m, lang, export=False, position="topleft", feature_group=group,
+             draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False,
+                           "rectangle": True, "polygon": {"allowIntersection": False, "showArea": False}},
+             edit_options=EDIT_OPTIONS)
     LiveArea(group, t("live_drawing", lang), t("live_outline", lang), t("live_note", lang), t("live_none", lang),
              t("live_short", lang)).add_to(m)
     result = st_folium(localize(m, vendor_url()), key=f"outline_editor_{park['id']}_{state.edit_base_version}",
@@ -160,15 +166,26 @@ def _save_form(state: ViewState, ws, park, outline: shapely.Geometry, lang: Lang
     if workspace.writer(lang, "outline") is None:
         return
     reason = st.text_input(t("save_reason", lang), key="outline_reason", max_chars=300, placeholder=t("save_reason_hint", lang))
-    evidence = st.text_input(t("save_evidence", lang), key="outline_evidence", max_chars=300,
-                             value=t("drawn_evidence", lang, basemap=t(f"basemap_{state.basemap}", lang),
-                                     markdown=False))
+    evidence = _evidence_input(state, lang)
     c1, c2 = st.columns(2)
     if c1.button(t("save_outline", lang), key="outline_save", type="primary", disabled=not reason.strip()):
         _save(state, ws, park["id"], outline, reason, evidence, state.edit_base_version, lang)
     if c2.button(t("edit_cancel", lang), key="outline_cancel"):
         stop_editing(state)
         st.rerun()
+
+
+def _evidence_input(state: ViewState, lang: Lang) -> str:
+    """The evidence field, filled with what the editor is (in `lang`, naming the basemap drawn
+    on). The text is saved and read later, so while the officer has not changed it, it follows a
+    language switch rather than keeping the language the editor was opened in."""
+    key = "outline_evidence"
+    basemap = editor_basemap(state)
+    defaults = {code: t("drawn_evidence", code, basemap=t(f"basemap_{basemap}", code), markdown=False) for code in LANGS}
+    if key in st.session_state and st.session_state[key] in defaults.values():
+        st.session_state[key] = defaults[lang]
+    return st.text_input(t("save_evidence", lang), key=key, max_chars=300,
+                         value="" if key in st.session_state else defaults[lang])
 
 
 def _save(state: ViewState, ws, park_id: str, outline, reason: str, evidence: str, expected: int | None, lang: Lang) -> None:
