@@ -6,7 +6,8 @@
   session may have it (`ui.session_rights`); no CORS header, so no other site's page reads them.
 - A guard in front of Streamlit's routes:
   * `/app/static/tiles/…` is refused (where archives were public before; the folder is emptied);
-  * `/_stcore/metrics` is refused (cache and session statistics are nobody's business outside);
+  * `/_stcore/metrics` is refused (cache and session statistics are nobody's business outside)
+    unless the operator sets PARKATLAS_EXPOSE_METRICS=1 for a monitor;
   * an upload (`PUT /_stcore/upload_file/<session>/…`) is accepted only for a session that shows
     an uploader and, with sign-in, is signed in; it must say its size, and a session may hold at
     most `PARKATLAS_UPLOAD_SESSION_MB` (default: twice `server.maxUploadSize`) of uploads at once;
@@ -33,6 +34,8 @@ from ui import file_gate, session_rights
 LOG = logging.getLogger("parkatlas.server")
 
 UPLOAD_CAP_ENV = "PARKATLAS_UPLOAD_SESSION_MB"
+METRICS_ENV = "PARKATLAS_EXPOSE_METRICS"
+"""Set to 1 to answer /_stcore/metrics (for a monitor on a private network; off by default)."""
 LEGACY_TILES = Path(__file__).resolve().parent.parent / "static" / "tiles"
 """Where tile archives were kept (and public) before: removed when the server starts."""
 
@@ -117,7 +120,8 @@ class Guard:
             return
         path = _without_base(scope.get("path") or "")
         method = scope.get("method", "GET")
-        if path.startswith("/app/static/tiles/") or path.rstrip("/") == "/_stcore/metrics":
+        metrics = path.rstrip("/") == "/_stcore/metrics" and os.environ.get(METRICS_ENV, "").strip() != "1"
+        if path.startswith("/app/static/tiles/") or metrics:
             await _plain(send, 404, "not found")
             return
         if path.startswith("/_stcore/upload_file/") and method in ("PUT", "POST"):

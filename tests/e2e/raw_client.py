@@ -15,6 +15,15 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 
+def run(coroutine):
+    """Run `coroutine` to its end in a thread of its own (the browser tests' Playwright keeps an
+    event loop running in the main thread, where asyncio.run is refused)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def http_status(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None,
                 opener: urllib.request.OpenerDirector | None = None) -> tuple[int, dict]:
     """(status, headers) a client without a browser gets for `url`."""
@@ -57,14 +66,30 @@ async def send_clear_cache(ws) -> None:
 def upload(base: str, session_id: str, size: int) -> int:
     """PUT `size` bytes as a file to the session, with an XSRF cookie and header of its own making
     (XSRF protection guards a browser against other sites, not a client against itself); returns
-    the HTTP status."""
+    the HTTP status. The headers go first: a server that refuses without reading the body answers
+    then (a client still sending would meet a closed connection), else the body follows."""
+    import http.client
+    import select
+    from urllib.parse import urlsplit
+
     from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 
     xsrf = generate_xsrf_token_string()
     boundary = uuid.uuid4().hex
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n"
             f"Content-Type: application/octet-stream\r\n\r\n").encode() + b"\0" * size + f"\r\n--{boundary}--\r\n".encode()
-    status, _ = http_status(f"{base}/_stcore/upload_file/{session_id}/{uuid.uuid4()}", "PUT", body,
-                            {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": xsrf,
-                             "Cookie": f"_streamlit_xsrf={xsrf}"})
-    return status
+    where = urlsplit(base)
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=30)
+    try:
+        conn.putrequest("PUT", f"/_stcore/upload_file/{session_id}/{uuid.uuid4()}")
+        for name, value in (("Content-Type", f"multipart/form-data; boundary={boundary}"),
+                            ("Content-Length", str(len(body))), ("X-Xsrftoken", xsrf),
+                            ("Cookie", f"_streamlit_xsrf={xsrf}")):
+            conn.putheader(name, value)
+        conn.endheaders()
+        answered, _, _ = select.select([conn.sock], [], [], 1.0)
+        if not answered:
+            conn.send(body)
+        return conn.getresponse().status
+    finally:
+        conn.close()

@@ -57,7 +57,8 @@ def test_an_ended_sessions_upload_is_freed(browser, tmp_path):
     upload = tmp_path / "many_points.geojson"
     points_geojson(upload, n=400_000)  # ~60 MB
     size = upload.stat().st_size
-    env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "2", "PARKATLAS_RELEASE_EVERY_S": "1"}
+    env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "2", "PARKATLAS_RELEASE_EVERY_S": "1",
+           "PARKATLAS_EXPOSE_METRICS": "1"}  # this test reads Streamlit's metrics (refused by default)
     with running_app(log_name="memory.log", extra_env=env) as base:
         context, page = new_page(browser, base)
         page.goto(base + "/data?lang=en")

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, new_page, running_app, settle
-from tests.e2e.raw_client import http_status, send_clear_cache, session, upload
+from tests.e2e.raw_client import http_status, run, send_clear_cache, session, upload
 from ui import users
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,7 @@ def test_uploads_only_where_an_uploader_is_shown_and_within_the_cap(guarded_app)
             small = upload(guarded_app, data_session, 500_000)
         return on_atlas, first, second, small
 
-    on_atlas, first, second, small = asyncio.run(probe())
+    on_atlas, first, second, small = run(probe())
     assert on_atlas == 403
     assert first in (200, 204)
     assert second == 413
@@ -75,7 +75,7 @@ def test_an_anonymous_session_of_a_team_install_uploads_nothing(team_app):
         async with session(team_app, "data") as (sid, _):  # the data page shows only the sign-in form
             return upload(team_app, sid, 100_000)
 
-    assert asyncio.run(probe()) == 403
+    assert run(probe()) == 403
 
 
 def test_clear_cache_from_an_anonymous_session_is_ignored(team_app):
@@ -84,7 +84,7 @@ def test_clear_cache_from_an_anonymous_session_is_ignored(team_app):
             await send_clear_cache(ws)
             await asyncio.sleep(1.0)
 
-    asyncio.run(probe())
+    run(probe())
     log = (ARTIFACTS / "guard-team.log").read_text(encoding="utf-8")
     assert "clear_cache refused" in log
 
