@@ -17,6 +17,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, new_page, running_app, settle
+from tests.e2e.test_signin_browser import sign_out
 from tests.e2e.raw_client import http_status, run, send_clear_cache, session, upload
 from ui import users
 
@@ -108,9 +109,7 @@ def test_the_audit_log_only_to_the_signed_in_admin(browser, team_app):
         status, headers = http_status(url)
         assert status == 200 and headers["content-type"].startswith("text/csv")
         assert "attachment" in headers.get("content-disposition", "")
-        page.get_by_role("button", name="Sign out").click()
-        page.get_by_label("User name").wait_for(timeout=30_000)
-        settle(page)
+        sign_out(page)
         assert http_status(url)[0] == 404  # signed out: the link went with the sign-in
     finally:
         context.close()
