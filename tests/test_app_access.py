@@ -65,25 +65,26 @@ def test_bundled_network_is_named_and_filters_it_cannot_answer_are_hidden():
     st.cache_resource.clear()
 
 
-def _import_network(tmp_path) -> str:
+def import_network(tmp_path, name: str = "Foshan metro 2025", source: str | None = None) -> str:
+    """Import FEED into the test's workspace as the network `name` (as Data → GTFS does); its key."""
     from store import open_workspace
     from ui.networks import register
 
     path = tmp_path / "foshan-metro.zip"
     with zipfile.ZipFile(path, "w") as zf:
-        for name, text in FEED.items():
-            zf.writestr(name, text)
+        for member, text in FEED.items():
+            zf.writestr(member, text)
     feed = read_gtfs(path)
     ws = open_workspace(os.environ["PARKATLAS_WORKSPACE"], user="tester")
-    key = register(ws, "Foshan metro 2025", feed.lines, feed.nodes, source=str(feed.nodes["source"].iloc[0]),
+    key = register(ws, name, feed.lines, feed.nodes, source=source or str(feed.nodes["source"].iloc[0]),
                    as_of=feed.as_of, origin=path.name, notes=feed.notes, reason="test import",
-                   part_names=("Foshan metro 2025 (stations)", "Foshan metro 2025 (lines)"))
+                   part_names=(f"{name} (stations)", f"{name} (lines)"))
     ws.engine.dispose()
     return key
 
 
 def test_an_imported_network_changes_the_ranking_and_says_so(small_data, tmp_path):
-    key = _import_network(tmp_path)
+    key = import_network(tmp_path)
     at = sites({"net": "full", "metro": "500"})
     table = at.dataframe[0].value
     assert set(table["Name"]) == {"Test Park <script>alert(1)</script> ${x}", "Test Phase 1"}

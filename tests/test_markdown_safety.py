@@ -9,10 +9,8 @@ the escapes are resolved (the regular expressions below are theirs)."""
 
 from __future__ import annotations
 
-import os
 import re
 import string
-import zipfile
 
 import numpy as np
 import pytest
@@ -136,20 +134,9 @@ def test_an_image_in_an_atlas_link_is_quoted_as_text(small_data):
 
 
 def test_a_network_name_in_the_access_statement_is_text(small_data_with_targets, tmp_path):
-    from layers.gtfs import read_gtfs
-    from store import open_workspace
-    from tests.test_app_access import FEED
-    from ui.networks import register
+    from tests.test_app_access import import_network
 
-    path = tmp_path / "feed.zip"
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, text in FEED.items():
-            zf.writestr(name, text)
-    feed = read_gtfs(path)
-    ws = open_workspace(os.environ["PARKATLAS_WORKSPACE"], user="tester")
-    key = register(ws, PHISH, feed.lines, feed.nodes, source="test feed", as_of=feed.as_of, origin=path.name,
-                   notes=feed.notes, reason="test import", part_names=("stations", "lines"))
-    ws.engine.dispose()
+    key = import_network(tmp_path, PHISH, source="test feed")
     at = run_page({"lang": "en", "net": "full", "src": key}, script=SITES)
     (statement,) = [i.value for i in at.info if "Access measured on" in i.value]
     assert md(PHISH) in statement

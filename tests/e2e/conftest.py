@@ -99,6 +99,15 @@ def running_app(data_dir: Path | None = None, log_name: str = "streamlit.log", w
         shutil.rmtree(env["PARKATLAS_PARTITIONS_DIR"], ignore_errors=True)
 
 
+@contextlib.contextmanager
+def app_with_workspace(tmp_path_factory, name: str):
+    """The app on the bundled data with a workspace of its own that the test reads back; yields
+    (base URL, workspace path). Its log: test-artifacts/browser/streamlit-<name>.log."""
+    workspace = tmp_path_factory.mktemp(name) / "workspace.gpkg"
+    with running_app(log_name=f"streamlit-{name}.log", workspace=workspace) as base:
+        yield base, workspace
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """The app on the bundled data (or on PARKATLAS_DATA_DIR when the test run sets it)."""

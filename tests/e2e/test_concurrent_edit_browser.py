@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import box
 
 from store import open_workspace
-from tests.e2e.conftest import map_frame, new_page, running_app, settle, shot
+from tests.e2e.conftest import app_with_workspace, map_frame, new_page, settle, shot
 from tests.e2e.test_outline_browser import (EDITOR, VERTICES_JS, click_vertex, live_area_m2, open_editor,
                                             save_with_reason, wait_until)
 
@@ -22,9 +22,8 @@ PARK = "gz-vip-pazhou"
 
 @pytest.fixture(scope="module")
 def two_officers_app(tmp_path_factory):
-    workspace = tmp_path_factory.mktemp("concurrent") / "workspace.gpkg"
-    with running_app(log_name="streamlit-concurrent.log", workspace=workspace) as base:
-        yield base, workspace
+    with app_with_workspace(tmp_path_factory, "concurrent") as app:
+        yield app
 
 
 def draw_square(page, frame, south: float, west: float, side: float) -> float:

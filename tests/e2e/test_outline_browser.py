@@ -9,7 +9,7 @@ import time
 import pytest
 
 from store import open_workspace
-from tests.e2e.conftest import map_frame, new_page, running_app, settle, shot
+from tests.e2e.conftest import app_with_workspace, map_frame, new_page, settle, shot
 
 pytestmark = pytest.mark.browser
 
@@ -20,9 +20,8 @@ EDITOR = 'iframe[title="streamlit_folium.st_folium"]'
 @pytest.fixture(scope="module")
 def outline_app(tmp_path_factory):
     """The app on the bundled data with a workspace of this module's own (read back by the test)."""
-    workspace = tmp_path_factory.mktemp("outline") / "workspace.gpkg"
-    with running_app(log_name="streamlit-outline.log", workspace=workspace) as base:
-        yield base, workspace
+    with app_with_workspace(tmp_path_factory, "outline") as app:
+        yield app
 
 
 EDITOR_JS = "() => typeof map_div !== 'undefined' && !!document.querySelector('.leaflet-draw-draw-polygon')"
