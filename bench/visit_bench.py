@@ -7,7 +7,7 @@ The visitor stays until then: the reruns a drawn page asks for (the atlas's side
 its visit. Then 20 visitors arrive at once on each page and stay until all are drawn and the
 server is idle: all must be drawn; CPU per visit is compared with a lone visit.
 
-    python -m bench.visit_bench [--visits 6] [--crowd 20]
+    python -m bench.visit_bench [--visits 6] [--crowd 20] [--plans 10 --parks 500]
 """
 
 from __future__ import annotations
@@ -74,11 +74,16 @@ def wait_idle(pid: int, quiet_s: float = 0.6, timeout_s: float = 30.0) -> None:
 
 
 @contextmanager
-def server(script: str, log: str):
-    """`streamlit run script` with a workspace of its own (tests.e2e.conftest.serve); yields (url, pid)."""
+def server(script: str, log: str, plans: int = 0, parks: int = 0):
+    """`streamlit run script` with a workspace of its own (tests.e2e.conftest.serve); yields (url, pid).
+    plans / parks: fill that workspace first to that many plans and parks (`bench.many_plans`)."""
     from tests.e2e.conftest import serve
 
     folder = Path(tempfile.mkdtemp(prefix="parkatlas-visit-"))
+    if plans or parks:
+        from bench.many_plans import fill_workspace
+
+        print("workspace:", fill_workspace(folder / "workspace.gpkg", plans, parks))
     env = {**os.environ, "PARKATLAS_WORKSPACE": str(folder / "workspace.gpkg"), "PYTHONPATH": str(ROOT)}
     with serve(script, env, folder / log) as (base, proc):
         yield base, proc.pid
@@ -150,8 +155,10 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--visits", type=int, default=6)
     ap.add_argument("--crowd", type=int, default=20)
+    ap.add_argument("--plans", type=int, default=0, help="fill the atlas's workspace to this many plans")
+    ap.add_argument("--parks", type=int, default=0, help="... and this many parks (synthetic points)")
     a = ap.parse_args(argv)
-    with server("streamlit_app.py", "atlas.log") as atlas, server(floor_script(), "floor.log") as floor:
+    with server("streamlit_app.py", "atlas.log", a.plans, a.parks) as atlas, server(floor_script(), "floor.log") as floor:
         res = asyncio.run(measure({"atlas": atlas, "floor": floor}, a.visits, a.crowd))
     med = {n: (statistics.median(t for t in r["times"] if t is not None), statistics.median(r["cpu"]))
            for n, r in res.items()}

@@ -56,8 +56,11 @@ def access_table(parks: gpd.GeoDataFrame, lines: gpd.GeoDataFrame, nodes: gpd.Ge
     within that distance (nearest station first) — so a station at 0 m brings its lines —, then
     the placed lines passing within it (nearest first). A line through a station counts when the
     line itself is in service that year (or has no record in `lines`). Distances in metres,
-    EPSG:4547, from the park boundary; NaN / None / [] where nothing is in service.
+    EPSG:4547, from the park boundary; NaN / None / [] where nothing is in service, and for a
+    park not placed yet (no geometry: nothing to measure from).
     """
+    every_park = parks.index
+    parks = parks[parks.geometry.notna() & ~parks.geometry.is_empty] if not parks.empty else parks
     in_service_refs = _refs_in_service(lines, year)
     lines, nodes = placed(lines), placed(nodes)  # named-only links (no geometry) have no distance
     lines_now = lines[open_in(lines, year)] if not lines.empty else lines
@@ -85,6 +88,11 @@ def access_table(parks: gpd.GeoDataFrame, lines: gpd.GeoDataFrame, nodes: gpd.Ge
                 [r for sid in sids for r in (station_refs.get(sid) or []) if in_service_refs(r)]
                 + [str(lines_now.at[lid, "line_ref"]) for lid in lids]))
             for sids, lids in zip(near_stations, near_lines)]
+    if len(out) == len(every_park):
+        return out
+    out = out.reindex(every_park)
+    for col in [c for c in out.columns if c.startswith(("stations_", "lines_"))]:
+        out[col] = [v if isinstance(v, list) else [] for v in out[col]]
     return out
 
 

@@ -11,7 +11,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from layers.parks import CITY_LABELS, KINDS, label
+from layers.parks import KINDS
+from layers.regions import city_label
 
 PLACE_GRID_DEG = 1e-6
 """Two parks are at the same place when their geometries agree on this grid (degrees, ~0.1 m)."""
@@ -31,7 +32,7 @@ def search_label(row: pd.Series, lang: str) -> str:
     """
     if lang == "zh":
         return f"{row['name_zh']} · {row['name_en']}（{row['city']} {row['district']}）· {row['id']}"
-    city = label(CITY_LABELS, row["city"], "en")
+    city = city_label(row["city"], "en")
     return f"{row['name_en']} · {row['name_zh']} ({city}, {row['district']}) · {row['id']}"
 
 

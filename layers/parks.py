@@ -1,7 +1,9 @@
-"""The `parks` layer: zones, parks, carriers and phases named in the five planning documents.
+"""The `parks` layer: zones, parks, carriers and phases named in the plans (`programmes` records).
 
 Geometry: Polygon/MultiPolygon drawn from a document's 四至 or stated size (`schematic`), or a
-Point where only the rough place is known (`approximate-location`). Stored in EPSG:4326.
+Point where only the rough place is known (`approximate-location`), or None for a park an officer
+recorded but has not placed yet (listed everywhere, drawn nowhere). Stored in EPSG:4326.
+Which plans, cities and districts exist is data (the records), not code.
 Computed areas are geodesic on the WGS84 ellipsoid (`geo.measure`), as of the data's `as_of`.
 """
 
@@ -19,35 +21,6 @@ from layers.base import SHARED_COLUMNS, Column, LayerSchema, label, read_geojson
 
 KINDS = ("zone", "park", "carrier", "phase")
 STATUSES = ("established", "developing", "planned")
-CITIES = ("广州市", "佛山市", "清远市")
-
-
-@dataclass(frozen=True)
-class Programme:
-    """A plan that names parks: its id, names, the document, and its colour on the map."""
-
-    id: str
-    name_zh: str
-    name_en: str
-    document: str
-    colour: str
-
-
-PROGRAMMES: dict[str, Programme] = {
-    p.id: p
-    for p in (
-        Programme("gz-value-innovation", "广州价值创新园区", "Guangzhou value-innovation parks",
-                  "穗府办函〔2018〕105号", "#d62728"),
-        Programme("gz-hitech-zone", "广州高新区", "Guangzhou high-tech zone",
-                  "广州高新区“十四五”发展规划", "#1f77b4"),
-        Programme("fs-hitech-zone", "佛山国家高新区", "Foshan high-tech zone",
-                  "佛山国家高新区高质量发展行动方案", "#2ca02c"),
-        Programme("fs-clusters", "佛山“2+2+4”产业集群基地", "Foshan industry-cluster bases",
-                  "佛山市培育发展“2+2+4”产业集群的实施意见", "#ff7f0e"),
-        Programme("qingcheng", "清城区园区", "Qingcheng parks",
-                  "清城区科技创新发展“十四五”规划", "#9467bd"),
-    )
-}
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "zone": ("园区/片区", "Zone"),
@@ -67,12 +40,6 @@ QUALITY_LABELS: dict[str, tuple[str, str]] = {
     "schematic": ("示意边界", "Schematic"),
     "approximate-location": ("大致位置", "Approximate location"),
 }
-CITY_LABELS: dict[str, tuple[str, str]] = {
-    "广州市": ("广州市", "Guangzhou"),
-    "佛山市": ("佛山市", "Foshan"),
-    "清远市": ("清远市", "Qingyuan"),
-}
-
 AREA_TOLERANCE = 0.20
 """Computed and stated areas may differ by this share before a feature must explain it in `note`."""
 
@@ -102,6 +69,20 @@ def _check_districts(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
     ]
 
 
+def _check_cities(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    return [
+        (fid, "city", f"{c!r} does not name a city (市, 州, 盟 or 地区)")
+        for fid, c in zip(gdf["id"], gdf["city"])
+        if isinstance(c, str) and not c.endswith(("市", "州", "盟", "地区"))
+    ]
+
+
+def _check_placed_quality(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    return [(fid, "geometry_quality", "a placed park says how its geometry was made")
+            for fid, geom, q in zip(gdf["id"], gdf.geometry, gdf["geometry_quality"])
+            if geom is not None and not geom.is_empty and not (isinstance(q, str) and q)]
+
+
 def _check_points_are_approximate(gdf: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
     return [
         (fid, "geometry_quality", "a Point must be 'approximate-location'")
@@ -113,19 +94,22 @@ def _check_points_are_approximate(gdf: gpd.GeoDataFrame) -> list[tuple[str, str,
 _check_points_are_approximate.per_feature = True  # type: ignore[attr-defined]  # validate_feature runs it too
 _check_translations.per_feature = True  # type: ignore[attr-defined]
 _check_districts.per_feature = True  # type: ignore[attr-defined]
+_check_cities.per_feature = True  # type: ignore[attr-defined]
+_check_placed_quality.per_feature = True  # type: ignore[attr-defined]
 
 
 SCHEMA = LayerSchema(
     layer_id="parks",
-    columns=SHARED_COLUMNS
+    columns=tuple(Column(c.name, nullable=True, allowed=c.allowed) if c.name in ("name_en", "geometry_quality") else c
+                  for c in SHARED_COLUMNS)
     + (
         Column("kind", allowed=KINDS),
-        Column("programme", allowed=tuple(PROGRAMMES)),
+        Column("programme"),
         Column("parent_id", nullable=True),
-        Column("city", allowed=CITIES),
+        Column("city"),
         Column("district"),
         Column("industries", kind="str_list"),
-        Column("industries_en", kind="str_list"),
+        Column("industries_en", kind="str_list", nullable=True),
         Column("operator", nullable=True),
         Column("stated_area_km2", kind="float", nullable=True, minimum=0),
         Column("stated_area_text", nullable=True),
@@ -134,7 +118,9 @@ SCHEMA = LayerSchema(
         Column("note", nullable=True),
     ),
     geometry_types=frozenset({"Polygon", "MultiPolygon", "Point"}),
-    checks=(_check_parents, _check_translations, _check_districts, _check_points_are_approximate),
+    geometry_nullable=True,
+    checks=(_check_parents, _check_translations, _check_districts, _check_cities, _check_placed_quality,
+            _check_points_are_approximate),
 )
 
 
@@ -151,8 +137,19 @@ def load(path: Path) -> gpd.GeoDataFrame:
 
 
 def finish(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The parks frame as the app uses it: with geodesic areas (`with_areas`)."""
-    return with_areas(gdf)
+    """The parks frame as the app uses it: with geodesic areas (`with_areas`), and English names
+    and industries filled from the Chinese where a park has none (an officer may record a park in
+    Chinese only), flagged in `name_en_missing` so pages can mark the stand-in."""
+    out = with_areas(gdf)
+    missing = pd.Series([not (isinstance(v, str) and v.strip()) for v in out["name_en"]], index=out.index, dtype=bool)
+    out["name_en_missing"] = missing
+    if missing.any():
+        out["name_en"] = out["name_en"].where(~missing, out["name_zh"])
+    if "industries_en" in out.columns:
+        out["industries_en"] = [en if isinstance(en, list) and (not isinstance(zh, list) or len(en) == len(zh))
+                                else (list(zh) if isinstance(zh, list) else [])
+                                for zh, en in zip(out["industries"], out["industries_en"])]
+    return out
 
 
 def with_areas(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -182,12 +179,15 @@ def all_industries(parks: gpd.GeoDataFrame, lang: str) -> list[str]:
     return sorted({term for terms in parks[column] for term in terms})
 
 
-def programme_name(programme_id: str, lang: str) -> str:
-    """The name of a programme in `lang` ("zh" or "en")."""
-    p = PROGRAMMES.get(programme_id)
-    if p is None:
-        return programme_id
-    return p.name_zh if lang == "zh" else p.name_en
+def is_placed(parks: gpd.GeoDataFrame) -> pd.Series:
+    """True for parks with a place on the map (an outline or a point); False for parks recorded
+    but not placed yet (geometry None or empty): listed everywhere, drawn and measured nowhere."""
+    return pd.Series([g is not None and not g.is_empty for g in parks.geometry], index=parks.index, dtype=bool)
+
+
+def placed(parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The parks that have a place on the map (see `is_placed`)."""
+    return parks[is_placed(parks)]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from layers import facilities, landuse, parks, targets, transport
+import pandas as pd
+
+from layers import actuals, facilities, landuse, parks, programmes, targets, transport
 from layers._errors import UnknownLayerError
 from layers.base import LayerSchema, read_geojson, validate
 
@@ -35,6 +37,9 @@ class LayerEntry:
     loader: Callable[[Path], gpd.GeoDataFrame]
     schema: LayerSchema | None = None
     finish: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
+    records: bool = False
+    """A table of records without geometry (plans, targets, actuals): a CSV in data/, a layer of
+    the workspace whose features all have geometry None."""
 
     @property
     def path(self) -> Path:
@@ -42,6 +47,7 @@ class LayerEntry:
 
 
 LAYERS: dict[str, LayerEntry] = {
+    "programmes": LayerEntry("programmes", "programmes.csv", programmes.load, programmes.SCHEMA, records=True),
     "parks": LayerEntry("parks", "parks.geojson", parks.load, parks.SCHEMA, parks.finish),
     "transport_lines": LayerEntry("transport_lines", "transport_lines.geojson", transport.load_lines,
                                   transport.LINES_SCHEMA, transport.finish),
@@ -49,8 +55,16 @@ LAYERS: dict[str, LayerEntry] = {
                                   transport.NODES_SCHEMA, transport.finish),
     "facilities": LayerEntry("facilities", "facilities.geojson", facilities.load, facilities.SCHEMA),
     "landuse": LayerEntry("landuse", "landuse.geojson", landuse.load, landuse.SCHEMA, landuse.finish),
-    "targets": LayerEntry("targets", "targets.csv", lambda path: targets.load(path, set(load("parks").index) | set(parks.PROGRAMMES))),
+    "targets": LayerEntry("targets", "targets.csv", lambda path: _bundled_targets(path), targets.SCHEMA,
+                          targets.finish, records=True),
+    "actuals": LayerEntry("actuals", "actuals.csv", actuals.load, actuals.SCHEMA, records=True),
 }
+
+
+def _bundled_targets(path: Path) -> pd.DataFrame:
+    """data/targets.csv, validated against the bundled parks and plans it may point at."""
+    owners = set(load("parks").index) | (set(load("programmes").index) if is_bundled("programmes") else set())
+    return targets.load(path, owners)
 
 
 def layer_ids() -> list[str]:
@@ -58,9 +72,16 @@ def layer_ids() -> list[str]:
     return list(LAYERS)
 
 
-def spatial_layer_ids() -> list[str]:
-    """The ids of the bundled layers with geometry (what a workspace holds as feature tables)."""
+def workspace_layer_ids() -> list[str]:
+    """The ids of the bundled layers a workspace holds (geo layers and record tables), in seeding
+    order: plans before the parks that name them, targets after both."""
     return [k for k, e in LAYERS.items() if e.schema is not None]
+
+
+def is_records(layer_id: str) -> bool:
+    """Whether a bundled layer is a table of records without geometry (plans, targets, actuals)."""
+    entry = LAYERS.get(layer_id)
+    return entry is not None and entry.records
 
 
 def schema(layer_id: str) -> LayerSchema | None:
@@ -74,7 +95,12 @@ def read_validated(layer_id: str) -> gpd.GeoDataFrame:
     workspace seeds from). Raises LayerValidationError as `load` does."""
     entry = LAYERS[layer_id]
     if entry.schema is None:
-        raise UnknownLayerError(f"{layer_id!r} is not a geo layer")
+        raise UnknownLayerError(f"{layer_id!r} is not a workspace layer")
+    if entry.records:
+        frame = entry.loader(entry.path)
+        if layer_id == "targets":
+            frame = targets.as_records(frame)
+        return frame
     return validate(read_geojson(entry.path), entry.schema, origin=str(entry.path)).set_index("id", drop=False).rename_axis(None)
 
 

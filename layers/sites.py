@@ -30,8 +30,10 @@ import pandas as pd
 from geo.measure import convert_area
 from layers.access import station_status
 from layers.facilities import CATEGORY_LABELS
-from layers.parks import (CITY_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, ParkFilter, area_for_filtering_km2,
-                          filter_parks, programme_name)
+from layers.parks import (KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, ParkFilter, area_for_filtering_km2,
+                          filter_parks)
+from layers.programmes import Catalogue
+from layers.regions import city_label
 from layers.transport import FULL_PLAN
 
 EXISTING = "existing"
@@ -216,7 +218,7 @@ def rank_sites(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: Site
 
     out = pd.DataFrame(index=sel.index)
     out["name"] = sel["name_zh" if lang == "zh" else "name_en"]
-    out["city"] = sel["city"].map(lambda c: _label(CITY_LABELS, c, lang))
+    out["city"] = sel["city"].map(lambda c: city_label(c, lang))
     out["kind"] = sel["kind"].map(lambda k: _label(KIND_LABELS, k, lang))
     out["status"] = sel["status"].map(lambda s: _label(STATUS_LABELS, s, lang))
     out["matched_industries"] = matched.reindex(sel.index)
@@ -328,7 +330,7 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
                   targets: pd.DataFrame | None = None, facilities: pd.DataFrame | None = None,
                   lang: str = "zh", *, nodes: pd.DataFrame | None = None,
                   lines: pd.DataFrame | None = None, year: int | str = FULL_PLAN,
-                  network: str = "") -> pd.DataFrame:
+                  network: str = "", programmes: Catalogue | None = None) -> pd.DataFrame:
     """Two to four parks side by side: one row per attribute (labels in `lang`), one column per
     park id, every cell a display string ("—" when unknown).
 
@@ -358,9 +360,9 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
         col["name_zh"][fid] = str(p["name_zh"])
         col["name_en"][fid] = str(p["name_en"])
         col["kind"][fid] = _label(KIND_LABELS, p["kind"], lang)
-        col["programme"][fid] = programme_name(p["programme"], lang)
+        col["programme"][fid] = programmes.name(p["programme"], lang) if programmes is not None else str(p["programme"])
         col["status"][fid] = _label(STATUS_LABELS, p["status"], lang)
-        col["place"][fid] = f"{_label(CITY_LABELS, p['city'], lang)} / {p['district']}"
+        col["place"][fid] = f"{city_label(p['city'], lang)} / {p['district']}"
         a = area[fid]
         if _finite(a):
             m2 = float(a) * 1e6

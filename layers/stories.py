@@ -378,7 +378,11 @@ def slide_bounds(slide: Slide, parks: gpd.GeoDataFrame, pad_deg: float = 0.02) -
     present = [p for p in slide.parks if p in parks.index]
     if not present:
         raise StoryError([f"slide: field 'parks': none of {', '.join(slide.parks)} is in the parks layer"])
-    minx, miny, maxx, maxy = parks.loc[present].total_bounds
+    geoms = parks.loc[present].geometry
+    placed = geoms[geoms.notna() & ~geoms.is_empty]
+    if placed.empty:
+        raise StoryError([f"slide: field 'parks': none of {', '.join(present)} is placed on the map yet"])
+    minx, miny, maxx, maxy = placed.total_bounds
     return (float(minx - pad_deg), float(miny - pad_deg), float(maxx + pad_deg), float(maxy + pad_deg))
 
 

@@ -1,9 +1,11 @@
 """The `targets` layer: every quantitative target of the documents, joined to parks by `park_id`.
 
-A table (data/targets.csv, no geometry). A target belongs to a park (`park_id` = a park id) or,
-for the zone-wide indicator tables (the Guangzhou high-tech zone 2020 -> 2025, the Foshan zone's
-2023 targets, Qingcheng's 2025 targets), to a whole programme (`park_id` = a programme id of
-`layers.parks.PROGRAMMES`); `owner_name` names either. Each target has a metric from METRICS, whose dimension
+Records without geometry: seeded from data/targets.csv into the workspace's `targets` layer,
+edited there by officers. A target belongs to a park (`park_id` = a park id) or, for the zone-wide
+indicator tables (the Guangzhou high-tech zone 2020 -> 2025, the Foshan zone's 2023 targets,
+Qingcheng's 2025 targets), to a whole plan (`park_id` = the id of a `programmes` record);
+`owner_name` names either. What was achieved is the `actuals` layer (`layers.progress`); the
+`actual_*` columns of the CSV are kept empty for files of earlier releases. Each target has a metric from METRICS, whose dimension
 fixes the units it may be given in, so a floor area (万㎡) can never be compared with a land area
 (亩): `comparable(a, b)` is False across dimensions. Values are as the document states them; an
 optional actual value carries its own source.
@@ -17,8 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+import geopandas as gpd
+
 from layers._errors import LayerValidationError
-from layers.base import AS_OF_PATTERN, ID_PATTERN
+from layers.base import AS_OF_PATTERN, ID_PATTERN, Column, LayerSchema
+from layers.programmes import Catalogue
 
 
 @dataclass(frozen=True)
@@ -81,29 +86,28 @@ COLUMNS = ("id", "park_id", "metric", "name_zh", "name_en", "value", "unit", "ta
 COMPARISONS = ("≥", "≤", "=", "约", ">", "<")
 
 
-def owner_name(owner_id: str, parks: pd.DataFrame, lang: str) -> str:
-    """The name of what a target belongs to: a park (by id) or a whole programme / zone.
+def owner_name(owner_id: str, parks: pd.DataFrame, lang: str, programmes: Catalogue) -> str:
+    """The name of what a target belongs to: a park (by id) or a whole plan.
 
-    >>> owner_name("qingcheng", pd.DataFrame({"name_zh": [], "name_en": []}), "en")
+    >>> from layers.programmes import Catalogue
+    >>> cat = Catalogue(pd.DataFrame({"id": ["qingcheng"], "name_zh": ["清城区园区"], "name_en": ["Qingcheng parks"]}))
+    >>> owner_name("qingcheng", pd.DataFrame({"name_zh": [], "name_en": []}), "en", cat)
     'Qingcheng parks (whole programme)'
     """
-    from layers.parks import PROGRAMMES  # parks imports nothing of targets; local to keep the table module light
-
     if owner_id in parks.index:
-        return str(parks.at[owner_id, "name_zh" if lang == "zh" else "name_en"])
-    if owner_id in PROGRAMMES:
-        prog = PROGRAMMES[owner_id]
-        return f"{prog.name_zh}（整体）" if lang == "zh" else f"{prog.name_en} (whole programme)"
+        zh, en = parks.at[owner_id, "name_zh"], parks.at[owner_id, "name_en"]
+        return str(zh if lang == "zh" or not (isinstance(en, str) and en.strip()) else en)
+    if owner_id in programmes:
+        name = programmes.name(owner_id, lang)
+        return f"{name}（整体）" if lang == "zh" else f"{name} (whole programme)"
     return owner_id
 
 
-def owner_programme(owner_id: str, parks: pd.DataFrame) -> str | None:
-    """The programme a target's owner belongs to (the programme itself for zone-wide targets)."""
-    from layers.parks import PROGRAMMES
-
+def owner_programme(owner_id: str, parks: pd.DataFrame, programmes: Catalogue) -> str | None:
+    """The plan a target's owner belongs to (the plan itself for zone-wide targets)."""
     if owner_id in parks.index:
         return str(parks.at[owner_id, "programme"])
-    return owner_id if owner_id in PROGRAMMES else None
+    return owner_id if owner_id in programmes else None
 
 
 def comparable(metric_a: str, metric_b: str) -> bool:
@@ -172,10 +176,74 @@ def validate_targets(df: pd.DataFrame, origin: str, park_ids: set[str] | None = 
     return out.set_index("id", drop=False).rename_axis(None)
 
 
+def _check_metric_unit(gdf) -> list[tuple[str, str, str]]:
+    out = []
+    for tid, metric, unit, comparison in zip(gdf["id"], gdf["metric"], gdf["unit"], gdf["comparison"]):
+        if isinstance(metric, str) and metric not in METRICS:
+            out.append((tid, "metric", f"{metric!r} is not one of the known metrics"))
+        elif isinstance(metric, str) and isinstance(unit, str):
+            dim = METRICS[metric].dimension
+            if unit not in DIMENSION_UNITS[dim]:
+                out.append((tid, "unit", f"{unit!r} is not a unit of {dim} ({', '.join(DIMENSION_UNITS[dim])}): "
+                                         "a floor area is never a land area"))
+        if isinstance(comparison, str) and comparison and comparison not in COMPARISONS:
+            out.append((tid, "comparison", f"{comparison!r} is not one of {' '.join(COMPARISONS)}"))
+    return out
+
+
+def _check_years(gdf) -> list[tuple[str, str, str]]:
+    return [(tid, fld, f"{v!r} is not a year between 1990 and 2060")
+            for fld in ("target_year", "baseline_year") for tid, v in zip(gdf["id"], gdf[fld])
+            if isinstance(v, (int, float)) and not _missing(v) and not 1990 <= v <= 2060]
+
+
+_check_metric_unit.per_feature = True  # type: ignore[attr-defined]
+_check_years.per_feature = True  # type: ignore[attr-defined]
+
+SCHEMA = LayerSchema(
+    layer_id="targets",
+    columns=(
+        Column("id"), Column("park_id"), Column("metric"), Column("name_zh"), Column("name_en", nullable=True),
+        Column("value", kind="float"), Column("unit"), Column("target_year", kind="int", nullable=True),
+        Column("baseline_value", kind="float", nullable=True), Column("baseline_year", kind="int", nullable=True),
+        Column("comparison", nullable=True), Column("status", allowed=STATUSES), Column("source"),
+        Column("as_of", kind="date"), Column("note", nullable=True),
+    ),
+    geometry_types=frozenset(),
+    geometry_nullable=True,
+    checks=(_check_metric_unit, _check_years),
+)
+"""The per-record rules the workspace applies to every saved target (the whole-table rules —
+unique ids, owners that exist — are `validate_targets` and the editor's)."""
+
+
+def as_records(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A validated targets table as workspace records: a GeoDataFrame without geometry."""
+    out = df.copy()
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries([None] * len(out), index=out.index, crs=4326), crs=4326)
+
+
+def finish(records: pd.DataFrame) -> pd.DataFrame:
+    """The targets records of the workspace as the pages use them: a DataFrame indexed by id with
+    nullable integer years (no geometry column)."""
+    out = pd.DataFrame(records.drop(columns=[c for c in ("geometry",) if c in records.columns]))
+    for fld in ("target_year", "baseline_year", "actual_year"):
+        if fld in out.columns:
+            out[fld] = pd.to_numeric(out[fld], errors="coerce").astype("Int64")
+    for fld in ("value", "baseline_value", "actual_value"):
+        if fld in out.columns:
+            out[fld] = pd.to_numeric(out[fld], errors="coerce").astype(float)
+    for fld in COLUMNS:
+        if fld not in out.columns:
+            out[fld] = None
+    return out
+
+
 def load(path: Path, park_ids: set[str] | None = None) -> pd.DataFrame:
     """Read data/targets.csv (UTF-8) and validate it (see validate_targets)."""
     try:
-        df = pd.read_csv(path, encoding="utf-8", dtype={"id": str, "park_id": str, "unit": str, "as_of": str},
+        df = pd.read_csv(path, encoding="utf-8", dtype={"id": str, "park_id": str, "unit": str, "as_of": str, "actual_source": str, "comparison": str,
+                                                            "note": str, "name_en": str},
                          keep_default_na=True)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise LayerValidationError([f"{path}: cannot be read as a UTF-8 CSV table: {exc}"]) from None

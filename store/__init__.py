@@ -8,6 +8,8 @@ GeoPackage file by default, or in a PostGIS database for teams. The only place S
                     reason="…", evidence="…", expected_version=3)   # -> the new version number
     ws.history("parks", "gz-vip-pazhou")                # versions: who, when, why, evidence, area
     ws.restore("parks", "gz-vip-pazhou", 2, reason="…") # -> the new version number
+    sha = ws.keep_document("控规.pdf", data, "application/pdf")  # a plan document, kept once
+    ws.document(sha)                                    # -> (file name, media type, bytes)
 
 The app uses the workspace named by `PARKATLAS_WORKSPACE` (`default_location()` otherwise).
 """
@@ -24,11 +26,13 @@ from store._errors import (ConflictError, FeatureNotFound, MissingAuthorError, P
                            WorkspaceError)
 from store._schema_ops import ddl_statements
 from store._tables import SCHEMA_VERSION, ws_layer_events, ws_layers, ws_meta, ws_versions
+from store._upgrade import documents_statements, upgrade_file
+from store.documents import sha256_of
 from store.roles import ROLES
 from store.workspace import FeatureChange, Workspace
 
 __all__ = ["open_workspace", "default_location", "Workspace", "FeatureChange", "ConflictError", "PermissionDenied", "WorkspaceError",
-           "FeatureNotFound", "MissingAuthorError", "StoreError", "ROLES", "SCHEMA_VERSION"]
+           "FeatureNotFound", "MissingAuthorError", "StoreError", "ROLES", "SCHEMA_VERSION", "sha256_of"]
 
 ENV_VAR = "PARKATLAS_WORKSPACE"
 
@@ -53,6 +57,8 @@ def open_workspace(location: str | os.PathLike, *, user: str = "", role: str = "
     schema is created and upgraded with Alembic migrations). create: make the GeoPackage file
     when it does not exist. seed: put the bundled data/ in a new workspace, and take a
     newer release's bundled changes to features nobody has edited (`store.seed`).
+    A file an older ParkAtlas wrote is upgraded in place to this version's schema first, in one
+    transaction that only adds (`store._upgrade`): every layer, feature and version stays.
     Raises WorkspaceError — and changes nothing — for a file that is not a ParkAtlas workspace,
     is damaged, or was written by a newer ParkAtlas, and for a database that cannot be reached.
     """
@@ -78,8 +84,8 @@ def open_workspace(location: str | os.PathLike, *, user: str = "", role: str = "
         if not create:
             raise WorkspaceError(f"{path}: no workspace there")
         create_file(path, _new_workspace_statements())
-    else:
-        check_file(path)
+    elif check_file(path) < SCHEMA_VERSION:
+        upgrade_file(path)
     ws = Workspace(str(path), gpkg_engine(path), user=user, role=role)
     if seed:
         from store.seed import seed_and_sync
@@ -99,13 +105,15 @@ def _new_workspace_statements() -> list[tuple[str, tuple]]:
     out += _gpkg.register_attributes("ws_layers", "ParkAtlas workspace: the layers")
     out += _gpkg.register_attributes("ws_layer_events", "ParkAtlas workspace: layers added, hidden, restored")
     out += _gpkg.register_features("ws_versions", "geom", "ParkAtlas workspace: every version of every feature")
+    out += documents_statements()
     out += [("INSERT INTO ws_meta (key, value) VALUES (?, ?)", ("schema_version", str(SCHEMA_VERSION))),
             ("INSERT INTO ws_meta (key, value) VALUES (?, ?)", ("application", '"ParkAtlas"'))]
     return out
 
 
-def check_file(path: Path) -> None:
-    """Refuse (WorkspaceError) a file that is not a ParkAtlas workspace this version can read.
+def check_file(path: Path) -> int:
+    """Refuse (WorkspaceError) a file that is not a ParkAtlas workspace this version can read;
+    return its workspace schema version (an older one is upgraded by `open_workspace`).
     Opens the file read-only: a refused file is never changed."""
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
@@ -129,4 +137,5 @@ def check_file(path: Path) -> None:
     if version > SCHEMA_VERSION:
         raise WorkspaceError(f"{path}: was written by a newer ParkAtlas (workspace schema {version}; this version "
                              f"reads up to {SCHEMA_VERSION}); it was not changed. Upgrade ParkAtlas to use it.")
+    return version
 

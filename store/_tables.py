@@ -7,6 +7,8 @@
 - `ws_layer_events`: who added, hid or restored a whole layer, when and why.
 - `ws_versions`: every version of every feature (DESIGN.md §3): layer, feature id, version,
   operation, geometry, attributes (JSON), author, time, reason, evidence, geodesic area.
+- `ws_documents` (schema 2): plan documents kept in the workspace (`store.documents`), each once,
+  by the SHA-256 of its content: file name, media type, size, the bytes, who added it and when.
 - one current-state table per layer (`parks`, `transport_lines`, `user_...`): feature id, its
   current version, hidden flag, one column per attribute and the geometry. In a GeoPackage these
   are feature tables QGIS opens; `ws_versions` is a feature table beside them.
@@ -24,13 +26,15 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import (Boolean, Column, Double, Index, Integer, MetaData, Table, Text, UniqueConstraint, func,
-                        type_coerce, types)
+from sqlalchemy import (Boolean, Column, Double, Index, Integer, LargeBinary, MetaData, Table, Text, UniqueConstraint,
+                        func, type_coerce, types)
 
 from store import _gpkg
 
-SCHEMA_VERSION = 1
-"""The workspace layout this code reads and writes; a file with a higher number is refused."""
+SCHEMA_VERSION = 2
+"""The workspace layout this code reads and writes; a file with a higher number is refused, one
+with a lower number is upgraded in place when opened (`store._upgrade`, Alembic for PostGIS).
+1: settings, layers, layer events, versions (release of 2026-12-04). 2: + ws_documents."""
 
 FEATURE_TABLE_COLUMNS = ("fid", "feature_id", "version", "hidden", "geom")
 """Our own columns of a current-state table; attribute columns never take these names."""
@@ -234,6 +238,19 @@ ws_versions = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_versions_feature", ws_versions.c.layer_id, ws_versions.c.feature_id)
+
+ws_documents = Table(
+    "ws_documents", metadata,
+    Column("fid", Integer, primary_key=True),
+    Column("sha256", Text, nullable=False, unique=True),
+    Column("file_name", Text, nullable=False),
+    Column("media_type", Text, nullable=False, default=""),
+    Column("size_bytes", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("added_by", Text, nullable=False),
+    Column("added_at", UtcTime, nullable=False),
+    sqlite_autoincrement=True,
+)
 
 OPERATIONS = ("seed", "bundle", "create", "update", "restore", "hide", "unhide")
 """What made a version: the bundled data (first seed, a later release), a user's new feature,

@@ -1,5 +1,5 @@
-"""Copy a whole workspace — every layer, every version of every feature, the layer log and the
-settings — from one location to another: a local GeoPackage into the team's PostGIS database,
+"""Copy a whole workspace — every layer, every version of every feature, the layer log, the kept
+documents and the settings — from one location to another: a local GeoPackage into the team's PostGIS database,
 or the database back into a GeoPackage file (a portable snapshot that QGIS opens).
 
     python -m store.copy ~/.local/share/parkatlas/workspace.gpkg postgresql+psycopg://atlas@db/parkatlas
@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, inspect, select, update
 
 from store import Workspace, WorkspaceError, open_workspace
 from store._schema_ops import create_layer_table
-from store._tables import feature_table, ws_layer_events, ws_layers, ws_meta, ws_versions
+from store._tables import feature_table, ws_documents, ws_layer_events, ws_layers, ws_meta, ws_versions
 
 _BATCH = 2_000
 _OWN_META = ("schema_version", "application")
@@ -33,11 +33,27 @@ def _insert(con: Connection, table, rows: list[dict]) -> None:
         con.execute(insert(table), [{k: v for k, v in r.items() if k != "fid"} for r in rows[start:start + _BATCH]])
 
 
+def _has_documents(con: Connection) -> bool:
+    """Whether the workspace has the documents table (schema 2; a schema-1 file has not)."""
+    return inspect(con).has_table(ws_documents.name)
+
+
+def _copy_documents(src: Connection, dst: Connection) -> None:
+    """Copy the kept documents one at a time (each may be up to 50 MB)."""
+    if not _has_documents(src):
+        return
+    fids: list[int] = list(src.execute(select(ws_documents.c.fid).order_by(ws_documents.c.fid)).scalars())
+    for fid in fids:
+        row = dict(src.execute(select(ws_documents).where(ws_documents.c.fid == fid)).one()._mapping)
+        dst.execute(insert(ws_documents).values({k: v for k, v in row.items() if k != "fid"}))
+
+
 def counts(ws: Workspace) -> dict[str, int]:
     """Rows per table of a workspace: its own tables and every layer's (hidden layers included)."""
     out = {}
     with ws.engine.connect() as con:
-        for table in (ws_layers, ws_layer_events, ws_versions):
+        tables = (ws_layers, ws_layer_events, ws_versions) + ((ws_documents,) if _has_documents(con) else ())
+        for table in tables:
             out[table.name] = con.execute(select(func.count()).select_from(table)).scalar_one()
         for row in con.execute(select(ws_layers.c.table_name, ws_layers.c.columns)).all():
             table = feature_table(row.table_name, row.columns)
@@ -64,6 +80,7 @@ def copy_workspace(source: Workspace, target: Workspace) -> dict[str, int]:
         _insert(dst, ws_layers, layers)
         _insert(dst, ws_layer_events, _rows(src, ws_layer_events))
         _insert(dst, ws_versions, _rows(src, ws_versions))
+        _copy_documents(src, dst)
     copied, original = counts(target), counts(source)
     if copied != original:
         raise WorkspaceError(f"the copy differs from {source.location}: {copied} rows against {original}")

@@ -1,7 +1,8 @@
 """Who may do what in a workspace. Checked by the store on every write, whatever the page shows.
 
 - viewer: read.
-- editor: save features and layers, restore an older version, hide a feature or a layer.
+- editor: save features and layers, restore an older version, hide a feature or a layer, keep
+  plan documents in the workspace.
 - admin: everything an editor may, show hidden features and layers again, manage users and
   export the audit log.
 
@@ -17,9 +18,9 @@ ROLES = ("viewer", "editor", "admin")
 
 ALLOWED: dict[str, frozenset[str]] = {
     "viewer": frozenset(),
-    "editor": frozenset({"save", "restore", "hide", "hide_layer", "add_layer", "settings"}),
-    "admin": frozenset({"save", "restore", "hide", "hide_layer", "add_layer", "settings", "unhide", "manage_users",
-                        "audit"}),
+    "editor": frozenset({"save", "restore", "hide", "hide_layer", "add_layer", "settings", "keep_documents"}),
+    "admin": frozenset({"save", "restore", "hide", "hide_layer", "add_layer", "settings", "keep_documents", "unhide",
+                        "manage_users", "audit"}),
 }
 """The write actions (and the audit export) each role may take."""
 

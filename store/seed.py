@@ -33,7 +33,7 @@ def _bundle_files() -> dict[str, str]:
     from layers import registry
 
     return {layer_id: hashlib.sha256(registry.LAYERS[layer_id].path.read_bytes()).hexdigest()
-            for layer_id in registry.spatial_layer_ids() if registry.is_bundled(layer_id)}
+            for layer_id in registry.workspace_layer_ids() if registry.is_bundled(layer_id)}
 
 
 def _read_bundled(layer_id: str, problems: dict[str, str]) -> gpd.GeoDataFrame | None:

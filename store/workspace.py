@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from geo.measure import geodesic_area_one_m2
-from store import _read
+from store import _read, documents as _documents
 from store._columns import attributes_of, is_missing, kind_of_value, sql_name, to_sql_value
 from store._engine import translated
 from store._errors import ConflictError, FeatureNotFound, MissingAuthorError, WorkspaceError
@@ -217,6 +217,23 @@ class Workspace:
             stmt = stmt.where(e.layer_id == layer_id)
         with self._read("reading layer events"), self.engine.connect() as con:
             return pd.DataFrame(con.execute(stmt).all(), columns=["layer_id", "action", "author", "time", "reason"])
+
+    # --- plan documents (store.documents) ----------------------------------------------------
+
+    def keep_document(self, file_name: str, content: bytes, media_type: str = "") -> str:
+        """Keep a document (≤ 50 MB, else WorkspaceError) as an editor or admin; return its SHA-256.
+        The same content is stored once (its first file name stays); media_type: guessed from the
+        file name when empty."""
+        return _documents.keep(self, file_name, content, media_type)
+
+    def document(self, sha256: str) -> tuple[str, str, bytes]:
+        """(file name, media type, content) of a kept document; FeatureNotFound when absent."""
+        return _documents.read(self, sha256)
+
+    def documents(self) -> pd.DataFrame:
+        """Every kept document, oldest first: sha256, file_name, media_type, size_bytes, added_by,
+        added_at (UTC); not the content."""
+        return _documents.listing(self)
 
     # --- writing -------------------------------------------------------------------------------
 

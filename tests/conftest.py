@@ -38,6 +38,7 @@ def small_data(small_parks_path, tmp_path, monkeypatch):
     (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
     for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson"):
         (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
+    (tmp_path / "programmes.csv").write_bytes((ROOT / "data" / "programmes.csv").read_bytes())  # the plans it names
     monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
     st.cache_resource.clear()
     yield tmp_path

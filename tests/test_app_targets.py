@@ -39,7 +39,7 @@ def test_targets_page_renders_and_filters(data_dir, lang):
     assert page.METRICS["floor-area"].dimension != page.METRICS["land-developed"].dimension
 
 
-def test_absent_targets_say_so_and_broken_targets_are_reported(data_dir):
+def test_absent_targets_say_so_and_broken_targets_are_reported(data_dir, monkeypatch, tmp_path):
     (data_dir / "targets.csv").unlink()
     st.cache_resource.clear()
     at = AppTest.from_string(PAGE, default_timeout=60)
@@ -48,6 +48,7 @@ def test_absent_targets_say_so_and_broken_targets_are_reported(data_dir):
     assert not at.exception
     assert at.info and "no targets yet" in at.info[0].value
     (data_dir / "targets.csv").write_text("id,park_id\nx,y\n", encoding="utf-8")
+    monkeypatch.setenv("PARKATLAS_WORKSPACE", str(tmp_path / "fresh.gpkg"))  # seeded anew from the broken file
     st.cache_resource.clear()
     at = AppTest.from_string(PAGE, default_timeout=60)
     at.run()

@@ -66,7 +66,7 @@ def test_lists_stay_lists(small):
         (lambda f: f[3]["properties"].update(geometry_quality="schematic"),
          r"feature 'test-point': field 'geometry_quality': a Point must be 'approximate-location'"),
         (lambda f: f[2]["properties"].update(district="南海"), r"field 'district': '南海' does not name a 区"),
-        (lambda f: f[2]["properties"].update(city="深圳市"), r"field 'city': '深圳市' is not one of"),
+        (lambda f: f[2]["properties"].update(city="深圳"), r"field 'city': '深圳' does not name a city"),
         (lambda f: f[0].update(geometry={"type": "Polygon", "coordinates": [[[113, 23], [113.1, 23.1], [113.1, 23], [113, 23.1], [113, 23]]]}),
          r"feature 'test-square-park': field 'geometry': invalid: Self-intersection"),
         (lambda f: f[0].update(geometry={"type": "LineString", "coordinates": [[113, 23], [113.1, 23.1]]}),
@@ -109,7 +109,7 @@ def test_registry_loads_from_the_data_dir_and_refuses_unknown_layers(small_parks
     (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
     monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
     assert len(registry.load("parks")) == 4
-    with pytest.raises(UnknownLayerError, match="no layer 'roads'; known layers: parks"):
+    with pytest.raises(UnknownLayerError, match="no layer 'roads'; known layers: .*parks"):
         registry.load("roads")
 
 

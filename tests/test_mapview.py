@@ -10,6 +10,10 @@ import pytest
 from layers import parks as parks_layer
 from ui import assets
 from ui.mapview import base_map, display_frame, layer_control, park_groups
+from layers import registry
+from layers.programmes import Catalogue
+
+PLANS = Catalogue(registry.load("programmes"))
 
 VENDOR = "/app/static/vendor"
 
@@ -55,8 +59,9 @@ def test_base_map_has_the_controls_and_basemaps():
 
 
 def test_one_feature_per_park_and_only_the_needed_properties(small):
-    frame = display_frame(small, "en")
-    assert list(frame.columns) == ["id", "programme", "kind", "schematic", "tip", "name_html", "geometry"]
+    frame = display_frame(small, "en", PLANS)
+    assert list(frame.columns) == ["id", "programme", "colour", "programme_label", "kind", "schematic", "tip", "name_html",
+                                   "geometry"]
     m = base_map("en", "light", (23.1, 113.3), 9, VENDOR)
     groups = park_groups(frame, "en", selected=None)
     for g in groups:
@@ -72,7 +77,7 @@ def test_one_feature_per_park_and_only_the_needed_properties(small):
 
 
 def test_tooltips_are_escaped(small):
-    frame = display_frame(small, "en")
+    frame = display_frame(small, "en", PLANS)
     tip = frame.loc["test-square-park", "tip"]
     assert "<script>" not in tip and "&lt;script&gt;" in tip
     assert "${" not in tip and "&#36;{x}" in tip
@@ -85,7 +90,7 @@ def test_tooltips_are_escaped(small):
 
 
 def test_selected_park_is_outlined(small):
-    frame = display_frame(small, "en")
+    frame = display_frame(small, "en", PLANS)
     m = base_map("en", "light", (23.1, 113.3), 9, VENDOR)
     for g in park_groups(frame, "en", selected="test-foshan-base"):
         g.add_to(m)
@@ -143,7 +148,7 @@ def test_the_cached_map_sends_what_st_folium_would(small, monkeypatch):
     monkeypatch.setattr(sf, "_component_func", lambda **kw: sent.append(kw))
 
     def build():
-        frame = display_frame(small, "en")
+        frame = display_frame(small, "en", PLANS)
         return base_map("en", "light", (23.1, 113.3), 9, VENDOR, fill_frame=True), park_groups(frame, "en", None)
 
     returned = ["last_object_clicked", "zoom"]

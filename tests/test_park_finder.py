@@ -16,6 +16,9 @@ from layers.park_lookup import named_in, same_place, search_labels, stack_sizes
 from tests.helpers import run_page
 from ui.park_finder import PARK_ROWS, SEARCH_KEY, SITES_ROWS, SITES_SEARCH_KEY, rows_key
 from ui.mapview import display_frame
+from layers.programmes import Catalogue
+
+PLANS = Catalogue(registry.load("programmes"))
 
 ZENGCHENG = ["gz-vip-zengcheng", "gz-vip-zengcheng-phase-1", "gz-vip-zengcheng-phase-2"]
 ZENGCHENG_POINT = {"lat": 23.199694, "lng": 113.644495}
@@ -67,7 +70,7 @@ def test_a_phase_tooltip_names_the_phase_not_its_park(parks):
 
 
 def test_tooltips_of_stacked_parks_say_how_many_share_the_place(parks):
-    frame = display_frame(parks, "en")
+    frame = display_frame(parks, "en", PLANS)
     assert "3 parks at this place" in frame.at["gz-vip-zengcheng-phase-1", "tip"]
     assert "at this place" not in frame.at["gz-vip-pazhou", "tip"]
 

@@ -17,6 +17,8 @@ from PIL import Image
 
 from geo._errors import CRSError
 from layers import facilities as facilities_layer
+from layers import registry
+from layers.programmes import Catalogue
 from layers import parks as parks_layer
 from layers import transport
 from tests.conftest import TEST_DATA
@@ -25,8 +27,8 @@ from ui.exports import static_pdf as sp
 from ui.exports.static_layout import pixel_in
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-POINT = (113.05, 23.7)  # test-point, programme qingcheng (#9467bd)
-QINGCHENG = (0x94, 0x67, 0xBD)
+POINT = (113.05, 23.7)  # test-point, programme qingcheng (#AA3377 in data/programmes.csv)
+QINGCHENG = (0xAA, 0x33, 0x77)
 BG = (0xF2, 0xF1, 0xED)
 TILE_RGB = (200, 230, 255)
 AROUND_POINT = (113.0, 23.66, 113.1, 23.74)
@@ -53,6 +55,7 @@ def layers(small_parks_path) -> sm.RenderLayers:
         lines=transport.load_lines(TEST_DATA / "transport_lines.geojson"),
         nodes=transport.load_nodes(TEST_DATA / "transport_nodes.geojson"),
         facilities=facilities_layer.load(TEST_DATA / "facilities.geojson"),
+        programmes=Catalogue(registry.load("programmes")),
     )
 
 
@@ -196,7 +199,7 @@ def test_bad_bounds_language_highlight_and_crs(layers):
         sm.render_view_png(GZ_VIEW, layers, lang="fr", tile_fetcher=sm.no_tiles)
     with pytest.raises(sm.StaticMapError, match=r"highlighted park id\(s\) \['nope'\] are not in layers.parks"):
         sm.render_view_png(sm.MapView(GZ_VIEW.bounds, highlighted=("nope",)), layers, tile_fetcher=sm.no_tiles)
-    mercator = sm.RenderLayers(parks=layers.parks.to_crs(3857))
+    mercator = sm.RenderLayers(parks=layers.parks.to_crs(3857), programmes=layers.programmes)
     with pytest.raises(CRSError, match="parks are in EPSG:3857; expected EPSG:4326"):
         sm.render_view_png(GZ_VIEW, mercator, tile_fetcher=sm.no_tiles)
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from layers.parks import ParkFilter, area_range_km2
 from ui import networks
-from ui.filters import NETWORK_YEARS, W_AREA, W_UNKNOWN, reset_filters
+from ui.filters import NETWORK_YEARS, W_AREA, W_UNKNOWN, reset_filters, url_choices
 from ui.state import ViewState
 from ui.urlstate import decode, encode
 
@@ -28,7 +28,7 @@ def seed_from_url(state: ViewState, parks: gpd.GeoDataFrame) -> list[str]:
         return []
     st.session_state[_SEEDED] = True
     params = {k: v for k, v in st.query_params.to_dict().items() if k != "park"}
-    url = decode(params, park_ids=set(parks.index))
+    url = decode(params, park_ids=set(parks.index), choices=url_choices(parks))
     for key, widget in (("cities", "w_cities"), ("programmes", "w_programmes"), ("kinds", "w_kinds"),
                         ("industry", "w_industry")):
         if url.get(key):

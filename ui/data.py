@@ -18,7 +18,7 @@ import streamlit as st
 from layers import registry
 from layers._errors import LayerError, LayerValidationError
 from layers.access import access_table
-from layers.parks import PROGRAMMES
+from layers.programmes import Catalogue
 from layers.transport import check_line_refs, open_in
 from layers.user_layers import UserLayer
 from store import WorkspaceError
@@ -82,19 +82,49 @@ def parks() -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _display(lang: Lang, key: tuple) -> gpd.GeoDataFrame:
-    return display_frame(parks(), lang)
+    return display_frame(parks(), lang, programmes())
 
 
 def park_display_frame(lang: Lang) -> gpd.GeoDataFrame:
-    """The parks as the map draws them in `lang` (simplified, escaped tooltips)."""
-    return _display(lang, _key("parks"))
+    """The placed parks as the map draws them in `lang` (simplified, escaped tooltips, each in its
+    plan's colour)."""
+    return _display(lang, _key("parks", "programmes"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _catalogue(key: tuple) -> Catalogue:
+    frame, _ = _layer("programmes")
+    return Catalogue(frame)
+
+
+def programmes() -> Catalogue:
+    """The plans of the workspace (names, colours, citations), cached by the layer's revision.
+    Empty when there is no `programmes` layer: parks then show their plan ids, in grey."""
+    return _catalogue(_key("programmes"))
+
+
+def records(layer_id: str) -> pd.DataFrame | None:
+    """A table of records of the workspace (`targets`, `actuals`, `programmes`) as a plain
+    DataFrame indexed by id (no geometry), or None when the workspace has no such layer."""
+    frame, _ = _layer(layer_id)
+    if frame is None:
+        return None
+    return pd.DataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame.columns]))
+
+
+def park_display_rows(lang: Lang, ids) -> gpd.GeoDataFrame:
+    """The display rows (`park_display_frame`) of the parks `ids`, in that order, leaving out those
+    not placed yet (they have nothing to draw)."""
+    frame = park_display_frame(lang)
+    return frame.loc[[i for i in ids if i in frame.index]]
 
 
 def optional_layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
     """A layer that the atlas can do without: (frame, None); (None, None) when there is none; or
-    (None, why it could not load) when its file is broken. `targets` is a table of data/."""
+    (None, why it could not load) when its file is broken. `targets` comes as a plain table."""
     if layer_id == "targets":
-        return _targets(str(registry.data_dir()), _key("parks"))
+        frame, problem = _layer("targets")
+        return (None if frame is None else registry.finish("targets", frame)), problem
     gdf, problem = _layer(layer_id)
     if gdf is not None and layer_id == "transport_nodes":
         lines, _ = _layer("transport_lines")
@@ -102,22 +132,6 @@ def optional_layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
         if problems:
             return None, "\n".join(problems)
     return gdf, problem
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _targets(data_dir: str, key: tuple) -> tuple[pd.DataFrame | None, str | None]:
-    if not registry.is_bundled("targets"):
-        return None, None
-    from layers import targets
-
-    try:
-        park_ids = set(parks().index)
-    except LayerError:
-        park_ids = set()
-    try:
-        return targets.load(registry.LAYERS["targets"].path, park_ids | set(PROGRAMMES)), None
-    except (LayerError, OSError) as exc:
-        return None, str(exc)
 
 
 def empty_layer(*columns: str) -> gpd.GeoDataFrame:

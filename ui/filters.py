@@ -7,7 +7,9 @@ from collections.abc import Callable
 import geopandas as gpd
 import streamlit as st
 
-from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, PROGRAMMES, ParkFilter, area_range_km2, label, programme_name
+from layers.parks import KIND_LABELS, KINDS, ParkFilter, area_range_km2, label
+from ui import data
+from ui.plan_names import plan_name, region_name
 from ui.i18n import LANGS, Lang, t
 from ui.mapview.basemaps import available_basemaps
 from ui.state import ViewState
@@ -83,6 +85,30 @@ def filter_values(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     return state.park_filter
 
 
+def filter_choices(parks: gpd.GeoDataFrame) -> dict[str, list[str]]:
+    """What the filters offer, from the data: the cities of the parks (in the order the parks
+    first name them), the plans of the parks (in the plans' record order; a plan id without a
+    record too) and the kinds present."""
+    cities = list(dict.fromkeys(c for c in parks["city"] if isinstance(c, str) and c))
+    return {"cities": cities, "programmes": data.programmes().in_use(parks["programme"]),
+            "kinds": [k for k in KINDS if k in set(parks["kind"])]}
+
+
+def url_choices(parks: gpd.GeoDataFrame) -> dict[str, list[str]]:
+    """The values a URL may name for cities and plans (`ui.urlstate.decode`): those of the data."""
+    choices = filter_choices(parks)
+    return {"cities": choices["cities"], "programmes": sorted(set(choices["programmes"]) | set(data.programmes().ids()))}
+
+
+def keep_known(choices: dict[str, list[str]]) -> None:
+    """Drop from the filter widgets values the data no longer has (a plan retired since, a city
+    whose last park moved), so a widget never holds a value it does not offer."""
+    for key, name in (("w_cities", "cities"), ("w_programmes", "programmes"), ("w_kinds", "kinds")):
+        held = st.session_state.get(key)
+        if held and any(v not in choices[name] for v in held):
+            st.session_state[key] = [v for v in held if v in choices[name]]
+
+
 def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     """Draw the filters in the sidebar and return them as a ParkFilter (also kept in `state`).
     The area slider spans the data's range now; unless the user moved it, it is at its full
@@ -90,11 +116,13 @@ def sidebar_filters(parks: gpd.GeoDataFrame, state: ViewState) -> ParkFilter:
     lang = state.lang
     sb = st.sidebar
     sb.header(t("filters", lang))
-    sb.multiselect(t("city", lang), CITIES, format_func=lambda v: label(CITY_LABELS, v, lang), key="w_cities",
+    choices = filter_choices(parks)
+    keep_known(choices)
+    sb.multiselect(t("city", lang), choices["cities"], format_func=lambda v: region_name(v, lang), key="w_cities",
                    placeholder=t("all", lang))
-    sb.multiselect(t("programme", lang), list(PROGRAMMES), format_func=lambda v: programme_name(v, lang),
+    sb.multiselect(t("programme", lang), choices["programmes"], format_func=lambda v: plan_name(v, lang),
                    key="w_programmes", placeholder=t("all", lang))
-    sb.multiselect(t("kind", lang), KINDS, format_func=lambda v: label(KIND_LABELS, v, lang), key="w_kinds",
+    sb.multiselect(t("kind", lang), choices["kinds"], format_func=lambda v: label(KIND_LABELS, v, lang), key="w_kinds",
                    placeholder=t("all", lang))
     sb.text_input(t("industry", lang), key="w_industry", help=t("industry_help", lang), max_chars=60)
     top, unknown = area_range_km2(parks)  # the range comes from the data

@@ -11,6 +11,9 @@ from typing import Literal
 from ui.i18n_access import ACCESS_LABELS
 from ui.i18n_finding import FINDING_LABELS
 from ui.i18n_map import MAP_LABELS
+from ui.i18n_park_edit import PARK_EDIT_LABELS
+from ui.i18n_plans import PLAN_LABELS
+from ui.i18n_records import RECORD_LABELS
 from ui.i18n_workspace import WORKSPACE_LABELS
 from ui.safe_html import md
 
@@ -329,6 +332,9 @@ LABELS.update(WORKSPACE_LABELS)
 LABELS.update(ACCESS_LABELS)
 LABELS.update(FINDING_LABELS)
 LABELS.update(MAP_LABELS)
+LABELS.update(PLAN_LABELS)
+LABELS.update(RECORD_LABELS)
+LABELS.update(PARK_EDIT_LABELS)
 
 
 def t(key: str, lang: Lang, *, markdown: bool = True, **values: object) -> str:

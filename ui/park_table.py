@@ -5,8 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from layers.parks import CITY_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, label, programme_name
+from layers.parks import KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, is_placed, label
 from ui.i18n import Lang, t
+from ui.plan_names import plan_name, region_name
 
 
 def park_table(parks: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
@@ -21,8 +22,8 @@ def park_table(parks: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
         {
             t("col_name", lang): parks[name_col],
             t("col_kind", lang): parks["kind"].map(lambda v: label(KIND_LABELS, v, lang)),
-            t("col_programme", lang): parks["programme"].map(lambda v: programme_name(v, lang)),
-            t("col_city", lang): parks["city"].map(lambda v: label(CITY_LABELS, v, lang)),
+            t("col_programme", lang): parks["programme"].map(lambda v: plan_name(v, lang)),
+            t("col_city", lang): parks["city"].map(lambda v: region_name(v, lang)),
             t("col_district", lang): parks["district"],
             t("col_industries", lang): parks[industries_col].map(lambda v: "、".join(v) if lang == "zh" else "; ".join(v)),
             t("col_stated_km2", lang): pd.to_numeric(parks["stated_area_km2"], errors="coerce").round(3),
@@ -30,7 +31,8 @@ def park_table(parks: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
             t("col_area_ha", lang): parks["area_ha"].where(polygonal).round(1),
             t("col_area_mu", lang): parks["area_mu"].where(polygonal).round(0),
             t("col_diff_pct", lang): parks["area_diff_pct"].round(1),
-            t("col_quality", lang): parks["geometry_quality"].map(lambda v: label(QUALITY_LABELS, v, lang)),
+            t("col_quality", lang): [label(QUALITY_LABELS, q, lang) if ok else t("not_placed_yet", lang)
+                                     for q, ok in zip(parks["geometry_quality"], is_placed(parks))],
             t("col_status", lang): parks["status"].map(lambda v: label(STATUS_LABELS, v, lang)),
             t("col_source", lang): parks["source"],
         },

@@ -18,7 +18,7 @@ from layers._errors import StoryError
 from layers.stories import STORY_LAYERS, Slide, Story, load_stories, slide_bounds, story_from_view, story_to_yaml
 from ui import data
 from ui.i18n import Lang, t
-from ui.mapview import base_map, layer_control
+from ui.mapview import base_map, layer_control, plan_legend
 from ui.mapview.basemaps import for_display, point_for_display
 from ui.mapview.story import slide_overlays, view_for_bounds
 from ui.state import ViewState
@@ -154,7 +154,8 @@ def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: in
     presenting = height == PRESENT_MAP_HEIGHT
     st_folium(
         base_map(lang, bm, point_for_display(*home_center, bm), home_zoom, vendor, fill_frame=presenting,
-                 minimap=not presenting, legend_open=not presenting),
+                 minimap=not presenting, legend_open=not presenting,
+                 plans=plan_legend(frame["programme"], data.programmes(), lang)),
         key=f"present_map_{story.id}_{height}", height=height, use_container_width=True,
         feature_group_to_add=overlays, layer_control=layer_control(),
         center=point_for_display(*center, bm), zoom=zoom, returned_objects=[],
@@ -176,6 +177,7 @@ def _render(story: Story, slide: Slide, lang: Lang, fetcher):
         lines=lines if "transport_lines" in slide.layers else None,
         nodes=nodes if "transport_nodes" in slide.layers else None,
         facilities=facilities if "facilities" in slide.layers else None,
+        programmes=data.programmes(),
     )
     view = sm.MapView(bounds=slide_bounds(slide, parks), title=slide_title(story, slide, lang),
                       caption=slide.caption.get(lang), highlighted=slide.highlight)

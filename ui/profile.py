@@ -9,8 +9,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.measure import convert_area, to_square_metres
-from layers.parks import CITY_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, label, programme_name
+from layers.parks import KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, label
 from ui.i18n import Lang, t
+from ui.plan_names import plan_name, region_name
 from ui.safe_html import esc
 
 
@@ -70,8 +71,8 @@ def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang, outline_n
     if _present(parent) and parent in parks.index:
         parent_name = parks.at[parent, "name_zh" if lang == "zh" else "name_en"]
     industries = park["industries"] if lang == "zh" else park["industries_en"]
-    place = f"{label(CITY_LABELS, park['city'], lang)} · {park['district']}"
-    kind = f"{label(KIND_LABELS, park['kind'], lang)} · {programme_name(park['programme'], lang)}"
+    place = f"{region_name(park['city'], lang)} · {park['district']}"
+    kind = f"{label(KIND_LABELS, park['kind'], lang)} · {plan_name(park['programme'], lang)}"
     rows = [
         _row("kind", esc(kind), lang),
         _row("parent", esc(parent_name), lang) if parent_name else "",

@@ -42,7 +42,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from layers.base import ID_PATTERN
-from layers.parks import CITIES, KINDS, PROGRAMMES, STATUSES
+from layers.parks import KINDS, STATUSES
 from layers.sites import EXISTING, SiteQuery
 
 LIST_KEYS = {"industries": "ind", "cities": "city", "kinds": "kind", "statuses": "st", "compare": "cmp",
@@ -151,11 +151,14 @@ def _float(text: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def decode(params: Mapping[str, str], park_ids: Collection[str] | None = None) -> dict[str, Any]:
+def decode(params: Mapping[str, str], park_ids: Collection[str] | None = None,
+           choices: Mapping[str, Collection[str]] | None = None) -> dict[str, Any]:
     """The state in URL query parameters (see the module table); never raises.
 
     Every value that cannot be read is dropped and explained in the returned `_problems` list
     (always present). park_ids (optional): compared park ids not in it are dropped too.
+    choices (optional): the values the data has for "cities" and "programmes" (they come from
+    the workspace's records, not from code); others are dropped and explained.
     Returns only the keys that were given and valid, plus `_problems`.
     """
     state: dict[str, Any] = {}
@@ -175,7 +178,7 @@ def decode(params: Mapping[str, str], park_ids: Collection[str] | None = None) -
         if raw is None or raw == "":
             continue
         items = [_unescape(v).strip() for v in raw.split(",") if v.strip()]
-        allowed = {"cities": CITIES, "kinds": KINDS, "statuses": STATUSES, "programmes": tuple(PROGRAMMES)}.get(key)
+        allowed = {"kinds": KINDS, "statuses": STATUSES, **{k: tuple(v) for k, v in (choices or {}).items()}}.get(key)
         kept = []
         for v in items:
             if allowed is not None and v not in allowed:

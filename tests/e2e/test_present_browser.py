@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from layers import registry
-from layers.parks import PROGRAMMES
+from layers.programmes import Catalogue
 from layers.stories import load_stories
 from tests.e2e.conftest import map_frame, shot
 from ui import present_view
@@ -97,7 +97,7 @@ def test_caption_arrow_keys_and_png_export(page, parks, story):
     extent = tuple(float(v) for v in info["parkatlas:extent_epsg3857"].split())
     left, top, right, bottom = (float(v) for v in info["parkatlas:caption_px"].split())
     col, row = pixel_in(geom.x, geom.y, extent, img.size)
-    colour = PROGRAMMES[parks.at[pid, "programme"]].colour.lstrip("#")
+    colour = Catalogue(registry.load("programmes")).colour(parks.at[pid, "programme"]).lstrip("#")
     assert img.getpixel((int(col), int(row))) == tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
     assert not (left <= col <= right and top <= row <= bottom)  # the caption does not cover it
     shot(page, "present-png-export")

@@ -32,7 +32,7 @@ from matplotlib.path import Path as MplPath
 
 from geo.crs import project, require_wgs84
 from layers.facilities import CATEGORY_COLOURS
-from layers.parks import PROGRAMMES
+from layers.programmes import Catalogue
 from layers.transport import line_style
 from ui.exports.static_layout import box_of, free_rect, pixel_in, place_labels, view_extent_in
 from ui.exports.static_tiles import BACKGROUND, BASEMAP, MAX_TILES, TileFetcher, no_tiles, tile_grid, url_tile_fetcher  # noqa: F401
@@ -77,6 +77,8 @@ class RenderLayers:
     lines: gpd.GeoDataFrame | None = None
     nodes: gpd.GeoDataFrame | None = None
     facilities: gpd.GeoDataFrame | None = None
+    programmes: Catalogue = field(default_factory=lambda: Catalogue(None))
+    """The plan records: each park's colour and legend name, the documents the footer cites."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +275,7 @@ def _dash(dash: str | None, dpi: int, k: float):
 
 
 def _draw_parks(ax, parks: gpd.GeoDataFrame, highlighted: set[str], lang: str, font: str | None, dpi: int,
-                k: float) -> list[tuple[str, tuple[float, float], float]]:
+                k: float, programmes: Catalogue) -> list[tuple[str, tuple[float, float], float]]:
     """Parks coloured by programme; highlighted ones larger, outlined dark and on top. Returns
     the highlighted parks' labels to place: (name, anchor x/y in EPSG:3857, lift in pixels)."""
     labels: list[tuple[str, tuple[float, float], float]] = []
@@ -281,8 +283,7 @@ def _draw_parks(ax, parks: gpd.GeoDataFrame, highlighted: set[str], lang: str, f
     for pid in order:
         row = parks.loc[pid]
         hi = pid in highlighted
-        prog = PROGRAMMES.get(row["programme"])
-        colour = prog.colour if prog else "#555555"
+        colour = programmes.colour(row["programme"])
         geom, z = row.geometry, (5 if hi else 3)
         if geom.geom_type == "Point":
             r = (14 if hi else 7) * k
@@ -330,11 +331,20 @@ def _draw_facilities(ax, fac, dpi: int, k: float) -> None:
                 ax.plot(xy[:, 0], xy[:, 1], color=colour, lw=_pt(3 * k, dpi), alpha=0.8, zorder=2)
 
 
-def _draw_legend(ax, parks: gpd.GeoDataFrame, lang: str, font: str | None, fs: float, y: float):
-    """The programmes of the parks drawn, colour and name, at the bottom right (the Legend, or None)."""
-    shown = [PROGRAMMES[p] for p in dict.fromkeys(parks["programme"]) if p in PROGRAMMES]
-    handles = [Line2D([], [], marker="s", ls="", ms=fs, mfc=p.colour, mec=p.colour, alpha=0.8,
-                      label=p.name_zh if (lang == "zh" and font) else p.name_en) for p in shown]
+def _draw_legend(ax, parks: gpd.GeoDataFrame, lang: str, font: str | None, fs: float, y: float,
+                 programmes: Catalogue):
+    """The plans of the parks drawn, colour and name, at the bottom right (the Legend, or None).
+    Without a CJK font a plan with no English name is listed by its id."""
+    shown = programmes.in_use(parks["programme"])
+
+    def name(p: str) -> str:
+        plan = programmes.get(p)
+        if lang == "zh" and font:
+            return programmes.name(p, "zh")
+        return plan.name_en if plan is not None and plan.name_en else (programmes.name(p, "zh") if font else p)
+
+    handles = [Line2D([], [], marker="s", ls="", ms=fs, mfc=programmes.colour(p), mec=programmes.colour(p), alpha=0.8,
+                      label=name(p)) for p in shown]
     if handles:
         leg = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.99, y), fontsize=fs * 0.85,
                         framealpha=0.92, edgecolor="#bbbbbb")
@@ -402,7 +412,7 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
         # The bottom band (footer, scale bar, legend) measured as it will be at its largest, then
         # the view fitted into what the caption and the band leave free (issue 15).
         subject = _in_view(layers.parks, view_extent(view.bounds, size_px), "parks")
-        band = _bottom_band(ax, fig, subject, lang, font, fs, text_ok, h, dpi)
+        band = _bottom_band(ax, fig, subject, lang, font, fs, text_ok, h, dpi, layers.programmes)
         extent = view_extent_in(view.bounds, size_px, free_rect(size_px, caption_px, band, 60 * k))
 
         fetcher = tile_fetcher if tile_fetcher is not None else url_tile_fetcher()
@@ -419,7 +429,8 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
         missing = set(view.highlighted) - set(layers.parks.index)
         if missing:
             raise StaticMapError(f"highlighted park id(s) {sorted(missing)} are not in layers.parks")
-        labels = _draw_parks(ax, parks, set(view.highlighted), lang, font, dpi, k) if parks is not None else []
+        labels = (_draw_parks(ax, parks, set(view.highlighted), lang, font, dpi, k, layers.programmes)
+                  if parks is not None else [])
         _draw_transport(ax, _in_view(layers.lines, extent, "transport lines"),
                         _in_view(layers.nodes, extent, "transport nodes"), dpi, k)
         fac = _in_view(layers.facilities, extent, "facilities")
@@ -429,14 +440,15 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
         ax.set_ylim(extent[1], extent[3])
         ax.set_aspect("auto")
 
-        footer_text = _footer(parks, mosaic is not None, notes, text_ok, w, dpi, fs)
+        footer_text = _footer(parks, mosaic is not None, notes, text_ok, w, dpi, fs, layers.programmes)
         footer = ax.text(0.5, 0.012, "\n".join(footer_text), transform=ax.transAxes, ha="center", va="bottom",
                          fontsize=fs * 0.8, color="#333333", bbox={**box, "boxstyle": "square,pad=0.35"}, zorder=11)
         above = 0.012 + (len(footer_text) + 0.7) * fs * 0.8 * 1.2 / (h / dpi * 72) + 0.015  # axes fraction
         _draw_scale_bar(ax, extent, fs, above)
         ax.annotate("N\n▲", (0.975, 0.96), xycoords="axes fraction", ha="center", va="top", fontsize=fs * 1.2,
                     fontweight="bold", zorder=10)
-        legend = _draw_legend(ax, parks, lang, font, fs, above) if parks is not None and not parks.empty else None
+        legend = (_draw_legend(ax, parks, lang, font, fs, above, layers.programmes)
+                  if parks is not None and not parks.empty else None)
 
         m_per_px = (extent[3] - extent[1]) / h
         halo = [patheffects.withStroke(linewidth=_pt(4 * k, dpi), foreground="white")]
@@ -456,10 +468,9 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
 
 
 def _footer(parks: gpd.GeoDataFrame | None, basemap: bool, notes: list[str], text_ok, w: int, dpi: int,
-            fs: float) -> list[str]:
+            fs: float, programmes: Catalogue) -> list[str]:
     """The footer's lines: the data's documents, the view's CRS, the basemap's attribution, notes."""
-    documents = dict.fromkeys(PROGRAMMES[p].document for p in (parks["programme"] if parks is not None else [])
-                              if p in PROGRAMMES)
+    documents = dict.fromkeys(programmes.citation(p) for p in (parks["programme"] if parks is not None else []))
     footer = [text_ok(f"ParkAtlas 园区图谱 · data: {'; '.join(documents) or '—'} · EPSG:3857 view")]
     if basemap:
         footer.append(BASEMAP.get("attribution", BASEMAP.get("name", "")))
@@ -468,14 +479,15 @@ def _footer(parks: gpd.GeoDataFrame | None, basemap: bool, notes: list[str], tex
     return [ln for part in footer for ln in wrap(part, cols)]
 
 
-def _bottom_band(ax, fig, parks, lang: str, font: str | None, fs: float, text_ok, h: int, dpi: int) -> float:
+def _bottom_band(ax, fig, parks, lang: str, font: str | None, fs: float, text_ok, h: int, dpi: int,
+                 programmes: Catalogue) -> float:
     """Pixels at the bottom of the image that the footer, scale bar and legend take at most
     (drawn once to be measured, then removed)."""
     worst = _footer(parks, True, [NO_BASEMAP_NOTE if font else NO_BASEMAP_NOTE_EN], text_ok, int(fig.bbox.width),
-                    dpi, fs)
+                    dpi, fs, programmes)
     above = 0.012 + (len(worst) + 0.7) * fs * 0.8 * 1.2 / (h / dpi * 72) + 0.015
     tallest = above * h + 3 * fs * dpi / 72  # the scale bar and its label
-    legend = _draw_legend(ax, parks, lang, font, fs, above) if parks is not None and not parks.empty else None
+    legend = _draw_legend(ax, parks, lang, font, fs, above, programmes) if parks is not None and not parks.empty else None
     if legend is not None:
         tallest = max(tallest, h - box_of(legend, fig)[1])
         legend.remove()

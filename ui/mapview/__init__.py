@@ -8,6 +8,6 @@ escaped (`ui.safe_html`) and only the properties the map shows are sent.
 """
 
 from ui.mapview.base import TILES, Legend, MetricScale, base_map, layer_control
-from ui.mapview.parks import display_frame, park_groups
+from ui.mapview.parks import display_frame, park_groups, plan_legend
 
-__all__ = ["TILES", "Legend", "MetricScale", "base_map", "layer_control", "display_frame", "park_groups"]
+__all__ = ["TILES", "Legend", "MetricScale", "base_map", "layer_control", "display_frame", "park_groups", "plan_legend"]

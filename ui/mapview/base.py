@@ -9,7 +9,6 @@ import folium
 from folium.plugins import Fullscreen, MeasureControl, MiniMap
 from jinja2 import Template
 
-from layers.parks import PROGRAMMES, programme_name
 from ui.assets import localize
 from ui.i18n import Lang, t
 from ui.mapview.basemaps import WEB_TILES, add_basemap_layers
@@ -160,7 +159,8 @@ class FillFrame(folium.MacroElement):
 
 def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, vendor_url: str,
              size_legend: tuple[str, list[tuple[float, str]]] | None = None, compact: bool = False,
-             fill_frame: bool = False, minimap: bool | None = None, legend_open: bool | None = None) -> folium.Map:
+             fill_frame: bool = False, minimap: bool | None = None, legend_open: bool | None = None,
+             plans: list[tuple[str, str]] | None = None) -> folium.Map:
     """The stable part of the atlas map: basemaps, scale, full screen, measure (with 亩), minimap
     and the legend. center is (lat, lon) in degrees WGS84; vendor_url is where static/vendor is
     served; size_legend: (caption, [(radius px, value label)]) when parks are sized by a target.
@@ -168,6 +168,7 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
     fill_frame: the map fills its frame's height, which the page sizes to the viewport (`FillFrame`).
     minimap: whether to add the minimap (default: unless compact; presentation mode has none).
     legend_open: whether the legend starts open (default: unless compact).
+    plans: the legend's plan entries, (colour, name) of each plan on the map (`plan_legend`).
     Returns a folium.Map whose JS/CSS all come from our own install."""
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False, zoom_control=False)
     ZoomControl(lang).add_to(m)
@@ -182,8 +183,7 @@ def base_map(lang: Lang, basemap: str, center: tuple[float, float], zoom: int, v
         MiniMap(tile_layer=folium.TileLayer(TILES["light"]), position="bottomleft", toggle_display=True,
                 width=140, height=110, strings={"hideText": t("map_minimap_hide", lang),
                                                 "showText": t("map_minimap_show", lang)}).add_to(m)
-    items = [(p.colour, programme_name(p.id, lang)) for p in PROGRAMMES.values()]
-    Legend(t("legend", lang), items, [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]
+    Legend(t("legend", lang), list(plans or []), [t("legend_schematic", lang), t("legend_point", lang), t("legend_transport", lang)]
            + ([t("gaode_note", lang)] if basemap == "gaode" else []),
            sizes=size_legend, open_=(not compact) if legend_open is None else legend_open).add_to(m)
     if fill_frame:

@@ -9,7 +9,8 @@ import geopandas as gpd
 
 from geo.generalize import simplify_for_display
 from layers.park_lookup import stack_sizes
-from layers.parks import PROGRAMMES, programme_name
+from layers.parks import placed
+from layers.programmes import Catalogue
 from ui.i18n import Lang, t
 from ui.safe_html import esc
 
@@ -31,15 +32,19 @@ def _tooltip_html(row: gpd.GeoSeries, lang: Lang, stacked: int = 1) -> str:
     return tip
 
 
-def display_frame(parks: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
-    """What the map needs of each park, and nothing more: id, programme, styling flags, its name
-    in `lang` and an escaped tooltip (both HTML-escaped), and geometry simplified to 5 m and
-    rounded to 6 decimals (EPSG:4326). A tooltip of parks sharing one place says how many do."""
+def display_frame(parks: gpd.GeoDataFrame, lang: Lang, programmes: Catalogue) -> gpd.GeoDataFrame:
+    """What the map needs of each placed park, and nothing more: id, programme, its colour and
+    name (from the plan records), styling flags, its name in `lang` and an escaped tooltip (both
+    HTML-escaped), and geometry simplified to 5 m and rounded to 6 decimals (EPSG:4326). A
+    tooltip of parks sharing one place says how many do. Parks not placed yet are not drawn."""
+    parks = placed(parks)
     stacked = stack_sizes(parks)
     out = gpd.GeoDataFrame(
         {
             "id": parks["id"].map(esc),
             "programme": parks["programme"],
+            "colour": parks["programme"].map(programmes.colour),
+            "programme_label": parks["programme"].map(lambda p: programmes.name(p, lang)),
             "kind": parks["kind"],
             "schematic": parks["geometry_quality"] == "schematic",
             "tip": [_tooltip_html(row, lang, stacked[pid]) for pid, row in parks.iterrows()],
@@ -56,7 +61,7 @@ def display_frame(parks: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
 def _style(selected: str | None, hollow_selected: bool = False):
     def style(feature: dict) -> dict:
         p = feature["properties"]
-        colour = PROGRAMMES[p["programme"]].colour
+        colour = p["colour"]
         is_selected = p["id"] == selected
         return {
             "color": SELECTED_COLOUR if is_selected else colour,
@@ -82,7 +87,7 @@ def _add_parks(subset: gpd.GeoDataFrame, group: folium.FeatureGroup, selected: s
     radii: when the map is sized by a target, park id -> marker radius in px; parks not in it are
     drawn as small hollow dots."""
     for pid, row in subset[subset.geom_type == "Point"].iterrows():
-        style = _style(selected, hollow_selected)({"properties": {"programme": row["programme"], "id": row["id"],
+        style = _style(selected, hollow_selected)({"properties": {"colour": row["colour"], "id": row["id"],
                                                                   "kind": row["kind"], "schematic": row["schematic"]}})
         radius, opacity = 7.0, max(style["fillOpacity"], 0.35)
         if radii is not None:
@@ -95,7 +100,7 @@ def _add_parks(subset: gpd.GeoDataFrame, group: folium.FeatureGroup, selected: s
     polygons = subset[subset.geom_type != "Point"]
     if not polygons.empty:
         folium.GeoJson(
-            json.loads(polygons.drop(columns=["name_html"], errors="ignore").to_json(drop_id=True)),
+            json.loads(polygons.drop(columns=["name_html", "programme_label"], errors="ignore").to_json(drop_id=True)),
             style_function=_style(selected, hollow_selected),
             highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.5},
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
@@ -105,7 +110,7 @@ def _add_parks(subset: gpd.GeoDataFrame, group: folium.FeatureGroup, selected: s
             # A proportional symbol on the outline (its area stands for the value, not the park's size).
             spot = row.geometry.representative_point()
             folium.CircleMarker(location=(spot.y, spot.x), radius=radii[pid], color=SELECTED_COLOUR, weight=1.5,
-                                fill=True, fill_color=PROGRAMMES[row["programme"]].colour, fill_opacity=0.45,
+                                fill=True, fill_color=row["colour"], fill_opacity=0.45,
                                 tooltip=folium.Tooltip(row["tip"]), **{"className": f"park-symbol park-{row['id']}"}).add_to(group)
 
 
@@ -120,8 +125,8 @@ def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None,
     map is sized by a target (see `_add_parks`)."""
     groups = []
     others = frame[frame.index != selected]
-    for pid in PROGRAMMES:
-        group = folium.FeatureGroup(name=programme_name(pid, lang), show=True)
+    for pid, label in dict(zip(frame["programme"], frame["programme_label"])).items():
+        group = folium.FeatureGroup(name=esc(label), show=True)
         _add_parks(others[others["programme"] == pid], group, selected, hollow_selected, radii)
         groups.append(group)
     if selected in frame.index:
@@ -129,3 +134,9 @@ def park_groups(frame: gpd.GeoDataFrame, lang: Lang, selected: str | None,
         _add_parks(frame.loc[[selected]], group, selected, hollow_selected, radii)
         groups.append(group)
     return groups
+
+
+def plan_legend(programme_ids, programmes: Catalogue, lang: Lang) -> list[tuple[str, str]]:
+    """The legend's entries for the plans of the parks on a map: (colour, name in `lang`), in the
+    plans' record order (names are escaped by the legend)."""
+    return [(programmes.colour(p), programmes.name(p, lang)) for p in programmes.in_use(programme_ids)]

@@ -16,7 +16,6 @@ import geopandas as gpd
 from jinja2 import Template
 
 from geo.generalize import zoom_for_bounds
-from layers.parks import PROGRAMMES
 from layers.stories import Slide
 from ui.i18n import Lang, t
 from ui.mapview.parks import SELECTED_COLOUR, park_groups
@@ -139,7 +138,7 @@ def highlight_group(frame: gpd.GeoDataFrame, ids: tuple[str, ...], lang: Lang) -
                                      f"margin-top:-{lift:.0f}px\">{row['name_html']}</div>",
                                 icon_size=(0, 0), icon_anchor=(0, 0)),
         ).add_to(group)
-        colour = PROGRAMMES[row["programme"]].colour
+        colour = row["colour"]
         css = f"park-marker park-highlight park-{row['id']}"
         geom = row.geometry
         if geom.geom_type == "Point":

@@ -18,11 +18,11 @@ from geo.generalize import zoom_for_bounds
 from geo.query import features_at
 from layers.big_layers import is_big
 from layers.park_lookup import named_in
-from layers.parks import filter_parks
+from layers.parks import filter_parks, placed
 from ui import atlas_url, big_layers, data, link_notices, networks, park_finder
 from ui.filters import filter_values, hidden_notice, network_year, sidebar_filters, sizing_from_state, target_sizing
 from ui.i18n import Lang, t
-from ui.mapview import base_map, cached, layer_control, park_groups
+from ui.mapview import base_map, cached, layer_control, park_groups, plan_legend
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
 from ui.mapview.user_layers import user_layer_group
 from ui.panels.landuse_panel import render_landuse_section
@@ -83,9 +83,17 @@ def _picked_park(result: dict | None, shown: gpd.GeoDataFrame, state: ViewState)
     return chosen[0] if chosen else None
 
 
+DEFAULT_VIEW = ((23.0, 113.3), 8)
+"""Where the map looks when no park has a place yet: the Pearl River Delta."""
+
+
 def _view_of(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | None) -> tuple[tuple[float, float], int]:
-    """Map centre (lat, lon) and zoom: the selected park, else everything shown, else all parks."""
+    """Map centre (lat, lon) and zoom: the selected park, else everything shown, else all parks
+    (only parks with a place count: one not placed yet has nowhere to look at)."""
+    shown, parks = placed(shown), placed(parks)
     target = parks.loc[[selected]] if selected in parks.index else (shown if not shown.empty else parks)
+    if target.empty:
+        return DEFAULT_VIEW
     minx, miny, maxx, maxy = target.total_bounds
     zoom = zoom_for_bounds((minx, miny, maxx, maxy), width_px=560, height_px=MAP_HEIGHT - 60)
     if selected in parks.index:  # leave room around the selected park
@@ -291,7 +299,7 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
     returned = ["last_object_clicked", "last_object_clicked_tooltip", "last_clicked", "zoom"]
 
     def build() -> cached.PreparedMap:
-        frame = for_display(data.park_display_frame(lang).loc[shown.index], bm)
+        frame = for_display(data.park_display_rows(lang, shown.index), bm)
         overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None,
                                radii=radii) + transport_groups(
             for_display(lines, bm), for_display(nodes, bm),
@@ -301,7 +309,8 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
             overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
         overlays += [user_layer_group(layer.name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
                      for i, layer in enumerate(mine) if not is_big(layer.gdf)]
-        fig = base_map(lang, bm, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True)
+        fig = base_map(lang, bm, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True,
+                       plans=plan_legend(shown["programme"], data.programmes(), lang))
         for layer, path in tiled:  # big layers: from their vector-tile archives, at every zoom
             big_layers.map_layer(layer, path, lang).add_to(fig)
         return cached.prepare(fig, overlays, layer_control(), returned)

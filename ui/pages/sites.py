@@ -15,13 +15,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.generalize import zoom_for_bounds
-from layers.parks import CITIES, CITY_LABELS, KIND_LABELS, KINDS, STATUSES, STATUS_LABELS, area_range_km2, label
+from layers.parks import KIND_LABELS, STATUSES, STATUS_LABELS, area_range_km2, label, placed
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
 from ui import data, link_notices, networks, park_finder
 from ui.exports.downloads import table_csv, table_xlsx
-from ui.filters import NETWORK_YEARS, hidden_notice
+from ui.filters import NETWORK_YEARS, filter_choices, hidden_notice, url_choices
+from ui.plan_names import region_name
 from ui.i18n import LABELS, Lang, t
-from ui.mapview import base_map, layer_control, park_groups
+from ui.mapview import base_map, layer_control, park_groups, plan_legend
 from ui.safe_html import md
 from ui.urlstate import decode, encode, query_state, site_query
 from ui.page import start_with_parks, vendor_url
@@ -39,7 +40,7 @@ def _seed_widgets_from_url(parks) -> list[str]:
     if st.session_state.get("ws_seeded"):
         return []
     st.session_state["ws_seeded"] = True
-    state = decode(dict(st.query_params), park_ids=set(parks.index))
+    state = decode(dict(st.query_params), park_ids=set(parks.index), choices=url_choices(parks))
     seeds = {"ws_ind": state.get("industries"), "ws_city": state.get("cities"), "ws_kind": state.get("kinds"),
              "ws_status": state.get("statuses"), "ws_metro": state.get("metro_within_m"),
              "ws_hsr": state.get("max_hsr_m"), "ws_air": state.get("max_airport_m"), "ws_cmp": state.get("compare"),
@@ -90,9 +91,12 @@ def _query(parks, lang: Lang):
     for key in ("ws_ind",):  # chips of the other language (a shared link) are kept if still valid
         st.session_state[key] = [c for c in st.session_state.get(key, []) if c in chips]
     industries = sb.multiselect(t("industry_chips", lang), chips, key="ws_ind", placeholder=t("all", lang))
-    cities = sb.multiselect(t("city", lang), CITIES, key="ws_city", format_func=lambda v: label(CITY_LABELS, v, lang),
+    choices = filter_choices(parks)
+    for key, name in (("ws_city", "cities"), ("ws_kind", "kinds")):  # values the data no longer has are dropped
+        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in choices[name]]
+    cities = sb.multiselect(t("city", lang), choices["cities"], key="ws_city", format_func=lambda v: region_name(v, lang),
                             placeholder=t("all", lang))
-    kinds = sb.multiselect(t("kind", lang), KINDS, key="ws_kind", format_func=lambda v: label(KIND_LABELS, v, lang),
+    kinds = sb.multiselect(t("kind", lang), choices["kinds"], key="ws_kind", format_func=lambda v: label(KIND_LABELS, v, lang),
                            placeholder=t("all", lang))
     statuses = sb.multiselect(t("status", lang), STATUSES, key="ws_status", format_func=lambda v: label(STATUS_LABELS, v, lang),
                               placeholder=t("all", lang))
@@ -215,18 +219,22 @@ def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = No
     """The results on a map (the view follows the results unless the URL or the user set one;
     a park found by the search is zoomed to and outlined, even when the criteria leave it out);
     returns the map's (centre, zoom) for the URL."""
-    shown = parks.loc[ranked.index] if not ranked.empty else parks
+    shown = placed(parks.loc[ranked.index] if not ranked.empty else parks)
+    shown = shown if not shown.empty else placed(parks)
     seeded = st.session_state.get("ws_view")
     if found in parks.index:
         center, zoom = _view_of_park(parks, found)
     elif seeded:
         center, zoom = seeded
+    elif shown.empty:
+        center, zoom = (23.0, 113.3), 8
     else:
         minx, miny, maxx, maxy = shown.total_bounds
         center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 13)
     ids = [*ranked.index, found] if found in parks.index and found not in ranked.index else list(ranked.index)
-    frame = data.park_display_frame(lang).loc[ids]
-    result = st_folium(base_map(lang, "light", center, zoom, vendor_url(), compact=True), key="sites_map", height=440,
+    frame = data.park_display_rows(lang, ids)
+    result = st_folium(base_map(lang, "light", center, zoom, vendor_url(), compact=True,
+                                plans=plan_legend(frame["programme"], data.programmes(), lang)), key="sites_map", height=440,
                        use_container_width=True, feature_group_to_add=park_groups(frame, lang, found),
                        layer_control=layer_control(), returned_objects=["center", "zoom"])
     if result and result.get("center") and result.get("zoom") is not None:
@@ -238,6 +246,12 @@ def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = No
 def _view_of_park(parks, park_id: str) -> tuple[tuple[float, float], int]:
     """Map centre (lat, lon) and zoom showing one park: zoom 13 at a point, its outline's extent otherwise."""
     geom = parks.geometry.loc[park_id]
+    if geom is None or geom.is_empty:  # not placed yet: the results' view
+        shown = placed(parks)
+        if shown.empty:
+            return (23.0, 113.3), 8
+        minx, miny, maxx, maxy = shown.total_bounds
+        return ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 13)
     if geom.geom_type == "Point":
         return (geom.y, geom.x), 13
     minx, miny, maxx, maxy = geom.bounds
@@ -255,7 +269,7 @@ def _render_comparison(parks, ids: list[str], access, network, year, statement: 
     short = (f"{network.name_zh if lang == 'zh' else network.name_en}; {networks.year_label(year, lang)}"
              if network is not None else "")
     table = compare_parks(parks, ids, access, targets, facilities, lang, nodes=nodes, lines=lines, year=year,
-                          network=short)
+                          network=short, programmes=data.programmes())
     name_col = "name_zh" if lang == "zh" else "name_en"
     table.columns = [parks.at[i, name_col] for i in table.columns]
     st.dataframe(table, width="stretch", height=min(60 + 36 * len(table), 720))

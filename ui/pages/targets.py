@@ -7,12 +7,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from layers.parks import PROGRAMMES, programme_name
 from layers.targets import METRICS, owner_name, owner_programme
 from ui import data
 from ui.exports.downloads import table_csv, table_xlsx
 from ui.i18n import Lang, t
 from ui.page import start
+from ui.plan_names import plan_name
 
 
 def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -21,7 +21,7 @@ def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang) -> pd.D
     metric = targets["metric"].map(lambda m: METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en)
     cmp = targets["comparison"].fillna("")
     return pd.DataFrame({
-        t("col_owner", lang): targets["park_id"].map(lambda i: owner_name(i, parks, lang)),
+        t("col_owner", lang): targets["park_id"].map(lambda i: owner_name(i, parks, lang, data.programmes())),
         t("col_metric", lang): metric,
         t("col_target_text", lang): targets[name_col],
         t("col_target", lang): cmp + " " + targets["value"].map(lambda v: f"{v:,.10g}") + " " + targets["unit"],
@@ -42,7 +42,7 @@ def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang
     rows = rows[rows["unit"] == unit]
     points = []
     for _, r in rows.iterrows():
-        park = owner_name(r["park_id"], parks, lang)
+        park = owner_name(r["park_id"], parks, lang, data.programmes())
         if pd.notna(r["baseline_value"]) and pd.notna(r["baseline_year"]):
             points.append({"park": park, "year": int(r["baseline_year"]), "value": float(r["baseline_value"]), "kind": t("baseline", lang)})
         if pd.notna(r["target_year"]):
@@ -75,10 +75,12 @@ def render() -> None:
         return
     parks = data.parks()
     sb = st.sidebar
-    progs = sb.multiselect(t("programme", lang), list(PROGRAMMES), format_func=lambda v: programme_name(v, lang),
-                           key="wt_programmes", placeholder=t("all", lang))
-    owners = sorted(set(targets["park_id"]), key=lambda i: owner_name(i, parks, lang))
-    chosen_parks = sb.multiselect(t("col_owner", lang), owners, format_func=lambda i: owner_name(i, parks, lang),
+    plans = data.programmes()
+    progs = sb.multiselect(t("programme", lang), plans.in_use(targets["park_id"].map(lambda i: owner_programme(i, parks, plans))
+                                                              .dropna()),
+                           format_func=lambda v: plan_name(v, lang), key="wt_programmes", placeholder=t("all", lang))
+    owners = sorted(set(targets["park_id"]), key=lambda i: owner_name(i, parks, lang, plans))
+    chosen_parks = sb.multiselect(t("col_owner", lang), owners, format_func=lambda i: owner_name(i, parks, lang, plans),
                                   key="wt_parks", placeholder=t("all", lang))
     metrics = sorted(set(targets["metric"]))
     chosen_metrics = sb.multiselect(t("col_metric", lang), metrics,
@@ -86,7 +88,7 @@ def render() -> None:
                                     key="wt_metrics", placeholder=t("all", lang))
     shown = targets
     if progs:
-        shown = shown[shown["park_id"].map(lambda i: owner_programme(i, parks)).isin(progs)]
+        shown = shown[shown["park_id"].map(lambda i: owner_programme(i, parks, plans)).isin(progs)]
     if chosen_parks:
         shown = shown[shown["park_id"].isin(chosen_parks)]
     if chosen_metrics:
