@@ -131,3 +131,38 @@ def test_exports_carry_the_new_parks_placed_or_not(zhongshan, fmt, tmp_path):
     rows = back.set_index("id")
     assert {"zs-health", "zs-equipment"} <= set(rows.index)
     assert rows.loc["zs-equipment", "programme"] == "zs-torch" and rows.loc["zs-equipment", "stated_area_km2"] == 0.8
+
+
+ZS_STORY = """title: {zh: 中山新规划, en: Zhongshan's new plan}
+description: {zh: 测试用故事：中山的新规划。, en: A test story of the Zhongshan plan.}
+basemap: light
+slides:
+- title: {zh: 两个园区, en: Two parks}
+  parks: [zs-health, zs-equipment]
+  layers: [parks]
+  highlight: [zs-health, zs-equipment]
+  caption: {zh: 健康科技产业基地已落位；装备制造产业园尚未落位。, en: The health-tech base is placed; the equipment park is not yet.}
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_story_of_the_new_plan_presents_the_placed_park(zhongshan, lang, tmp_path, monkeypatch):
+    import shutil
+
+    from layers import registry
+
+    data = tmp_path / "data"
+    shutil.copytree(registry.DATA_DIR, data)
+    (data / "stories" / "zhongshan.yaml").write_text(ZS_STORY, encoding="utf-8")
+    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(data))
+    st.cache_resource.clear()
+    at = run_page({"lang": lang, "story": "zhongshan"}, script="from ui.pages import present\npresent.render()\n")
+    text = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.subheader, *at.title, *at.info, *at.warning])
+    assert "1 / 1" in text and ("中山的新规划" if lang == "zh" else "Zhongshan plan") in text  # the story opened
+    assert not at.error and not at.warning, [e.value for e in [*at.error, *at.warning]]
+    from layers.stories import parse_story, slide_bounds
+    from ui import data as app_data
+
+    slide = parse_story(ZS_STORY, "zhongshan").slides[0]
+    west, south, east, north = slide_bounds(slide, app_data.parks())  # the placed park only, padded
+    assert (west, south, east, north) == pytest.approx((113.47, 22.53, 113.51, 22.57))
