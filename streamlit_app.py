@@ -15,7 +15,7 @@ def main() -> None:
 
     from ui import uploads
     from ui.memory import start_releasing
-    from ui.pages import atlas, data_page, present, sites, targets
+    from ui.pages import atlas, data_page, plans, present, sites, targets
 
     st.set_page_config(page_title="ParkAtlas 园区图谱", page_icon="🗺️", layout="wide")
     start_releasing()  # memory a finished session freed goes back to the system (once per server process)
@@ -25,6 +25,7 @@ def main() -> None:
         st.Page(atlas.render, title="Atlas · 园区地图", url_path=atlas.ATLAS_URL_PATHS[1], visibility="hidden"),
         st.Page(sites.render, title="Sites · 选址", url_path="sites"),
         st.Page(targets.render, title="Targets · 发展目标", url_path="targets"),
+        st.Page(plans.render, title="Plans · 规划与园区", url_path="plans"),
         st.Page(data_page.render, title="Data · 数据导入导出", url_path="data"),
         st.Page(present.render, title="Present · 演示", url_path="present"),
     ]

@@ -26,8 +26,10 @@ ROLES: dict[str, tuple[str, str]] = {
     "landuse": ("用地地块", "Land-use parcels"),
     "transport": ("交通线路/站点", "Transport links or stations"),
     "facilities": ("设施", "Facilities"),
+    "districts": ("行政区划", "Administrative districts"),
 }
-"""What an imported layer can be used as (zh, en)."""
+"""What an imported layer can be used as (zh, en). "districts": administrative boundaries whose
+name column the park form checks a park's stated district against (`layers.districts`)."""
 
 
 @dataclass(frozen=True)
