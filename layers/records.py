@@ -38,6 +38,7 @@ class RecordContext:
     plan_colours: dict[str, str] = field(default_factory=dict)
     target_metrics: dict[str, str] = field(default_factory=dict)
     park_parents: dict[str, str | None] = field(default_factory=dict)
+    line_refs: set[str] = field(default_factory=set)
 
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame | None]) -> RecordContext:
@@ -47,12 +48,14 @@ class RecordContext:
             return set() if f is None else {str(i) for i in f.index}
 
         plans, targets, parks = frames.get("programmes"), frames.get("targets"), frames.get("parks")
+        lines = frames.get("transport_lines")
         return cls(
             ids={layer: ids(layer) for layer in EDITABLE_LAYERS},
             plan_colours={} if plans is None else {str(i): str(c).upper() for i, c in zip(plans.index, plans["colour"])},
             target_metrics={} if targets is None else {str(i): str(m) for i, m in zip(targets.index, targets["metric"])},
             park_parents={} if parks is None else {str(i): (p if isinstance(p, str) and p else None)
                                                     for i, p in zip(parks.index, parks["parent_id"])},
+            line_refs=set() if lines is None else {str(r) for r in lines["line_ref"]},
         )
 
 
@@ -130,6 +133,10 @@ def check(layer_id: str, feature_id: str, attrs: dict, geometry: shapely.Geometr
         park = attrs.get("park_id")
         if not _missing(park) and park not in ids.get("parks", set()):
             say("park_id", f"{park!r} is not a park")
+    if layer_id == "transport_nodes":
+        unknown_refs = [r for r in (attrs.get("line_refs") or []) if r not in context.line_refs]
+        if unknown_refs:
+            say("line_refs", f"not the line_ref of any line: {', '.join(map(repr, unknown_refs))} (add the line first)")
     if layer_id in ("transport_lines", "transport_nodes"):
         unknown = [p for p in (attrs.get("park_ids") or []) if p not in ids.get("parks", set())]
         if unknown:

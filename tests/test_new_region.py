@@ -166,3 +166,27 @@ def test_a_story_of_the_new_plan_presents_the_placed_park(zhongshan, lang, tmp_p
     slide = parse_story(ZS_STORY, "zhongshan").slides[0]
     west, south, east, north = slide_bounds(slide, app_data.parks())  # the placed park only, padded
     assert (west, south, east, north) == pytest.approx((113.47, 22.53, 113.51, 22.57))
+
+
+def test_an_actual_figure_shows_as_progress_on_targets_profile_and_map(zhongshan):
+    zhongshan.save_feature("actuals", "a-t-zs-health-land-2026", None,
+                           {"target_id": "t-zs-health-land", "year": 2026, "value": 40.0, "unit": "ha",
+                            "source": "中山市统计公报 2026（测试）"}, reason="figure of the bulletin", expected_version=0)
+    st.cache_resource.clear()
+    from ui import data
+    from ui.pages.atlas import _coloured_by_progress
+
+    progress = data.progress()
+    met = progress.loc["t-zs-health-land"]
+    assert met["status"] == "met" and met["actual_value"] == pytest.approx(600.0)  # 40 ha = 600 亩
+    frame, legend = _coloured_by_progress(data.park_display_frame("en"), "en")
+    assert frame.at["zs-health", "colour"] == "#228833" and ("#228833", "Met") in legend
+    at = run_page({"lang": "en"}, script="from ui.pages import targets\ntargets.render()\n")
+    table = next(df.value for df in at.dataframe if "t-zs-health-land" in df.value.index)
+    row = table.loc["t-zs-health-land"]
+    assert row["Progress"] == "Met" and row["Actual (in the target's unit)"] == "600 亩"
+    assert row["Source of the actual"] == "中山市统计公报 2026（测试）"
+    assert table.loc["t-zs-equipment-land", "Progress"] == "No data"
+    at = run_page({"lang": "zh", "park": "zs-health"})
+    profile = next(h.proto.body for h in at.get("html") if "parkatlas-targets" in h.proto.body)
+    assert "已达成" in profile and "中山市统计公报 2026（测试）" in profile

@@ -134,6 +134,27 @@ def optional_layer(layer_id: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
     return gdf, problem
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _progress(key: tuple, today_iso: str) -> pd.DataFrame | None:
+    from datetime import date
+
+    from layers.progress import assess
+
+    targets, _ = optional_layer("targets")
+    if targets is None:
+        return None
+    return assess(targets, records("actuals"), date.fromisoformat(today_iso))
+
+
+def progress() -> pd.DataFrame | None:
+    """Each target's progress today (`layers.progress.assess`: status, the deciding actual figure
+    in the target's unit, its year and source), indexed by target id; None without targets.
+    Cached by the revisions of targets and actuals and by the date."""
+    from datetime import date
+
+    return _progress(_key("targets", "actuals"), date.today().isoformat())
+
+
 def empty_layer(*columns: str) -> gpd.GeoDataFrame:
     """An empty EPSG:4326 layer with `columns`, for an optional layer that is not bundled."""
     return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=4326)

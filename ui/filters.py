@@ -203,4 +203,8 @@ def target_sizing(state: ViewState, choices: dict[str, list[int]]) -> tuple[str 
         years = choices[metric]
         year = sb.selectbox(t("size_year", lang), years, index=years.index(_sizing_year(state, years)), key="w_size_year")
     state.size_metric, state.size_year = metric, year
+    choices_ = ["plan", "progress"]
+    state.colour_by = sb.radio(t("colour_by", lang), choices_, index=choices_.index(state.colour_by)
+                               if state.colour_by in choices_ else 0, key="w_colour_by", horizontal=True,
+                               format_func=lambda c: t(f"colour_by_{c}", lang), help=t("progress_legend_rule", lang))
     return metric, year

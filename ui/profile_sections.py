@@ -105,19 +105,38 @@ def facilities_html(park_id: str, facilities: gpd.GeoDataFrame, lang: Lang) -> s
             f"{items}</div>")
 
 
-def targets_html(park_id: str, targets: pd.DataFrame, lang: Lang) -> str:
-    """The park's quantitative targets as the documents state them (value, unit, year)."""
+def _progress_note(tid: str, unit: str, progress: pd.DataFrame | None, lang: Lang) -> str:
+    """' — Met: 820 亿元 (2019; source)' for a target with progress, '' without."""
+    from layers.park_progress import PROGRESS_COLOURS
+
+    if progress is None or tid not in progress.index:
+        return ""
+    p = progress.loc[tid]
+    status = str(p["status"])
+    badge = (f" <span style='background:{PROGRESS_COLOURS.get(status, '#BBBBBB')};color:#111;border-radius:3px;"
+             f"padding:0 4px'>{esc(t(f'progress_{status}', lang))}</span>")
+    if pd.isna(p["actual_value"]):
+        return badge
+    return (badge + f" {float(p['actual_value']):,.10g} {esc(unit)} ({int(p['actual_year'])}"
+            f"; {esc(p['actual_source'])})")
+
+
+def targets_html(park_id: str, targets: pd.DataFrame, lang: Lang, progress: pd.DataFrame | None = None) -> str:
+    """The park's quantitative targets as the documents state them (value, unit, year), each with
+    its progress (`layers.progress.assess`: status, the deciding actual figure and its source)."""
     from layers.targets import METRICS
 
     rows = targets[targets["park_id"] == park_id]
     if rows.empty:
         return ""
     items = "".join(
-        f"<li>{esc(r['name_zh'] if lang == 'zh' else r['name_en'])}: {esc(r['comparison'] if isinstance(r['comparison'], str) else '')} "
+        f"<li>{esc(r['name_zh'] if lang == 'zh' or not isinstance(r['name_en'], str) else r['name_en'])}: "
+        f"{esc(r['comparison'] if isinstance(r['comparison'], str) else '')} "
         f"{r['value']:,.10g} {esc(r['unit'])}"
         + (f" ({int(r['target_year'])})" if pd.notna(r["target_year"]) else "")
-        + f" <span style='color:#666'>· {esc(METRICS[r['metric']].name_zh if lang == 'zh' else METRICS[r['metric']].name_en)}</span></li>"
-        for _, r in rows.iterrows()
+        + f" <span style='color:#666'>· {esc(METRICS[r['metric']].name_zh if lang == 'zh' else METRICS[r['metric']].name_en)}</span>"
+        + _progress_note(str(tid), str(r["unit"]), progress, lang) + "</li>"
+        for tid, r in rows.iterrows()
     )
     return (f"<div class='parkatlas-targets'><h4 style='margin:10px 0 4px 0'>{esc(t('targets_section', lang))}</h4>"
             f"<ul style='margin:2px 0 0 18px;padding:0'>{items}</ul></div>")

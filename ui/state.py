@@ -34,6 +34,8 @@ class ViewState:
     show_landuse: bool = False
     size_metric: str | None = None
     size_year: int | None = None
+    colour_by: str = "plan"
+    """How the atlas colours parks: "plan" (each plan's colour) or "progress" (against targets)."""
     deep_link_checked: bool = False
     editing_outline: str | None = None
     """The park whose outline is being drawn or edited on the atlas (None: the normal map)."""

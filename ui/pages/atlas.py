@@ -12,6 +12,7 @@ from functools import partial
 from urllib.parse import urlsplit
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from geo.generalize import zoom_for_bounds
@@ -300,6 +301,9 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
 
     def build() -> cached.PreparedMap:
         frame = for_display(data.park_display_rows(lang, shown.index), bm)
+        plans = plan_legend(shown["programme"], data.programmes(), lang)
+        if state.colour_by == "progress":
+            frame, plans = _coloured_by_progress(frame, lang)
         overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None,
                                radii=radii) + transport_groups(
             for_display(lines, bm), for_display(nodes, bm),
@@ -309,13 +313,12 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
             overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
         overlays += [user_layer_group(layer.name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
                      for i, layer in enumerate(mine) if not is_big(layer.gdf)]
-        fig = base_map(lang, bm, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True,
-                       plans=plan_legend(shown["programme"], data.programmes(), lang))
+        fig = base_map(lang, bm, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True, plans=plans)
         for layer, path in tiled:  # big layers: from their vector-tile archives, at every zoom
             big_layers.map_layer(layer, path, lang).add_to(fig)
         return cached.prepare(fig, overlays, layer_control(), returned)
 
-    view_key = ("atlas", lang, bm, state.network_year, tuple(shown.index), state.selected_park, landuse is not None,
+    view_key = ("atlas", lang, bm, state.colour_by, state.network_year, tuple(shown.index), state.selected_park, landuse is not None,
                 tuple(sorted((radii or {}).items())), repr(size_legend), home, vendor_url(), data._all_key(),
                 tuple(str(path) for _, path in tiled))
     return cached.show(cached.prepared(view_key, build), key="atlas_map", height=MAP_HEIGHT,
@@ -377,6 +380,22 @@ def _access_table(lang: Lang, ids: tuple[str, ...], year, network_key: str, key:
                        lang)
 
 
+def _coloured_by_progress(frame: gpd.GeoDataFrame, lang: Lang) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
+    """The display frame with each park in the colour of its progress (`layers.park_progress`),
+    and the legend's entries for the states on the map (the rule is in the legend's help)."""
+    from layers.park_progress import PROGRESS_COLOURS, park_progress
+
+    targets, _ = data.optional_layer("targets")
+    progress = data.progress()
+    if targets is None or progress is None:
+        states = pd.Series("no-data", index=frame.index)
+    else:
+        states = park_progress(targets, progress, frame.index)
+    frame = frame.assign(colour=states.map(PROGRESS_COLOURS))
+    legend = [(PROGRESS_COLOURS[s], t(f"progress_{s}", lang, markdown=False)) for s in PROGRESS_COLOURS if s in set(states)]
+    return frame, legend
+
+
 def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame, widgets: bool = True):
     """(park id -> marker radius, legend) when the user sizes parks by a target, else (None, None).
 
@@ -388,7 +407,7 @@ def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame, widgets: bool = Tru
     if targets is None:
         return None, None
     ids = set(parks.index)
-    choices = _sizing_choices(data._key("parks"))
+    choices = _sizing_choices(data._key("parks", "targets"))
     # The first paint: as chosen (a link, earlier runs), without the sidebar's select boxes.
     metric, year = target_sizing(state, choices) if widgets else sizing_from_state(state, choices)
     if metric is None:
@@ -446,4 +465,4 @@ def _profile_sections(park_id: str, year: int | str, facilities: gpd.GeoDataFram
         st.html(facilities_html(park_id, facilities, lang))
     targets, _ = data.optional_layer("targets")
     if targets is not None and (park_id == targets["park_id"]).any():
-        st.html(targets_html(park_id, targets, lang))
+        st.html(targets_html(park_id, targets, lang, data.progress()))

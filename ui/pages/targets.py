@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from layers.progress import PROGRESS_STATUSES
 from layers.targets import METRICS, owner_name, owner_programme
 from ui import data
 from ui.exports.downloads import table_csv, table_xlsx
@@ -15,9 +16,13 @@ from ui.page import start
 from ui.plan_names import plan_name
 
 
-def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """The targets as a table with names and headers in `lang`."""
+def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang, progress: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The targets as a table with names and headers in `lang`; with `progress`
+    (`layers.progress.assess`), plan against actual: the status, the deciding actual figure in
+    the target's unit, its year and its source."""
     name_col = "name_zh" if lang == "zh" else "name_en"
+    prog = (progress if progress is not None else pd.DataFrame(columns=["status", "actual_value", "actual_year",
+                                                                         "actual_source"])).reindex(targets.index)
     metric = targets["metric"].map(lambda m: METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en)
     cmp = targets["comparison"].fillna("")
     return pd.DataFrame({
@@ -28,13 +33,19 @@ def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang) -> pd.D
         t("col_target_year", lang): targets["target_year"].astype("string").fillna(""),
         t("col_baseline", lang): targets["baseline_value"].map(lambda v: "" if pd.isna(v) else f"{v:,.10g}"),
         t("col_baseline_year", lang): targets["baseline_year"].astype("string").fillna(""),
-        t("col_actual", lang): targets["actual_value"].map(lambda v: "" if pd.isna(v) else f"{v:,.10g}"),
+        t("col_progress", lang): prog["status"].map(lambda s: t(f"progress_{s}", lang) if isinstance(s, str) else
+                                                    t("progress_no-data", lang)),
+        t("col_actual_figure", lang): [("" if pd.isna(v) else f"{v:,.10g} {u}") for v, u in zip(prog["actual_value"], targets["unit"])],
+        t("col_actual_year", lang): prog["actual_year"].astype("string").fillna(""),
+        t("col_actual_source", lang): prog["actual_source"].fillna(""),
         t("col_source", lang): targets["source"],
     }, index=targets.index).rename_axis("id")
 
 
-def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang: Lang) -> alt.Chart | None:
-    """Baseline -> target lines per park for one metric (one unit per chart)."""
+def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang: Lang,
+                   progress: pd.DataFrame | None = None) -> alt.Chart | None:
+    """Baseline -> target lines per park for one metric (one unit per chart), with each target's
+    deciding actual figure (converted to the target's unit) as a point of its own kind."""
     rows = targets[targets["metric"] == metric]
     if rows.empty:
         return None
@@ -47,6 +58,9 @@ def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang
             points.append({"park": park, "year": int(r["baseline_year"]), "value": float(r["baseline_value"]), "kind": t("baseline", lang)})
         if pd.notna(r["target_year"]):
             points.append({"park": park, "year": int(r["target_year"]), "value": float(r["value"]), "kind": t("target", lang)})
+        if progress is not None and r.name in progress.index and pd.notna(progress.at[r.name, "actual_value"]):
+            points.append({"park": park, "year": int(progress.at[r.name, "actual_year"]),
+                           "value": float(progress.at[r.name, "actual_value"]), "kind": t("actual_point", lang)})
     if not points:
         return None
     df = pd.DataFrame(points).drop_duplicates()
@@ -58,6 +72,20 @@ def timeline_chart(targets: pd.DataFrame, parks: pd.DataFrame, metric: str, lang
         tooltip=["park", "year", "value", "kind"],
     )
     return (base.mark_line() + base.mark_point(filled=True, size=70).encode(shape=alt.Shape("kind:N", title=""))).properties(height=340)
+
+
+def _progress_summary(progress: pd.DataFrame | None, shown: pd.DataFrame, lang: Lang) -> None:
+    """How many of the shown targets are met, on track, behind or without data, and the rule."""
+    from datetime import date
+
+    from layers.progress import RULE_EN, RULE_ZH
+
+    counts = (progress["status"].reindex(shown.index).fillna("no-data").value_counts() if progress is not None
+              else pd.Series({"no-data": len(shown)}))
+    st.markdown(t("progress_summary", lang, date=date.today().isoformat(), met=int(counts.get("met", 0)),
+                  on=int(counts.get("on-track", 0)), behind=int(counts.get("behind", 0)), none=int(counts.get("no-data", 0))))
+    with st.expander(t("progress_rule", lang)):
+        st.text(RULE_ZH if lang == "zh" else RULE_EN)
 
 
 def render() -> None:
@@ -93,8 +121,14 @@ def render() -> None:
         shown = shown[shown["park_id"].isin(chosen_parks)]
     if chosen_metrics:
         shown = shown[shown["metric"].isin(chosen_metrics)]
+    progress = data.progress()
+    chosen_states = sb.multiselect(t("progress_filter", lang), list(PROGRESS_STATUSES), key="wt_progress",
+                                   format_func=lambda s: t(f"progress_{s}", lang), placeholder=t("all", lang))
+    if chosen_states and progress is not None:
+        shown = shown[progress["status"].reindex(shown.index).isin(chosen_states)]
     st.caption(t("targets_shown", lang, n=len(shown), total=len(targets)))
-    table = targets_view(shown, parks, lang)
+    _progress_summary(progress, shown, lang)
+    table = targets_view(shown, parks, lang, progress)
     st.dataframe(table, width="stretch", height=380)
     c1, c2 = st.columns(2)
     c1.download_button(t("download_csv", lang), table_csv(table), "parkatlas-targets.csv", "text/csv", key="dl_targets_csv")
@@ -105,7 +139,7 @@ def render() -> None:
     if present:
         metric = st.selectbox(t("col_metric", lang), present, key="wt_chart_metric",
                               format_func=lambda m: METRICS[m].name_zh if lang == "zh" else METRICS[m].name_en)
-        chart = timeline_chart(shown, parks, metric, lang)
+        chart = timeline_chart(shown, parks, metric, lang, progress)
         if chart is not None:
             st.altair_chart(chart, width="stretch")
         st.caption(t("timeline_note", lang))
