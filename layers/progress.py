@@ -96,6 +96,29 @@ RESULT_COLUMNS = ("status", "reason_code", "actual_value", "actual_year", "actua
                   "expected_value", "share")
 
 
+def rule_text(lang: str, codes: bool = False) -> str:
+    """The rule in `lang` ("zh" or "en") as a page shows it: without the reason codes in brackets
+    unless `codes` (they are for scripts and exports that carry `reason_code`)."""
+    import re
+
+    text = RULE_ZH if lang == "zh" else RULE_EN
+    if codes:
+        return text
+    codes_re = "|".join(re.escape(c) for c in sorted(REASONS, key=len, reverse=True))
+    text = re.sub(rf"\s?[（(](?:{codes_re})(?:[；;][^）)]*)?[）)]", lambda m: _keep_note(m.group(0)), text)
+    return (text.replace("（括号内为判定依据代码）", "").replace(" (the reason code in brackets)", "")
+            .replace("（as_of）", ""))
+
+
+def _keep_note(bracket: str) -> str:
+    """'（unit-not-convertible；万元与亿元可换算…）' -> '（万元与亿元可换算…）'; a bare code -> ''."""
+    for sep in ("；", "; "):
+        if sep in bracket:
+            opening = "（" if "（" in bracket else " ("
+            return opening + bracket.split(sep, 1)[1]
+    return ""
+
+
 def progress_rank(status: str) -> int:
     """Sort and colour order of a status: met 3, on-track 2, behind 1, no-data 0.
 

@@ -44,8 +44,9 @@ OUTLINE = box(113.330, 23.096, 113.344, 23.108)  # ~1.9 km² around it
 LANGS = ("en", "zh")
 
 EN_ALLOWED = (
-    # units written in Chinese in both languages (亩 has no English name; 万㎡ = 10,000 m²)
-    "亩", "万",
+    # units written in Chinese in both languages (亩 has no English name; 万㎡ = 10,000 m²); the
+    # money units and the comparison "约" (about) as targets are stated (the progress rule names them)
+    "亩", "万", "亿美元", "元", "约",
     # document terms quoted in the English text ("Boundary as written (四至)", "the approved 控规 red line")
     "四至", "控规",
     # what to type into the park search, in the language the park names are in

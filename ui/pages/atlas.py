@@ -264,7 +264,7 @@ def _tables(shown, year, lang: Lang, selected: str | None = None) -> None:
     access = networks.access(network, year)
     c1, c2 = st.columns(2)
     c1.download_button(t("download_csv", lang), data=lambda: table_csv(_park_table(lang, tuple(shown.index),
-                                                                                   data._key("parks"))),
+                                                                                   _table_key())),
                        file_name="parkatlas-parks.csv", mime="text/csv", key="download_csv", on_click="ignore")
     if network is not None and access is not None:
         statement = networks.statement(network, year, lang)
@@ -277,7 +277,7 @@ def _tables(shown, year, lang: Lang, selected: str | None = None) -> None:
     st.caption(t("rows_open_parks", lang))
     parks_tab, access_tab = st.tabs([t("tab_parks", lang), t("tab_access", lang)])
     with parks_tab:
-        park_finder.selectable_table(st, _park_table(lang, tuple(shown.index), data._key("parks")), park_finder.PARK_ROWS,
+        park_finder.selectable_table(st, _park_table(lang, tuple(shown.index), _table_key()), park_finder.PARK_ROWS,
                                      selected, width="stretch", height=320)
     with access_tab:
         if network is not None and access is not None:
@@ -367,9 +367,25 @@ def _edit_button(state: ViewState, park_id: str, lang: Lang) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def _table_key() -> tuple:
+    """What the park table depends on: the parks, targets and actual figures (and the day, for progress)."""
+    from datetime import date
+
+    return data._key("parks", "targets", "actuals") + (date.today().isoformat(),)
+
+
 def _park_table(lang: Lang, ids: tuple[str, ...], key: tuple):
-    """The table of the parks shown (cached by language, the parks shown and the layer's revision)."""
-    return park_table(data.parks().loc[list(ids)], lang)
+    """The table of the parks shown (cached by language, the parks shown and the layers'
+    revisions), with each park's progress against its own targets (`layers.park_progress`)."""
+    from layers.park_progress import park_progress
+
+    table = park_table(data.parks().loc[list(ids)], lang)
+    targets, _ = data.optional_layer("targets")
+    progress = data.progress()
+    if targets is not None and progress is not None:
+        states = park_progress(targets, progress, list(ids))
+        table.insert(len(table.columns) - 1, t("col_progress", lang), [t(f"progress_{s}", lang) for s in states])
+    return table
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -78,14 +78,14 @@ def _progress_summary(progress: pd.DataFrame | None, shown: pd.DataFrame, lang: 
     """How many of the shown targets are met, on track, behind or without data, and the rule."""
     from datetime import date
 
-    from layers.progress import RULE_EN, RULE_ZH
+    from layers.progress import rule_text
 
     counts = (progress["status"].reindex(shown.index).fillna("no-data").value_counts() if progress is not None
               else pd.Series({"no-data": len(shown)}))
     st.markdown(t("progress_summary", lang, date=date.today().isoformat(), met=int(counts.get("met", 0)),
                   on=int(counts.get("on-track", 0)), behind=int(counts.get("behind", 0)), none=int(counts.get("no-data", 0))))
     with st.expander(t("progress_rule", lang)):
-        st.text(RULE_ZH if lang == "zh" else RULE_EN)
+        st.text(rule_text(lang))
 
 
 def render() -> None:
