@@ -108,6 +108,7 @@ SCHEMA = LayerSchema(
         Column("parent_id", nullable=True),
         Column("city"),
         Column("district"),
+        Column("town", nullable=True, optional=True),
         Column("industries", kind="str_list"),
         Column("industries_en", kind="str_list", nullable=True),
         Column("operator", nullable=True),

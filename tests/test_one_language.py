@@ -265,6 +265,18 @@ def test_sites_targets_and_present(lang, bundled):
     assert_one_language(run(PRESENT_PAGE, lang), lang, bundled, "Present")
 
 
+PLANS_PAGE = "from ui.pages import plans\nplans.render()\n"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("section", ["plans", "parks", "targets", "progress", "transport"])
+def test_the_plans_page_every_section(lang, section, bundled):
+    at = run(PLANS_PAGE, lang, section=section)
+    if any(ti.key and ti.key.endswith("_author") for ti in at.text_input):  # the one-time name question
+        at = give_name(at, next(ti.key for ti in at.text_input if ti.key.endswith("_author"))[:-len("_author")], "Wang")
+    assert_one_language(at, lang, bundled | {"Wang"}, f"the Plans page, section {section}")
+
+
 UPLOADS = ("bowtie.geojson", "nan_huge_coords.geojson", "gbk_no_cpg.zip", "projected_says_nothing.geojson",
            "swapped_axes.csv", "far_away_beijing.geojson", "mojibake.csv", "z_coords.geojson", "multi_layer.gpkg")
 """Files whose check report says, between them, every kind of thing it says: repairs, drops, an

@@ -71,7 +71,8 @@ def profile_html(park: pd.Series, parks: gpd.GeoDataFrame, lang: Lang, outline_n
     if _present(parent) and parent in parks.index:
         parent_name = parks.at[parent, "name_zh" if lang == "zh" else "name_en"]
     industries = park["industries"] if lang == "zh" else park["industries_en"]
-    place = f"{region_name(park['city'], lang)} · {park['district']}"
+    town = park.get("town")
+    place = f"{region_name(park['city'], lang)} · {park['district']}" + (f" · {town}" if isinstance(town, str) and town else "")
     kind = f"{label(KIND_LABELS, park['kind'], lang)} · {plan_name(park['programme'], lang)}"
     rows = [
         _row("kind", esc(kind), lang),
