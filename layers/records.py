@@ -96,6 +96,10 @@ def check(layer_id: str, feature_id: str, attrs: dict, geometry: shapely.Geometr
         out.append(f"feature '{feature_id}': field '{fld}': {what}")
 
     ids = context.ids
+    other = {"programmes": "parks", "parks": "programmes"}.get(layer_id)
+    if other and feature_id in ids.get(other, set()):
+        say("id", f"{feature_id!r} is already the id of a {'park' if other == 'parks' else 'plan'}: a target names a park "
+                  "or a plan by id, so the two never share one")
     if layer_id == "programmes":
         colour = str(attrs.get("colour") or "").upper()
         taken = [p for p, c in context.plan_colours.items() if c == colour and p != feature_id]

@@ -19,7 +19,7 @@ from geo.generalize import zoom_for_bounds
 from geo.query import features_at
 from layers.big_layers import is_big
 from layers.park_lookup import named_in
-from layers.parks import filter_parks, placed
+from layers.parks import filter_parks, is_placed, placed
 from ui import atlas_url, big_layers, data, link_notices, networks, park_finder
 from ui.filters import filter_values, hidden_notice, network_year, sidebar_filters, sizing_from_state, target_sizing
 from ui.i18n import Lang, t
@@ -86,6 +86,14 @@ def _picked_park(result: dict | None, shown: gpd.GeoDataFrame, state: ViewState)
 
 DEFAULT_VIEW = ((23.0, 113.3), 8)
 """Where the map looks when no park has a place yet: the Pearl River Delta."""
+
+
+def _not_placed_notice(shown: gpd.GeoDataFrame, lang: Lang) -> None:
+    """Say which of the parks shown are recorded but not placed yet: in the table, not on the map."""
+    waiting = shown[~is_placed(shown)]
+    if not waiting.empty:
+        names = waiting["name_zh" if lang == "zh" else "name_en"].astype(str).tolist()
+        st.caption(t("not_placed_note", lang, n=len(waiting), names="、".join(names[:8]) + ("…" if len(names) > 8 else "")))
 
 
 def _view_of(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | None) -> tuple[tuple[float, float], int]:
@@ -186,6 +194,7 @@ def render() -> None:
     _warn_missing_layers(lang)
     if not first_paint:  # the notice's button comes with the sidebar's widgets, after the map's first paint
         hidden_notice(len(parks) - len(shown), len(parks), lang, "clear_filters", partial(atlas_url.clear_filters, state))
+        _not_placed_notice(shown, lang)
 
     selected = state.selected_park in parks.index
     # The map takes the whole width; a selected park's profile opens beside it.

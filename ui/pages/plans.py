@@ -180,13 +180,25 @@ def _plans(ws: Workspace | None, lang: Lang) -> None:
         retire_panel(ws, "programmes", rid, record_name(record, lang), lang, _plan_users(rid, frame, lang))
 
 
+def _id_name(attrs: dict) -> str:
+    """What a new plan's id is made from: its English name, else its city's English name and
+    "plan" (中山市 -> zhongshan-plan), else nothing (plan-<n>)."""
+    from layers.regions import city_label
+
+    if attrs.get("name_en"):
+        return str(attrs["name_en"])
+    city = str(attrs.get("city") or "")
+    english = city_label(city, "en") if city else ""
+    return f"{english} plan" if english and english.isascii() else ""
+
+
 def _save_plan(ws: Workspace, rid: str | None, sub: Submitted, lang: Lang) -> None:
     attrs = sub.attributes
     upload, keep = sub.extra or (None, False)
     content = b"" if upload is None else upload.getvalue()
     if upload is not None:
         attrs["document_sha256"], attrs["document_file"] = hashlib.sha256(content).hexdigest(), upload.name
-    pid = rid or new_programme_id(str(attrs.get("name_en") or attrs.get("name_zh") or ""), taken_ids("programmes"))
+    pid = rid or new_programme_id(_id_name(attrs), taken_ids("programmes") | taken_ids("parks"))
 
     def keep_file() -> bool:
         keeper = getattr(ws, "keep_document", None)

@@ -28,7 +28,8 @@ def targets_view(targets: pd.DataFrame, parks: pd.DataFrame, lang: Lang, progres
     return pd.DataFrame({
         t("col_owner", lang): targets["park_id"].map(lambda i: owner_name(i, parks, lang, data.programmes())),
         t("col_metric", lang): metric,
-        t("col_target_text", lang): targets[name_col],
+        t("col_target_text", lang): targets[name_col].where(targets[name_col].notna() & (targets[name_col] != ""),
+                                                            targets["name_zh"]),
         t("col_target", lang): cmp + " " + targets["value"].map(lambda v: f"{v:,.10g}") + " " + targets["unit"],
         t("col_target_year", lang): targets["target_year"].astype("string").fillna(""),
         t("col_baseline", lang): targets["baseline_value"].map(lambda v: "" if pd.isna(v) else f"{v:,.10g}"),
