@@ -174,12 +174,12 @@ def test_an_actual_figure_shows_as_progress_on_targets_profile_and_map(zhongshan
                             "source": "中山市统计公报 2026（测试）"}, reason="figure of the bulletin", expected_version=0)
     st.cache_resource.clear()
     from ui import data
-    from ui.pages.atlas import _coloured_by_progress
+    from ui.atlas_symbols import coloured_by_progress
 
     progress = data.progress()
     met = progress.loc["t-zs-health-land"]
     assert met["status"] == "met" and met["actual_value"] == pytest.approx(600.0)  # 40 ha = 600 亩
-    frame, legend = _coloured_by_progress(data.park_display_frame("en"), "en")
+    frame, legend = coloured_by_progress(data.park_display_frame("en"), "en")
     assert frame.at["zs-health", "colour"] == "#228833" and ("#228833", "Met") in legend
     at = run_page({"lang": "en"}, script="from ui.pages import targets\ntargets.render()\n")
     table = next(df.value for df in at.dataframe if "t-zs-health-land" in df.value.index)
@@ -187,6 +187,9 @@ def test_an_actual_figure_shows_as_progress_on_targets_profile_and_map(zhongshan
     assert row["Progress"] == "Met" and row["Actual (in the target's unit)"] == "600 亩"
     assert row["Source of the actual"] == "中山市统计公报 2026（测试）"
     assert table.loc["t-zs-equipment-land", "Progress"] == "No data"
+    atlas = run_page({"lang": "en", "city": "中山市"})
+    parks_table = next(df.value for df in atlas.dataframe if "zs-health" in df.value.index)
+    assert parks_table.loc["zs-health", "Progress"] == "Met" and parks_table.loc["zs-equipment", "Progress"] == "No data"
     at = run_page({"lang": "zh", "park": "zs-health"})
     profile = next(h.proto.body for h in at.get("html") if "parkatlas-targets" in h.proto.body)
     assert "已达成" in profile and "中山市统计公报 2026（测试）" in profile

@@ -12,7 +12,6 @@ from functools import partial
 from urllib.parse import urlsplit
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from geo.generalize import zoom_for_bounds
@@ -21,7 +20,9 @@ from layers.big_layers import is_big
 from layers.park_lookup import named_in
 from layers.parks import filter_parks, is_placed, placed
 from ui import atlas_url, big_layers, data, link_notices, networks, park_finder
-from ui.filters import filter_values, hidden_notice, network_year, sidebar_filters, sizing_from_state, target_sizing
+from ui.atlas_symbols import coloured_by_progress, target_sizes
+from ui.atlas_tables import render_tables
+from ui.filters import filter_values, hidden_notice, network_year, sidebar_filters
 from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups, plan_legend
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
@@ -29,11 +30,8 @@ from ui.mapview.user_layers import user_layer_group
 from ui.panels.landuse_panel import render_landuse_section
 from ui.mapview.landuse import landuse_group
 from ui.mapview.transport import transport_groups
-from ui.exports.downloads import table_csv
-from ui.park_table import access_view, park_table
 from ui.profile import profile_html
 from ui.profile_sections import access_html, facilities_html, named_links_html, targets_html
-from ui.safe_html import md
 from ui.state import ViewState, select_park
 from ui.urlstate import shortened
 from ui.page import map_first_header, start_with_parks, vendor_url
@@ -174,7 +172,7 @@ def render() -> None:
         flt, year = sidebar_filters(parks, state), network_year(state)
         networks.choose(state.lang)
     atlas_url.sync_url(state, flt)
-    radii, size_legend = _target_sizes(state, parks, widgets=not first_paint)
+    radii, size_legend = target_sizes(state, parks, widgets=not first_paint)
     shown = filter_parks(parks, flt)
     _open_picked_row(state, shown)
     if not first_paint:
@@ -238,7 +236,7 @@ def render() -> None:
             st.warning(t("none_match", lang))
 
     if not first_paint:  # below the fold; its toggle's code would hold back the map's in a fresh browser
-        _tables(shown, year, lang, state.selected_park)
+        render_tables(shown, year, lang, state.selected_park)
 
 
 def _drawn(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | None) -> gpd.GeoDataFrame:
@@ -262,39 +260,6 @@ def _open_picked_row(state: ViewState, shown: gpd.GeoDataFrame) -> None:
             return
 
 
-def _tables(shown, year, lang: Lang, selected: str | None = None) -> None:
-    """The parks shown and their access, as tables and CSV downloads (made on click), on request:
-    the table and download widgets' code is a large download for a fresh visitor's browser, so a
-    visit that only wants the map does not pay for it. A click on a row opens its park (`selected`:
-    the open park, whose row starts selected)."""
-    if not st.toggle(t("show_tables", lang, n=len(shown)), key="w_tables"):
-        return
-    network = networks.chosen()
-    access = networks.access(network, year)
-    c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv", lang), data=lambda: table_csv(_park_table(lang, tuple(shown.index),
-                                                                                   _table_key())),
-                       file_name="parkatlas-parks.csv", mime="text/csv", key="download_csv", on_click="ignore")
-    if network is not None and access is not None:
-        statement = networks.statement(network, year, lang)
-        c2.download_button(t("download_access_csv", lang),  # the file says what it measured
-                           data=lambda: table_csv(_access_table(lang, tuple(shown.index), year, network.key,
-                                                                data._all_key()).assign(
-                                                                    **{t("col_network", lang): statement})),
-                           file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv",
-                           on_click="ignore")
-    st.caption(t("rows_open_parks", lang))
-    parks_tab, access_tab = st.tabs([t("tab_parks", lang), t("tab_access", lang)])
-    with parks_tab:
-        park_finder.selectable_table(st, _park_table(lang, tuple(shown.index), _table_key()), park_finder.PARK_ROWS,
-                                     selected, width="stretch", height=320)
-    with access_tab:
-        if network is not None and access is not None:
-            st.caption(md(networks.statement(network, year, lang)))
-            park_finder.selectable_table(st, _access_table(lang, tuple(shown.index), year, network.key, data._all_key()),
-                                         park_finder.ACCESS_ROWS, selected, width="stretch", height=320)
-
-
 def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, layers) -> dict | None:
     """The atlas map: parks, transport, facilities, land use of the selected park and the
     workspace's user layers as overlays (GeoJSON up to BIG_LAYER_FEATURES each, bigger ones from
@@ -312,7 +277,7 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
         frame = for_display(data.park_display_rows(lang, shown.index), bm)
         plans = plan_legend(shown["programme"], data.programmes(), lang)
         if state.colour_by == "progress":
-            frame, plans = _coloured_by_progress(frame, lang)
+            frame, plans = coloured_by_progress(frame, lang)
         overlays = park_groups(frame, lang, state.selected_park, hollow_selected=landuse is not None,
                                radii=radii) + transport_groups(
             for_display(lines, bm), for_display(nodes, bm),
@@ -373,87 +338,6 @@ def _edit_button(state: ViewState, park_id: str, lang: Lang) -> None:
     if st.button(t("edit_outline", lang), key="edit_outline", icon="✏️"):
         start_editing(state, park_id)
         st.rerun()
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _table_key() -> tuple:
-    """What the park table depends on: the parks, targets and actual figures (and the day, for progress)."""
-    from datetime import date
-
-    return data._key("parks", "targets", "actuals") + (date.today().isoformat(),)
-
-
-def _park_table(lang: Lang, ids: tuple[str, ...], key: tuple):
-    """The table of the parks shown (cached by language, the parks shown and the layers'
-    revisions), with each park's progress against its own targets (`layers.park_progress`)."""
-    from layers.park_progress import park_progress
-
-    table = park_table(data.parks().loc[list(ids)], lang)
-    targets, _ = data.optional_layer("targets")
-    progress = data.progress()
-    if targets is not None and progress is not None:
-        states = park_progress(targets, progress, list(ids))
-        table.insert(len(table.columns) - 1, t("col_progress", lang), [t(f"progress_{s}", lang) for s in states])
-    return table
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _access_table(lang: Lang, ids: tuple[str, ...], year, network_key: str, key: tuple):
-    """The access table of the parks shown on one network in one year (cached like `_park_table`)."""
-    network = next(n for n in networks.available() if n.key == network_key)
-    return access_view(data.parks().loc[list(ids)], networks.access(network, year), network.nodes, network.lines,
-                       lang)
-
-
-def _coloured_by_progress(frame: gpd.GeoDataFrame, lang: Lang) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
-    """The display frame with each park in the colour of its progress (`layers.park_progress`),
-    and the legend's entries for the states on the map (the rule is in the legend's help)."""
-    from layers.park_progress import PROGRESS_COLOURS, park_progress
-
-    targets, _ = data.optional_layer("targets")
-    progress = data.progress()
-    if targets is None or progress is None:
-        states = pd.Series("no-data", index=frame.index)
-    else:
-        states = park_progress(targets, progress, frame.index)
-    frame = frame.assign(colour=states.map(PROGRESS_COLOURS))
-    legend = [(PROGRESS_COLOURS[s], t(f"progress_{s}", lang, markdown=False)) for s in PROGRESS_COLOURS if s in set(states)]
-    return frame, legend
-
-
-def _target_sizes(state: ViewState, parks: gpd.GeoDataFrame, widgets: bool = True):
-    """(park id -> marker radius, legend) when the user sizes parks by a target, else (None, None).
-
-    Dot AREA is proportional to the value (layers.targets.marker_radius); the legend shows the
-    largest, middle and smallest values at their drawn sizes."""
-    from layers.targets import METRICS, marker_radius, metric_values
-
-    targets, _ = data.optional_layer("targets")
-    if targets is None:
-        return None, None
-    ids = set(parks.index)
-    choices = _sizing_choices(data._key("parks", "targets"))
-    # The first paint: as chosen (a link, earlier runs), without the sidebar's select boxes.
-    metric, year = target_sizing(state, choices) if widgets else sizing_from_state(state, choices)
-    if metric is None:
-        return None, None
-    values, unit = metric_values(targets, metric, year, ids)
-    radii = marker_radius(values)
-    lang = state.lang
-    name = METRICS[metric].name_zh if lang == "zh" else METRICS[metric].name_en
-    ordered = values.sort_values(ascending=False)
-    picks = list(dict.fromkeys([ordered.index[0], ordered.index[len(ordered) // 2], ordered.index[-1]])) if len(ordered) else []
-    steps = [(float(radii[i]), f"{values[i]:,.10g} {unit}") for i in picks] + [(4.0, t("size_legend_none", lang))]
-    return radii.to_dict(), (t("size_legend", lang, metric=name, year=year, unit=unit, markdown=False), steps)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _sizing_choices(key: tuple) -> dict[str, list[int]]:
-    """The metrics parks can be sized by and their target years (cached by the data's revision)."""
-    from layers.targets import sizing_choices
-
-    targets, _ = data.optional_layer("targets")
-    return sizing_choices(targets, set(data.parks().index)) if targets is not None else {}
 
 
 def _selected_landuse(state: ViewState, parks: gpd.GeoDataFrame):
