@@ -29,6 +29,8 @@ PLAN_LABELS: dict[str, tuple[str, str]] = {
                              "else any met → met."),
     "name_in_chinese": ("{name}", "{name} (Chinese name)"),
     "not_placed_yet": ("尚未落位", "Not placed yet"),
-    "not_placed_note": ("{n} 个园区已登记但尚未落位（列于表中，地图上不绘制）：{names}",
-                        "{n} park(s) recorded but not placed yet (listed in the table, not drawn on the map): {names}"),
+    "not_placed_note": ("{n} 个园区已登记但尚未落位：列于表中，地图上不绘制。",
+                        "{n} park(s) recorded but not placed yet: listed in the table, not drawn on the map."),
+    "not_placed_atlas": ("{n} 个园区已登记但尚未落位（列于表中，地图上不绘制）：{names}",
+                         "{n} park(s) recorded but not placed yet (listed in the table, not drawn on the map): {names}"),
 }

@@ -91,7 +91,7 @@ def _not_placed_notice(shown: gpd.GeoDataFrame, lang: Lang) -> None:
     waiting = shown[~is_placed(shown)]
     if not waiting.empty:
         names = waiting["name_zh" if lang == "zh" else "name_en"].astype(str).tolist()
-        st.caption(t("not_placed_note", lang, n=len(waiting), names="、".join(names[:8]) + ("…" if len(names) > 8 else "")))
+        st.caption(t("not_placed_atlas", lang, n=len(waiting), names="、".join(names[:8]) + ("…" if len(names) > 8 else "")))
 
 
 def _view_of(shown: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, selected: str | None) -> tuple[tuple[float, float], int]:

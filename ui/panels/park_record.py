@@ -252,7 +252,7 @@ def _save_controls(ws: Workspace, lang: Lang, choice: str, record: dict | None, 
     plans_every = workspace.layer("programmes", include_hidden=True)
     taken |= set() if plans_every is None else set(map(str, plans_every.index))  # a target names either: never both
     plan = attrs.get("programme") or ""
-    park_id = choice or new_id(plan, attrs.get("name_en") or "", taken)
+    park_id = choice or new_id(plan.split("-")[0], attrs.get("name_en") or "", taken)
     if choice == NEW:
         st.caption(t("pe_new_id", lang, id=park_id, markdown=False))  # a slug, in a code span
     reason = st.text_input(t("save_reason", lang), key="pe_reason", max_chars=300)
