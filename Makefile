@@ -34,12 +34,13 @@ $(VENDOR): package.json package-lock.json ui/assets.py $(VENV)/.installed
 
 # Debian's chromium (and CJK fonts for readable screenshots) for the browser tests, GDAL's ogrinfo,
 # which checks that the workspace is a GeoPackage other GIS programs open, and PostgreSQL + PostGIS,
-# which the tests start themselves (initdb in a temporary folder) for the team database.
+# which the tests start themselves (initdb in a temporary folder) for the team database, and
+# tesseract with its Simplified Chinese data, which reads scanned plan PDFs (layers.plan_reader.sources).
 browser:
-	@{ command -v chromium && command -v ogrinfo && command -v pdffonts && ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/postgresql/*/extension/postgis.control; } >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium, fonts, poppler-utils, gdal-bin, postgresql and postgis for the tests"; \
+	@{ command -v chromium && command -v ogrinfo && command -v pdffonts && ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/postgresql/*/extension/postgis.control /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata; } >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium, fonts, poppler-utils, gdal-bin, postgresql, postgis and tesseract for the tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils gdal-bin \
-	    postgresql postgresql-postgis >/dev/null; }
+	    postgresql postgresql-postgis tesseract-ocr tesseract-ocr-chi-sim >/dev/null; }
 
 bench: setup browser
 	$(PY) -m bench.run_all

@@ -63,3 +63,21 @@ class MissingColumnError(LayerError, KeyError):
 
     def __str__(self) -> str:  # KeyError would print the repr of its argument
         return str(self.args[0]) if self.args else "missing column"
+
+
+class DocumentError(LayerError, ValueError):
+    """A plan document (`layers.plan_reader.sources.read_document`) that cannot be read into text:
+    too large, empty, of a format we do not read, a damaged or encrypted PDF, an unsafe DOCX (a zip
+    bomb, too many or too large parts), undecodable text, or a scan when OCR is not installed. `code`
+    says which ("too-large", "empty", "unknown-format", "broken-pdf", "encrypted", "unsafe",
+    "broken-docx", "broken-html", "undecodable", "no-text", "ocr-missing", "ocr-failed"); `message`
+    is English, `message_zh` the same in Chinese; str() is `message`."""
+
+    def __init__(self, code: str, message: str, message_zh: str):
+        self.code = code
+        self.message = message
+        self.message_zh = message_zh
+        super().__init__(message)
+
+    def __reduce__(self):  # survives pickling (a reading run in a child process)
+        return type(self), (self.code, self.message, self.message_zh)

@@ -1,0 +1,188 @@
+"""Which proposed names are parks, and how names of one park are merged.
+
+Kept: a name proposed by a structural rule (table, heading, lead, definition, phase, area), or a
+bare name that is specific (not only generic words), not used as a category (各园区) and standing
+on its own somewhere; a zone named only once in passing is context, not kept. Merged: a defined short name (以下简称), a short name in brackets
+(互联网+创新产业园(华南声谷)), a weak short form of a structural name (顺德机器人谷 / 佛山顺德机器人谷),
+a heading's short name and the full name used elsewhere (1.知识城 / 中新广州知识城), a park named
+without its zone (顺德园 / 佛山高新区顺德园). Phases named by their place (一期, 起步区, 北片区) are kept
+once per park: the park their name starts with, whose section holds them, or named last before them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from layers.plan_reader._text import View
+from layers.plan_reader.candidates import Cand, category_keys
+from layers.plan_reader.names import PHASE_WORD, Suffix, is_generic, standalone, suffix_of
+
+TOO_LONG_PHASE_OWNER = 20
+BUILT = re.compile(r"(?:建设|打造|推进|推动|加快|规划|设立|建成|培育)[\u4e00-\u9fff]{0,2}$")
+"""Verbs before a name that make it a place the plan builds."""
+
+
+def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -> list[Cand]:
+    """The names kept as parks, merged, each once (see the module docstring)."""
+    text = view.canon
+    categories = category_keys(view, cands)
+    titled = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{2,80}》", text)]
+    by_key: dict[str, Cand] = {}
+    order: list[str] = []
+    for c in cands:
+        if c.kind == "phase" and (PHASE_WORD.match(c.key) or c.rule == "phase" or _owned_phase(c, cands)):
+            continue
+        if c.strength < 3 and (c.key in categories or is_generic(c.key)
+                               or any(a <= c.start < b for a, b in titled + boundary_spans)):
+            continue
+        if c.rule == "suffix" and not (suffix_of(c.key) and suffix_of(c.key).bare):  # type: ignore[union-attr]
+            continue
+        old = by_key.get(c.key)
+        if old is None:
+            by_key[c.key] = c
+            order.append(c.key)
+        elif c.strength > old.strength:
+            c.aliases = sorted(set(old.aliases + c.aliases), key=(old.aliases + c.aliases).index)
+            by_key[c.key] = c
+        else:
+            old.aliases.extend(a for a in c.aliases if a not in old.aliases)
+            if old.scope is None and c.scope is not None:
+                old.scope = c.scope
+    # defined short names that were also proposed as names of their own
+    for key in list(order):
+        named = by_key.get(key)
+        if named is None:
+            continue
+        for alias in named.aliases:
+            other = by_key.pop(alias, None)
+            if other is not None and other is not named:
+                order.remove(alias)
+                if named.scope is None:
+                    named.scope = other.scope
+    # a name and a short name in brackets after it (互联网+创新产业园(华南声谷))
+    for key in list(order):
+        named = by_key.get(key)
+        if named is None:
+            continue
+        m = re.match(r"\((?P<rel>含|包括|包含)?(?P<alias>[^()]{2,16})\)", text[named.end:named.end + 20])
+        if m and m.group("alias") in by_key and m.group("alias") != key:
+            if m.group("rel"):  # 聚锦科创园(含禅城千亩产业加速器): a part of it
+                by_key[m.group("alias")].parent = key
+                by_key[m.group("alias")].parent_rule = "contains"
+                continue
+            gone = by_key.pop(m.group("alias"))
+            order.remove(gone.key)
+            named.aliases.append(view.written(named.end + m.start("alias"), named.end + m.end("alias")))
+    # a weak short form of a structural name (顺德机器人谷 / 佛山顺德机器人谷), and a heading's name
+    # without its remark (聚锦科创园 / 聚锦科创园(含禅城千亩产业加速器))
+    for key in list(order):
+        weak = by_key.get(key)
+        if weak is None or weak.strength >= 3 or len(key) < 4:
+            continue
+        owners = [by_key[k] for k in order if k != key and k in by_key and by_key[k].strength >= 3
+                  and (re.sub(r"\([^()]*\)$", "", k).endswith(key)) and len(k) > len(key)]
+        if len(owners) == 1:
+            owners[0].aliases.append(weak.name)
+            by_key.pop(key)
+            order.remove(key)
+    # a heading's short name and the full name used elsewhere (知识城 / 中新广州知识城; 聚锦科创园(含…) /
+    # 禅城聚锦科创园), and a park named without its zone (顺德园 / 佛山高新区顺德园)
+    zones = {c.key for c in by_key.values() if c.kind == "zone"}
+    for key in list(order):
+        found = by_key.get(key)
+        core = re.sub(r"\([^()]*\)$", "", key)
+        if found is None or len(core) < 3:
+            continue
+        short = found
+        longer = [by_key[k] for k in order if k != key and k in by_key and k.endswith(core)
+                  and by_key[k].kind == short.kind and len(k) - len(core) <= 6
+                  and ((short.rule in ("heading", "lead") and by_key[k].strength < 3) or k[:-len(core)] in zones)]
+        if len(longer) == 1:
+            full = longer[0]
+            keep_scope = short.scope or full.scope
+            short.aliases.append(short.name)
+            short.aliases.extend(full.aliases)
+            remark = short.name[len(re.sub(r"[(（][^()（）]*[)）]$", "", short.name)):]
+            short.key, short.name, short.scope = full.key + text[short.end - len(remark):short.end], \
+                full.name + remark, keep_scope
+            if full.strength > short.strength:
+                short.rule = full.rule
+            by_key.pop(full.key)
+            order.remove(full.key)
+            by_key[full.key] = short
+            order[order.index(key)] = full.key
+            del by_key[key]
+    kept = [by_key[k] for k in order if k in by_key]
+    # a zone only named in passing (对接南沙新区) is context, not a park of the plan: kept when a park's
+    # name starts with it, it is named again, or the plan builds it (加快建设…集聚区)
+    kept = [c for c in kept if not (c.rule == "suffix" and c.kind == "zone") or len(text.split(c.key)) > 2
+            or any(o is not c and o.key.startswith(c.key) for o in kept) or BUILT.search(text, max(0, c.start - 6), c.start)]
+    kept += _phases(view, cands, kept)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _owned_phase(c: Cand, cands: list[Cand]) -> bool:
+    """A phase whose name starts with a park's name or short name (翠亨园区起步区)."""
+    return any(c.key != o.key and c.key.startswith(n) and PHASE_WORD.match(c.key[len(n):])
+               for o in cands if o.kind != "phase" and (o.strength >= 2 or (suffix_of(o.key) or _NO_SUFFIX).bare)
+               for n in [o.key, *o.aliases])
+
+
+def _phases(view: View, cands: list[Cand], parks: list[Cand]) -> list[Cand]:
+    """Phases named by their place in a park (一期, 起步区, 北片区), each once per park; a phase of a
+    phase (西区起步区) once its parent phase is known."""
+    names = {n: p for p in parks for n in [p.key, *p.aliases]}
+    out: dict[tuple[str, str], Cand] = {}
+    for _ in range(2):
+        for c in cands:
+            if c.kind != "phase" or len(c.key) > TOO_LONG_PHASE_OWNER:
+                continue
+            owner, key = None, c.key
+            if c.parent and c.parent in names and PHASE_WORD.match(c.key):
+                owner = names[c.parent]
+            for n in sorted(names, key=len, reverse=True):
+                if owner is None and c.key.startswith(n) and PHASE_WORD.match(c.key[len(n):]):
+                    owner, key = names[n], c.key[len(n):]
+            if owner is None:
+                if not PHASE_WORD.match(c.key) and c.rule != "phase":
+                    continue
+                owner = scope_owner(c.start, parks) or _park_before(c.start, parks)
+            if owner is None or (c.rule == "suffix" and not standalone(view.canon, c.end)):
+                continue
+            ident = (owner.key, key)
+            if ident in out:
+                continue
+            if any(i[1] == key and out[i].start == c.end - len(key) for i in out):  # re-owned in the 2nd pass
+                old = next(i for i in out if i[1] == key and out[i].start == c.end - len(key))
+                del out[old]
+            out[ident] = Cand(key, view.written(c.end - len(key), c.end), "phase", c.rule, c.end - len(key), c.end,
+                              c.scope, parent=owner.key, parent_rule="phase-in-park")
+        keys = [p.key for p in out.values()]
+        names.update({p.key: p for p in out.values() if keys.count(p.key) == 1})
+    return list(out.values())
+
+
+_NO_SUFFIX = Suffix("", "park", False)
+NEAR_PARK = 600
+"""A phase with no park around it belongs to the park named last before it, this close (characters)."""
+
+
+def _park_before(offset: int, parks: list[Cand]) -> Cand | None:
+    before = [p for p in parks if not bare_phase(p) and p.start < offset and offset - p.start <= NEAR_PARK]
+    return max(before, key=lambda p: p.start, default=None)
+
+
+def scope_owner(offset: int, parks: list[Cand]) -> Cand | None:
+    best = None
+    for p in parks:
+        if p.scope and p.scope[0] <= offset < p.scope[1]:
+            if best is None or (p.scope[1] - p.scope[0]) < (best.scope[1] - best.scope[0]):  # type: ignore[index]
+                best = p
+    return best
+
+
+def bare_phase(p: Cand) -> bool:
+    """A phase named only by its place in its park (一期, 起步区)."""
+    return p.kind == "phase" and bool(PHASE_WORD.match(p.key))
+
+

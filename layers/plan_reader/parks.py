@@ -1,0 +1,215 @@
+"""Parks nested and findings owned.
+
+Nested (PARENT_RULES, first that applies): a phase in its park (`merge`); 位于/在 a named park; the
+park an administration leading the section is named after (牵头单位…禅城园管理局, or the district's
+park); a zone whose name begins the park's (中山翠亨新区 → 中山翠亨新区先进制造产业园); a zone the
+park is made of (由A和B组成, 分为A和B); the zone a heading's section opens with.
+
+Everything else read (areas, floor areas, 四至, place, industries, operator, status, targets) goes
+to its owner (`Owners.at`): the park named as the subject of the sentence before it (not one that
+follows 位于, 由, 和 … nor one in brackets), else of its paragraph, else the park whose heading
+section, lead paragraph or table row holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from layers.plan_reader._text import View
+from layers.plan_reader.candidates import Cand
+from layers.plan_reader.merge import bare_phase as _bare_phase
+from layers.plan_reader.merge import scope_owner as _scope_owner
+from layers.plan_reader.names import standalone
+from layers.plan_reader.sections import Sections
+
+PARENT_RULES = ("phase-in-park", "located-in", "area-named-in", "zone-prefix", "made-of", "lead-unit",
+                "lead-district", "heading-zone")
+"""Parent rules, in the order they are tried."""
+NOT_SUBJECT_BEFORE = ("位于", "地处", "坐落于", "分为", "包括", "包含", "由", "和", "与", "及", "、", "以", "对", "向",
+                      "距", "距离", "临近", "毗邻", "紧邻", "靠近", "在", "于", "至", "到", "赴", "依托", "联合", "赋予", "是",
+                      "为", "作为", "成为")
+"""A park named right after one of these is not the subject of its sentence."""
+MADE_OF = re.compile(r"由(?P<list>[^。；;]{2,120}?)(?:组成|构成)|(?:负责建设管理|托管|下辖|包括|分为)(?P<list2>[^。；;，,]{2,60})")
+LEAD_UNIT = re.compile(r"牵头单位[:：](?P<units>[^;；)]{2,120})")
+_MARKER_ONLY = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、]|\d+\.\d+\s*)?\s*$")
+LOCATED = re.compile(r"位于|地处|坐落|在|依托|毗邻|紧邻|临近|靠近")
+"""A park named after one of these in its clause is where something is, not what it is about."""
+
+
+@dataclass
+class Mention:
+    """Where a park's name or alias stands in the clean text."""
+
+    start: int
+    end: int
+    key: str
+
+
+class Owners:
+    """Who owns an offset: the subject named before it in its sentence, else the innermost scope."""
+
+    def __init__(self, view: View, parks: list[Cand]):
+        self.view = view
+        self.parks = parks
+        self.by_key = {p.key: p for p in parks}
+        names = sorted({(n, p.key) for p in parks if not _bare_phase(p) for n in [p.key, *p.aliases] if len(n) >= 2},
+                       key=lambda t: -len(t[0]))
+        taken = [False] * (len(view.canon) + 1)
+        mentions: list[Mention] = []
+        for name, key in names:
+            for m in re.finditer(re.escape(name), view.canon):
+                if not any(taken[m.start():m.end()]):
+                    mentions.append(Mention(m.start(), m.end(), key))
+                    for i in range(m.start(), m.end()):
+                        taken[i] = True
+        bare = [p for p in parks if _bare_phase(p)]
+        for p in bare:  # a phase named 一期, 北片区 …: where it is defined, and elsewhere in its park's section
+            ident = f"{p.parent}\x00{p.key}" if p.parent else p.key
+            parent = next((q for q in parks if q.key == p.parent), None)
+            unique = sum(q.key == p.key for q in bare) == 1
+            lo, hi = (parent.scope if parent is not None and parent.scope else (0, len(view.canon) if unique else 0))
+            spots = [(p.start, p.end)] + [(m.start(), m.end()) for m in re.finditer(re.escape(p.key), view.canon)
+                                          if lo <= m.start() < hi]
+            for a, b in spots:
+                if not any(taken[a:b]):
+                    mentions.append(Mention(a, b, ident))
+                    for i in range(a, b):
+                        taken[i] = True
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+        self.by_ident = {(p.key if not p.parent or not _bare_phase(p) else f"{p.parent}\x00{p.key}"): p for p in parks}
+
+    def subject_before(self, offset: int, floor: int) -> Cand | None:
+        """The park named as a subject in clean [floor, offset), nearest to `offset`."""
+        text = self.view.canon
+        i = bisect_right(self._starts, offset) - 1
+        while i >= 0 and self.mentions[i].start >= floor:
+            m = self.mentions[i]
+            clause = text[self.view.clause_start(m.start, floor):m.start]
+            opens_line = bool(_MARKER_ONLY.match(text[self.view.line_at(m.start).start:m.start]))
+            if m.end <= offset and (opens_line or not text[max(floor, m.start - 2):m.start].endswith(NOT_SUBJECT_BEFORE)) \
+                    and not LOCATED.search(clause) and not _in_brackets(text, floor, m.start):
+                return self.by_ident.get(m.key)
+            i -= 1
+        return None
+
+    def at(self, offset: int, *, within: str = "sentence") -> Cand | None:
+        """The owner of clean offset `offset`: the subject named before it in its sentence, else in its
+        paragraph, else the park whose section, lead paragraph or table row holds it."""
+        line = self.view.line_at(offset)
+        if within == "sentence":
+            found = self.subject_before(offset, self.view.sentence_at(offset).start)
+            if found is not None:
+                return found
+        return self.subject_before(offset, line.start) or _scope_owner(offset, self.parks)
+
+    def named_after(self, offset: int) -> Cand | None:
+        """A park named right after `offset` by 的 (规划约1平方公里的中国新材料CID)."""
+        text = self.view.canon
+        if not text.startswith("的", offset):
+            return None
+        i = bisect_right(self._starts, offset + 1) - 1
+        if 0 <= i < len(self.mentions) and self.mentions[i].start == offset + 1:
+            return self.by_ident.get(self.mentions[i].key)
+        return None
+
+
+def _lead_units(text: str, parks: list[Cand]) -> None:
+    """The park whose administration leads a park's section (牵头单位:…禅城园管理局), or the one named
+    after the district whose government leads it (南海区人民政府 → 南海园)."""
+    for p in parks:
+        if p.parent is not None or p.scope is None or p.kind == "phase":
+            continue
+        lead = LEAD_UNIT.search(text, p.scope[0], p.scope[1])
+        if lead:
+            units = lead.group("units")
+            for q in parks:
+                if q is not p and q.kind != "phase" and re.search(re.escape(q.key) + "管理局", units):
+                    p.parent, p.parent_rule = q.key, "lead-unit"
+                    break
+            if p.parent is None:
+                for d in re.findall(r"([\u4e00-\u9fff]{2})区人民政府", units):
+                    match = [q for q in parks if q is not p and q.kind == "park" and q.key.endswith(d + "园")]
+                    if len(match) == 1:
+                        p.parent, p.parent_rule = match[0].key, "lead-district"
+                        break
+
+
+def _in_brackets(text: str, a: int, b: int) -> bool:
+    seg = text[a:b]
+    return seg.count("(") > seg.count(")")
+
+
+def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> None:
+    """Give each park its parent by PARENT_RULES (first that applies), in place."""
+    text = view.canon
+    bare_keys = [p.key for p in parks if _bare_phase(p)]
+    keys = {n: p for p in parks if not _bare_phase(p) or bare_keys.count(p.key) == 1 for n in [p.key, *p.aliases]}
+    strong = {n: p for n, p in keys.items() if p.strength >= 3}
+    zones = [p for p in parks if p.kind == "zone"]
+    for p in parks:
+        if p.kind == "phase" and p.parent:
+            loc = re.match(r"(?:位于|地处)(?P<loc>[^，,。；;]{2,40})", text[p.end:p.end + 45])
+            for n, q in sorted(keys.items(), key=lambda t: -len(t[0])):
+                if loc and q is not p and q.key != p.parent and loc.group("loc").startswith(n):
+                    p.parent, p.parent_rule = q.key, "located-in"
+                    break
+            continue
+        if p.parent and p.parent_rule == "area-named-in":
+            target = keys.get(p.parent) or next((q for n, q in keys.items() if p.parent.endswith(n)), None)
+            p.parent = target.key if target and target is not p else None
+            if p.parent:
+                continue
+        if p.parent_rule == "contains" and p.parent in keys:
+            p.parent = keys[p.parent].key
+            continue
+        p.parent, p.parent_rule = None, None
+        for m in re.finditer(re.escape(p.key), text):
+            loc = re.match(r"(?:位于|地处|坐落于)(?P<loc>[^，,。；;]{2,40})", text[m.end():m.end() + 45])
+            if not loc or re.search(r"交界|之间|结合部|接合部", loc.group("loc")):
+                continue
+            for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
+                if q is not p and loc.group("loc").startswith(n):
+                    p.parent, p.parent_rule = q.key, "located-in"
+                    break
+            if p.parent:
+                break
+        if p.parent is None:  # a sentence "X位于…" that names X by a pronoun (小镇位于智慧区西部)
+            for h_start, h_end in [p.scope] if p.scope else []:
+                loc = re.search(r"(?:位于|地处)(?P<loc>[^，,。；;]{2,40})", text[h_start:min(h_end, h_start + 200)])
+                if loc and not re.search(r"交界|之间", loc.group("loc")):
+                    for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
+                        if q is not p and loc.group("loc").startswith(n):
+                            p.parent, p.parent_rule = q.key, "located-in"
+                            break
+    _lead_units(text, parks)
+    for p in parks:
+        if p.parent is None and p.kind != "phase":
+            z = max((z for z in zones if z is not p and p.key.startswith(z.key) and len(p.key) > len(z.key)
+                     and standalone(text, z.end)), key=lambda z: len(z.key), default=None)
+            if z is not None:
+                p.parent, p.parent_rule = z.key, "zone-prefix"
+    for m in MADE_OF.finditer(text):
+        owner = owners.subject_before(m.start(), view.sentence_at(m.start()).start)
+        span = (m.start("list"), m.end("list")) if m.group("list") else (m.start("list2"), m.end("list2"))
+        if owner is None:
+            continue
+        for p in parks:
+            if p is not owner and (p.parent is None or p.parent_rule == "phase-in-park") and any(
+                    span[0] <= q.start < span[1] for q in owners.mentions if q.key == p.key):
+                p.parent, p.parent_rule = owner.key, "made-of"
+    for p in parks:
+        if p.parent is not None or p.rule != "heading" or p.kind == "zone":
+            continue
+        h = sections.at(p.start)
+        if h is None:
+            continue
+        up = next((x for x in reversed(sections.headings[:sections.headings.index(h)]) if x.depth < h.depth), None)
+        if up is None:
+            continue
+        first = next((s for s in view.sentences if s.start >= up.body_start), None)
+        intro = owners.subject_before(first.end, first.start) if first and first.start < h.start else None
+        if intro is not None and intro is not p and intro.kind == "zone":
+            p.parent, p.parent_rule = intro.key, "heading-zone"

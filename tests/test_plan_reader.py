@@ -1,0 +1,442 @@
+"""layers.plan_reader: the rules of the plan reader, one table of (text, expected) per family, read like
+a spec; whole small documents of several layouts; the command line's JSON on a seed.
+
+The documents below are written for these tests in the style of Chinese planning documents; their
+figures are made up. Speed is not tested here: bench/plan_reader_bench.py prints it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from layers.plan_reader import read_plan
+from layers.plan_reader.__main__ import main
+from layers.plan_reader._text import View
+from layers.plan_reader.areas import find_figures, km2_of
+from layers.plan_reader.boundaries import find_boundaries
+from layers.plan_reader.document import read_document_facts
+from layers.plan_reader.metrics import METRIC_RULES, metric_id
+from layers.plan_reader.numerals import NUMBER_RE, parse_number, parse_year
+from layers.plan_reader.sections import Sections
+from layers.plan_reader.tables import find_tables
+from layers.plan_reader.targets import find_targets
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+TUNING = ROOT / "tests" / "data" / "plan_docs" / "tuning"
+
+# ------------------------------------------------------------------------------------------- numerals
+
+NUMERALS = [
+    # (numeral as written, value)
+    ("2.1", 2.1),
+    ("1,200.5", 1200.5),
+    ("二点二", 2.2),
+    ("三点三", 3.3),
+    ("一千二百", 1200),
+    ("一千八百", 1800),
+    ("六千", 6000),
+    ("十二", 12),
+    ("四十", 40),
+    ("两", 2),
+    ("一万二千", 12000),
+    ("二〇二三", 2023),
+    ("一期", None),
+    ("第一", None),
+    ("百", None),  # 百亩 / 千亩 in names (千亩产业加速器) are not numbers
+]
+
+
+@pytest.mark.parametrize("text, value", NUMERALS)
+def test_numerals(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+YEARS = [("二〇二三年", 2023), ("2027年", 2027), ("二〇二五", 2025), ("一九九一年", 1991), ("十二年", None)]
+
+
+@pytest.mark.parametrize("text, year", YEARS)
+def test_years(text: str, year: int | None) -> None:
+    assert parse_year(text) == year
+
+
+NUMBERS_IN_TEXT = [
+    # (text, the numbers found in it as written): ordinals and counts in names are never numbers
+    ("一期二期共一千亿元，第一批", ["一千"]),
+    ("一区五园、十大产业链", []),
+    ("约一千二百亩，四十万辆", ["一千二百", "四十"]),
+]
+
+
+@pytest.mark.parametrize("text, numbers", NUMBERS_IN_TEXT)
+def test_numbers_in_text(text: str, numbers: list[str]) -> None:
+    assert [m.group() for m in NUMBER_RE.finditer(text)] == numbers
+
+
+# ------------------------------------------------------------------------------------------- areas
+
+AREAS = [
+    # (text, [(figure as written, use)]): land, floor (万平方米 of 厂房, 载体 …), target, other
+    ("园区占地面积约2.1平方公里(具体范围及面积在后续规划编制中明确)", [("约2.1平方公里", "land")]),
+    ("规划面积约三点三平方公里", [("约三点三平方公里", "land")]),
+    ("一期约一千二百亩，已建成", [("约一千二百亩", "land")]),
+    ("面积35公顷", [("35公顷", "land")]),
+    ("首期标准厂房建筑面积约40万平方米", [("约40万平方米", "floor")]),
+    ("已建成产业载体约90万平方米", [("约90万平方米", "floor")]),
+    ("建成不少于23万平方米产业载体并投入使用", [("23万平方米", "floor")]),
+    ("配套人才公寓约八万平方米", [("约八万平方米", "floor")]),
+    ("总建筑面积18.5万平方米，共1700套公寓", [("18.5万平方米", "floor")]),
+    ("占地面积约15.6万平方米", [("约15.6万平方米", "land")]),
+    ("86000平方米", [("86000平方米", "floor")]),  # square metres without 占地: floor
+    ("到2023年，完成5000亩土地开发建设", [("5000亩", "target")]),
+    ("全区绿地面积5489公顷", [("5489公顷", "other")]),
+    # numbers that are not areas at all
+    ("区内主干道路红线宽度为50米，距登陆点约3公里", []),
+    ("固定资产投资强度不低于400万元/亩，容积率不低于2.0", []),
+    ("亩均税收达到30万元，亩均产出不足200万元", []),
+    ("项目总投资85亿元，日处理能力5万吨，入驻员工约1.2万人", []),
+    ("停车位1200个，110千伏变电站1座，跑道长度4000米", []),
+    ("南海千亩产业加速器、万亩产业园、百亩极核", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", AREAS)
+def test_areas(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.text, f.use) for f in find_figures(View(text))] == expected
+
+
+KM2 = [(2600, "亩", 1.733333), (180, "亩", 0.12), (35, "公顷", 0.35), (2.1, "平方公里", 2.1), (86000, "平方米", 0.086)]
+
+
+@pytest.mark.parametrize("value, unit, km2", KM2)
+def test_km2(value: float, unit: str, km2: float) -> None:
+    assert km2_of(value, unit) == km2
+
+
+# ------------------------------------------------------------------------------------------- 四至
+
+BOUNDARIES = [
+    # (text, {direction: as written})
+    ("东至华南快速,北至阅江路,南至黄埔涌,西至黄埔沙涌", {"east": "华南快速", "north": "阅江路", "south": "黄埔涌", "west": "黄埔沙涌"}),
+    ("北至横门东出海航道；东至伶仃洋海堤、南至马鞍岛南侧海岸线、西至兴港大道，面积约5.8平方公里",
+     {"north": "横门东出海航道", "east": "伶仃洋海堤", "south": "马鞍岛南侧海岸线", "west": "兴港大道"}),
+    ("西至横门水道；北至深中通道连接线；东至兴港大道；南至翠亨快线",
+     {"west": "横门水道", "north": "深中通道连接线", "east": "兴港大道", "south": "翠亨快线"}),
+    ("北临江门大道；西接五邑路、南抵龙溪路、东至西江", {"north": "江门大道", "west": "五邑路", "south": "龙溪路", "east": "西江"}),
+    ("东至南大干线、南达莲花大道、西及金湖工业区、北到金山大道东延段",
+     {"east": "南大干线", "south": "莲花大道", "west": "金湖工业区", "north": "金山大道东延段"}),
+    ("南依广州大学城,北望琶洲国际会展中心,东靠长洲岛黄埔军校,西邻广州万亩果园生态保护区(具体范围另行明确)",
+     {"south": "广州大学城", "north": "琶洲国际会展中心", "east": "长洲岛黄埔军校", "west": "广州万亩果园生态保护区"}),
+    ("东、北至沙湾水道,西至京珠高速,南至广深港客运专线",
+     {"east": "沙湾水道", "north": "沙湾水道", "west": "京珠高速", "south": "广深港客运专线"}),
+    ("区域规划为珠江水道以南,兴业大道以北,金光东路以西,市新路以东区域",
+     {"north": "珠江水道", "south": "兴业大道", "east": "金光东路", "west": "市新路"}),
+    ("位于九龙大道以西、钟太快速以北", {"east": "九龙大道", "south": "钟太快速"}),
+]
+
+
+@pytest.mark.parametrize("text, parts", BOUNDARIES)
+def test_boundaries(text: str, parts: dict[str, str]) -> None:
+    found = find_boundaries(View(text))
+    assert len(found) == 1
+    assert {k: v for k, v in found[0].parts.items() if v} == parts
+
+
+NOT_BOUNDARIES = ["从东至西横跨三个街道", "北至广州的高铁正在建设", "以南沙为核心"]
+
+
+@pytest.mark.parametrize("text", NOT_BOUNDARIES)
+def test_not_boundaries(text: str) -> None:
+    assert find_boundaries(View(text)) == []
+
+
+# ------------------------------------------------------------------------------------------- targets
+
+TARGETS = [
+    # (text, [(metric as written, value, unit, comparison, year, baseline)])
+    ("到2025年，成都高新区地区生产总值突破4000亿元（2020年为2401亿元）；高新技术企业达到5000家以上。",
+     [("成都高新区地区生产总值", 4000, "亿元", "突破", 2025, (2401, 2020)), ("高新技术企业", 5000, "家", "以上", 2025, None)]),
+    ("到2020年,琶洲“互联网+”总部示范区主营业务收入达到1000亿元,新增就业岗位3万人。",
+     [("琶洲“互联网+”总部示范区主营业务收入", 1000, "亿元", "达到", 2020, None), ("新增就业岗位", 3, "万人", None, 2020, None)]),
+    ("确保到2024年底各园区新增标准厂房建筑面积合计不少于300万平方米，新引进亿元以上项目不少于60个。",
+     [("各园区新增标准厂房建筑面积", 300, "万平方米", "≥", 2024, None), ("新引进亿元以上项目", 60, "个", "≥", 2024, None)]),
+    ("到二〇二五年，全市新能源汽车产值达到一千亿元，产能四十万辆。",
+     [("全市新能源汽车产值", 1000, "亿元", "达到", 2025, None), ("产能", 40, "万辆", None, 2025, None)]),
+    ("到2023年，培育5家“链主”企业。", [("培育“链主”企业", 5, "家", None, 2023, None)]),
+    ("到2027年，园区航空产业产值达到500亿元，2022年为120亿元。", [("园区航空产业产值", 500, "亿元", "达到", 2027, (120, 2022))]),
+    ("到2025年工业总产值力争达到1万亿元。", [("工业总产值", 1, "万亿元", "达到", 2025, None)]),
+    # history, not targets: no cue, or a year before the plan's
+    ("2020年，全区高新技术企业3545家，是2015年的6.8倍。", []),
+    ("专利申请量由2016年的380件增长至2020年的1816件。", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", TARGETS)
+def test_targets(text: str, expected: list[tuple]) -> None:
+    v = View(text)
+    found = find_targets(v, Sections.of(v), find_tables(v), min_year=2018)
+    assert [(t.metric_text, t.value, t.unit, t.comparison, t.year, t.baseline) for t in found] == expected
+
+
+def test_target_year_from_the_section() -> None:
+    text = "（三）主要发展目标\n到2025年，科技创新水平明显提升。\n--企业创新能力明显增强。高新技术企业力争达到100家以上。"
+    v = View(text)
+    (t,) = find_targets(v, Sections.of(v), [])
+    assert (t.metric_text, t.value, t.unit, t.comparison, t.year) == ("高新技术企业", 100, "家", "以上", 2025)
+
+
+METRICS = [("园区绿地率", "%", "green-ratio"), ("每万人高价值发明专利拥有量", "件", "patents-per-10k"),
+           ("全社会研发投入占地区生产总值的比重", "%", "rd-share"), ("营业收入", "亿元", "revenue"),
+           ("规模以上工业总产值", "亿元", "output"), ("新增就业岗位", "万人", "jobs"), ("引进韩资企业", "家", "firms"),
+           ("完成土地开发建设", "亩", "land-developed"), ("建成产业载体", "万平方米", "floor-area"),
+           ("万元GDP综合能耗", "吨标准煤/万元", "energy-intensity"), ("某某指标", "个", "other-count")]
+
+
+@pytest.mark.parametrize("words, unit, metric", METRICS)
+def test_metric_ids(words: str, unit: str, metric: str) -> None:
+    assert metric_id(words, unit) == metric
+
+
+def test_metric_ids_are_those_of_the_targets_layer() -> None:
+    from layers.targets import METRICS as LAYER_METRICS
+
+    ids = {m for m, _ in METRIC_RULES} | {"other-money", "other-ratio", "other-count"}
+    assert ids <= set(LAYER_METRICS)
+
+
+# ------------------------------------------------------------------------------------------- tables
+
+TABLES = [
+    # (text, column roles, header units, rows as written)
+    ("序号|园区名称|所在镇街|面积（亩）|主导产业\n1|甲产业园|谢岗镇|约180|机器人、装备\n合计| | |180|",
+     ["index", "name", "town", "area", "industries"], [None, None, None, "亩", None],
+     [["1", "甲产业园", "谢岗镇", "约180", "机器人、装备"], ["合计", "", "", "180", ""]]),
+    ("序号\t指标\t单位\t2020年\t2025年\n1\t规模以上工业总产值\t亿元\t3100\t5000",
+     ["index", "metric", "unit", "year", "year"], [None] * 5, [["1", "规模以上工业总产值", "亿元", "3100", "5000"]]),
+    ("表2-1. 目标\n\n序号\n\n\xa0\n\n目标指标\n\n\xa0\n\n2020年\n\n\xa0\n\n2025年\n\n\xa0\n\n1\n\n\xa0\n\n营业收入(亿元)\n\n\xa0\n\n"
+     "12831.4\n\n\xa0\n\n20000\n\n\xa0\n\n", ["index", "metric", "year", "year"], [None] * 4,
+     [["1", "营业收入(亿元)", "12831.4", "20000"]]),
+    ("名称\t所在区\t占地面积（公顷）\t建筑面积（万平方米）\n乙园\t南区\t35\t12",
+     ["name", "district", "area", "floor_area"], [None, None, "公顷", "万平方米"], [["乙园", "南区", "35", "12"]]),
+]
+
+
+@pytest.mark.parametrize("text, roles, units, rows", TABLES)
+def test_tables(text: str, roles: list[str], units: list[str | None], rows: list[list[str]]) -> None:
+    (t,) = find_tables(View(text))
+    assert [c.role for c in t.columns] == roles
+    assert [c.unit for c in t.columns] == units
+    assert [[c.written for c in r] for r in t.rows] == rows
+
+
+def test_indicator_table_targets() -> None:
+    text = "序号\t指标\t单位\t2020年\t2025年\n1\t全社会研发投入强度\t%\t4.5\t6\n2\t营业收入(亿元)\t\t12831.4\t20000"
+    v = View(text)
+    found = find_targets(v, Sections.of(v), find_tables(v))
+    assert [(t.metric_text, t.value, t.unit, t.year, t.baseline) for t in found] == [
+        ("全社会研发投入强度", 6, "%", 2025, (4.5, 2020)), ("营业收入", 20000, "亿元", 2025, (12831.4, 2020))]
+
+
+# ------------------------------------------------------------------------------------------- sections
+
+SECTIONS = [
+    # (text, [(path, title)])
+    ("一、总体要求\n（一）发展目标。到2025年…\n1.园区。面积约3平方公里。\n二、任务",
+     [("一、", "总体要求"), ("一、（一）", "发展目标"), ("一、（一）1.", "园区"), ("二、", "任务")]),
+    ("第三章 空间布局\n第一节 总体格局\n3.1 东区\n3.2 西区", [("第三章", "空间布局"), ("第三章第一节", "总体格局"),
+                                                    ("第三章第一节3.1", "东区"), ("第三章第一节3.2", "西区")]),
+    ("二、重点园区\n(一)海珠琶洲互联网价值创新园。\n1.发展目标。\n(二)增城新型显示价值创新园。",
+     [("二、", "重点园区"), ("二、(一)", "海珠琶洲互联网价值创新园"), ("二、(一)1.", "发展目标"), ("二、(二)", "增城新型显示价值创新园")]),
+    # a skipped level does not push the next one deeper; a table of contents loses its page numbers
+    ("一、总体要求\n(二)发展目标\n二、重点\n1.装备制造\n(二)培育集群", [("一、", "总体要求"), ("一、(二)", "发展目标"),
+                                                           ("二、", "重点"), ("二、1.", "装备制造"), ("二、(二)", "培育集群")]),
+    ("一、发展基础- 4 -\n(一)发展现状-7-", [("一、", "发展基础"), ("一、(一)", "发展现状")]),
+    # a numbered paragraph: its first clause names it
+    ("二、翠亨园区起步区位于马鞍岛东片区西北部，面积约1.5平方公里，先行建设标准厂房。", [("二、", "翠亨园区起步区位于马鞍岛东片区西北部")]),
+]
+
+
+@pytest.mark.parametrize("text, headings", SECTIONS)
+def test_sections(text: str, headings: list[tuple[str, str]]) -> None:
+    assert [(h.path, h.title) for h in Sections.of(View(text)).headings] == headings
+
+
+# ------------------------------------------------------------------------------------------- document
+
+DOCUMENTS = [
+    # (text, title, alternatives, number, issuer, date)
+    ("中山市人民政府关于X产业园规划范围的批复\n\n中府函〔2022〕188号\n\n你委（中翠新管〔2022〕41号）收悉。\n中山市人民政府\n2022年9月16日",
+     "中山市人民政府关于X产业园规划范围的批复", (), "中府函〔2022〕188号", "中山市人民政府", "2022-09-16"),
+    ("广州市人民政府办公厅关于印发广州市价值创新园区建设三年行动方案(2018—2020年)的通知\n发布时间:2018年07月09日\n"
+     "穗府办函〔2018〕105号\n广州市人民政府办公厅\n2018年6月21日",
+     "广州市价值创新园区建设三年行动方案(2018—2020年)",
+     ("广州市人民政府办公厅关于印发广州市价值创新园区建设三年行动方案(2018—2020年)的通知",), "穗府办函〔2018〕105号",
+     "广州市人民政府办公厅", "2018-06-21"),
+    ("各镇人民政府：\n现将《清城区科技创新发展“十四五”规划(2021-2025年)》印发给你们。\n清城区人民政府\n二〇二二年八月十八日",
+     "清城区科技创新发展“十四五”规划(2021-2025年)", (), None, "清城区人民政府", "2022-08-18"),
+    ("关于潼湖生态智慧区建设情况的调研报告\n\n惠州市政协经济科技委员会调研组\n（2023年6月12日）",
+     "关于潼湖生态智慧区建设情况的调研报告", (), None, "惠州市政协经济科技委员会调研组", "2023-06-12"),
+    ("某某园区实施方案\n发布时间：2023年3月", "某某园区实施方案", (), None, None, None),  # month only: no date
+]
+
+
+@pytest.mark.parametrize("text, title, alternatives, number, issuer, date", DOCUMENTS)
+def test_document(text: str, title: str, alternatives: tuple, number: str | None, issuer: str | None,
+                  date: str | None) -> None:
+    d = read_document_facts(View(text))
+    assert (d.title, d.title_alternatives, d.number, d.issuer, d.date) == (title, alternatives, number, issuer, date)
+
+
+# ------------------------------------------------------------------------------------------- whole documents
+
+PIFU = """广东省人民政府关于同意设立江门高新区新材料产业集聚区的批复
+
+粤府函〔2021〕77号
+
+一、同意设立江门高新区新材料产业集聚区（以下简称“集聚区”），规划面积约8.6平方公里，由北片区和南片区组成，重点发展先进金属材料、化工新材料和电子材料产业。
+
+二、北片区位于江海区礼乐街道，北临江门大道；西接五邑路、南抵龙溪路、东至西江，面积约5.2平方公里。启动区位于北片区东部，面积约1200亩，已建成标准厂房建筑面积12万平方米。
+
+三、南片区四至为：东临银洲湖，南至滨江大道，西至江沙公路，北至龙溪路，面积约3.4平方公里。
+
+四、集聚区固定资产投资强度不低于300万元/亩，容积率不低于1.5。到2025年，集聚区工业总产值达到300亿元。
+"""
+CHAPTER = """第四章 空间布局
+
+4.1 总体格局
+
+航空产业园规划总面积约12平方公里，分为东区和西区。
+
+东区。位于机场东侧，面积约5平方公里，四至为：东至机场东路；西至跑道；南至港湾大道、北至金湾立交。
+
+西区。面积约7平方公里，其中西区起步区约1.5平方公里，重点发展航空制造。
+"""
+SURVEY = """关于南沙新区庆盛枢纽区块产业发展情况的调研报告
+
+一、基本情况
+
+南沙新区（以下简称“新区”，又称“南沙自贸片区”）面积约803平方公里。庆盛枢纽区块位于新区北部，规划面积约五点六平方公里，起步区约一千五百亩已建成，区内道路红线宽度六十米，距广州南站约二十公里。
+
+区块内高校校园占地约一千六百八十亩，配套人才公寓建筑面积二十万平方米，停车位三千个，常住人口约二万人。
+"""
+LIST = """佛山市级特色产业园区一览表
+
+序号\t园区名称\t所在区\t占地面积（公顷）\t建筑面积（万平方米）\t主导产业\t备注
+1\t佛山智能装备产业园\t顺德区\t约320\t85\t工业机器人、数控机床\t一期约120公顷已建成，二期在建
+2\t高明沧江工业园（简称“沧江园”）\t高明区\t约560\t120\t新材料、食品饮料\t园区内道路红线宽度30米
+合计\t\t\t880\t205\t\t
+"""
+WHOLE = [
+    # (document, [(name, kind, parent, areas as written, 四至 north or None)])
+    (PIFU, [("江门高新区新材料产业集聚区", "zone", None, ["约8.6平方公里"], None),
+            ("北片区", "phase", "江门高新区新材料产业集聚区", ["约5.2平方公里"], "江门大道"),
+            ("启动区", "phase", "北片区", ["约1200亩"], None),
+            ("南片区", "phase", "江门高新区新材料产业集聚区", ["约3.4平方公里"], "龙溪路")]),
+    (CHAPTER, [("航空产业园", "park", None, ["约12平方公里"], None),
+               ("东区", "phase", "航空产业园", ["约5平方公里"], "金湾立交"),
+               ("西区", "phase", "航空产业园", ["约7平方公里"], None),
+               ("起步区", "phase", "西区", ["约1.5平方公里"], None)]),
+    (SURVEY, [("南沙新区", "zone", None, ["约803平方公里"], None),
+              ("庆盛枢纽区块", "phase", "南沙新区", ["约五点六平方公里"], None),
+              ("起步区", "phase", "庆盛枢纽区块", ["约一千五百亩"], None)]),
+    (LIST, [("佛山智能装备产业园", "park", None, ["约320"], None),
+            ("一期", "phase", "佛山智能装备产业园", ["约120公顷"], None),
+            ("二期", "phase", "佛山智能装备产业园", [], None),
+            ("高明沧江工业园", "park", None, ["约560"], None)]),
+]
+
+
+@pytest.mark.parametrize("text, parks", WHOLE, ids=["pifu", "chapter", "survey", "list"])
+def test_whole_documents(text: str, parks: list[tuple]) -> None:
+    r = read_plan(text)
+    got = [(p.name, p.kind, p.parent, [a.text for a in p.areas], p.boundary.north if p.boundary else None)
+           for p in r.parks]
+    assert got == parks
+    assert all(not a.text.endswith(("万平方米", "平方米")) for p in r.parks for a in p.areas)  # no floor as land
+
+
+def test_short_names_and_places() -> None:
+    survey = read_plan(SURVEY)
+    assert survey.parks[0].aliases == ["新区", "南沙自贸片区"]
+    table = read_plan(LIST)
+    assert (table.parks[0].district, table.parks[0].industries) == ("顺德区", ["工业机器人", "数控机床"])
+    assert table.parks[3].aliases == ["沧江园"]
+    assert table.parks[0].floor_areas[0].m2 == 850000
+    pifu = read_plan(PIFU)
+    assert (pifu.parks[1].district, pifu.parks[1].town) == ("江海区", "礼乐街道")
+    assert pifu.parks[2].floor_areas[0].text == "12万平方米"
+
+
+def test_every_finding_quotes_the_text_it_spans() -> None:
+    for text in (PIFU, CHAPTER, SURVEY, LIST):
+        r = read_plan(text)
+        evidence = [p.evidence for p in r.parks] + [a.evidence for p in r.parks for a in p.areas] + \
+            [t.evidence for t in r.targets] + [t.evidence for p in r.parks for t in p.targets] + \
+            [p.boundary.evidence for p in r.parks if p.boundary]
+        for e in evidence:
+            assert text[e.start:e.end] == e.quote and e.rule
+
+
+def test_traditional_characters_and_pinyin_are_read_and_names_kept_as_written() -> None:
+    text = "推(tuī)動(dòng)南海區(qū)“仙湖氫(qīng)谷”、高明區(qū)中車四方氫能有軌電車製造基地等產(chǎn)業基地建設。"
+    r = read_plan(text)
+    assert [p.name for p in r.parks] == ["仙湖氫谷", "中車四方氫能有軌電車製造基地"]
+    assert r.parks[1].district == "高明區"
+    e = r.parks[0].evidence
+    assert text[e.start:e.end] == e.quote and "(qīng)" in e.quote
+
+
+# ------------------------------------------------------------------------------------------- command line
+
+SEED_003 = SEEDS / "003_3a2aab8b7852ced7.txt"
+
+
+@pytest.mark.skipif(not SEED_003.exists(), reason="the shared seeds are not beside this checkout")
+def test_cli_json_shape_on_a_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(SEED_003), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"document", "parks", "targets"}
+    assert set(out["document"]) == {"title", "number", "issuer", "date", "sha256"}
+    assert out["document"]["number"] == "穗府办函〔2018〕105号"
+    finding = {"span", "rule"}
+    park_keys = {"name", "aliases", "kind", "parent", "city", "district", "town", "areas", "floor_areas", "boundary",
+                 "industries", "operator", "status", "targets", "quote", "section"} | finding
+    target_keys = {"metric", "value", "unit", "comparison", "year", "quote"} | finding
+    for p in out["parks"]:
+        assert set(p) == park_keys
+        assert all(set(a) == {"text", "km2", "approx"} | finding for a in p["areas"])
+        assert all(set(f) == {"text", "m2"} | finding for f in p["floor_areas"])
+        assert p["boundary"] is None or set(p["boundary"]) == {"text", "east", "south", "west", "north"} | finding
+        assert all(set(t) == target_keys for t in p["targets"])
+    assert all(set(t) == target_keys for t in out["targets"])
+    pazhou = next(p for p in out["parks"] if p["name"] == "海珠琶洲互联网价值创新园")
+    assert pazhou["areas"][0] == {"text": "约2.1平方公里", "km2": 2.1, "approx": True, "span": pazhou["areas"][0]["span"],
+                                  "rule": "area-land"}
+    assert pazhou["section"] == "二、(一)"
+    revenue = next(t for t in pazhou["targets"] if t["value"] == 1000)
+    assert (revenue["unit"], revenue["year"], revenue["comparison"]) == ("亿元", 2020, "达到")
+
+
+def test_cli_summary_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "plan.txt"
+    doc.write_text(PIFU, encoding="gb18030")
+    assert main([str(doc)]) == 0
+    out = capsys.readouterr().out
+    assert "江门高新区新材料产业集聚区" in out and "约8.6平方公里" in out and "粤府函〔2021〕77号" in out
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main([str(empty)]) == 2
+    assert "empty" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not TUNING.exists(), reason="no tuning documents")
+def test_tuning_documents_quote_their_text() -> None:
+    for path in sorted(TUNING.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        r = read_plan(text)
+        assert r.parks
+        for p in r.parks:
+            assert text[p.evidence.start:p.evidence.end] == p.evidence.quote
