@@ -15,7 +15,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from PIL import Image, ImageDraw, ImageFont
 
 from layers._errors import DocumentError, LayerError
-from layers.plan_reader import sources
+from layers.plan_reader import _source_pdf  # the OCR settings are read from there
 from layers.plan_reader.sources import OCR_INSTALL, RECOGNISED_NOTE, read_document
 from ui.exports.static_map import cjk_font_files, pdf_cjk_font
 
@@ -259,7 +259,7 @@ def test_a_scanned_page_inside_a_text_pdf_is_recognised(plan_pdf, scan):
     ("OCR_LANGS", "chi_sim+xyz_lang", "tesseract has no xyz_lang language data"),
 ])
 def test_scan_without_ocr_says_how_to_install_it(scan, monkeypatch, setting, value, why):
-    monkeypatch.setattr(sources, setting, value)
+    monkeypatch.setattr(_source_pdf, setting, value)
     with pytest.raises(DocumentError, match="scanned PDF") as caught:
         read_document(scan, "scan.pdf")
     err = caught.value
@@ -273,8 +273,8 @@ def test_scan_without_ocr_says_how_to_install_it(scan, monkeypatch, setting, val
     ("OCR_TIMEOUT_S", 0.001, "scan.pdf: page 1: pdftoppm took more than 0.001 s; split the scan."),
 ])
 def test_ocr_that_fails_says_which_page(scan, monkeypatch, setting, value, message):
-    monkeypatch.setattr(sources, "_ocr_missing", lambda: None)
-    monkeypatch.setattr(sources, setting, value)
+    monkeypatch.setattr(_source_pdf, "_ocr_missing", lambda: None)
+    monkeypatch.setattr(_source_pdf, setting, value)
     with pytest.raises(DocumentError, match=message) as caught:
         read_document(scan, "scan.pdf")
     assert caught.value.code == "ocr-failed"
