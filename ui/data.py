@@ -274,6 +274,21 @@ def landuse_for_park(park_id: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame, bool
     return _landuse(park_id, _all_key())
 
 
+def targets_or_report(lang: Lang) -> pd.DataFrame | None:
+    """The targets table, or None after saying why there is none: its bundled file is broken (the
+    problem shown), or there are no targets yet."""
+    from ui.i18n import t
+
+    targets, problem = optional_layer("targets")
+    if targets is None:
+        if problem:
+            st.warning(t("layer_warning", lang, layer="targets"))
+            st.code(problem)
+        else:
+            st.info(t("no_targets", lang))
+    return targets
+
+
 def parks_or_report(lang: Lang) -> gpd.GeoDataFrame | None:
     """The parks layer, or None after telling the user why it could not be loaded (a page then
     stops drawing instead of crashing)."""

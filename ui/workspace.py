@@ -203,3 +203,12 @@ def report_problem(lang: Lang) -> None:
     if why:
         st.error(t("ws_refused", lang))
         st.code(why)
+
+
+def report_failure(exc: Exception, lang) -> None:
+    """Tell the user a save was refused or failed, and the store's own words (in a code block:
+    they name the record, the field and the value)."""
+    from ui.i18n import t
+
+    st.error(t("save_failed", lang))
+    st.code(str(exc))

@@ -94,13 +94,8 @@ def render() -> None:
     state = start()
     lang = state.lang
     st.title(t("page_targets", lang), anchor=False)
-    targets, problem = data.optional_layer("targets")
+    targets = data.targets_or_report(lang)
     if targets is None:
-        if problem:
-            st.warning(t("layer_warning", lang, layer="targets"))
-            st.code(problem)
-        else:
-            st.info(t("no_targets", lang))
         return
     parks = data.parks()
     sb = st.sidebar

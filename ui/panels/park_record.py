@@ -294,8 +294,7 @@ def _save_controls(ws: Workspace, lang: Lang, choice: str, record: dict | None, 
         _remember_conflict(exc)
         return
     except (PermissionDenied, LayerValidationError, StoreError, ValueError) as exc:
-        st.error(t("save_failed", lang))
-        st.code(str(exc))
+        workspace.report_failure(exc, lang)
         return
     workspace.changed()
     ss["pe_flash"] = t("pe_saved", lang, name=attrs["name_zh"], id=park_id, version=version)
@@ -333,8 +332,7 @@ def _retire(ws: Workspace, lang: Lang, park_id: str, parks, names: dict[str, str
             _remember_conflict(exc)
             return
         except (PermissionDenied, StoreError, ValueError) as exc:
-            st.error(t("save_failed", lang))
-            st.code(str(exc))
+            workspace.report_failure(exc, lang)
             return
     workspace.changed()
     st.session_state["pe_flash"] = t("pe_retired", lang, name=names.get(park_id, park_id), version=version)

@@ -79,13 +79,8 @@ def render_progress_section(state: ViewState, ws: Workspace | None) -> None:
     st.subheader(t("pg_title", lang), anchor=False)
     with st.expander(t("pg_rule_title", lang)):
         st.text(rule_text(lang))  # the rule as the Targets page states it, without the reason codes
-    targets, problem = data.optional_layer("targets")
+    targets = data.targets_or_report(lang)
     if targets is None:
-        if problem:
-            st.warning(t("layer_warning", lang, layer="targets"))
-            st.code(problem)
-        else:
-            st.info(t("no_targets", lang))
         return
     try:
         parks = data.parks()
@@ -162,8 +157,7 @@ def _hand_entry(ws: Workspace, lang: Lang, targets: pd.DataFrame, parks: pd.Data
         workspace.changed()
         return
     except (PermissionDenied, StoreError, ValueError) as exc:
-        st.error(t("save_failed", lang))
-        st.code(str(exc))
+        workspace.report_failure(exc, lang)
         return
     workspace.changed()
     ss["pg_flash"] = (tid, t("pg_saved", lang, id=rid, version=version))
@@ -224,8 +218,7 @@ def _import(ws: Workspace, lang: Lang, targets: pd.DataFrame, parks: pd.DataFram
         workspace.changed()
         return
     except (PermissionDenied, StoreError, ValueError) as exc:
-        st.error(t("save_failed", lang))
-        st.code(str(exc))
+        workspace.report_failure(exc, lang)
         return
     workspace.changed()
     first = str(report.records["target_id"].iloc[0])

@@ -104,8 +104,7 @@ def save_record(ws: Workspace, layer_id: str, feature_id: str, attrs: dict, *, r
         st.code(str(exc))
         return None
     except (LayerValidationError, StoreError, ValueError) as exc:
-        st.error(t("save_failed", lang))
-        st.code(str(exc))
+        workspace.report_failure(exc, lang)
         return None
     workspace.changed()
     return version
@@ -211,8 +210,7 @@ def retire_panel(ws: Workspace, layer_id: str, record_id: str, name: str, lang: 
         st.error(t("conflict_title", lang, author=exc.theirs.get("author") or "?", version=exc.current_version))
         return
     except (StoreError, ValueError) as exc:
-        st.error(t("save_failed", lang))
-        st.code(str(exc))
+        workspace.report_failure(exc, lang)
         return
     workspace.changed()
     forget(layer_id, record_id)
