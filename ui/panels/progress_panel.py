@@ -65,6 +65,22 @@ def progress_table(targets: pd.DataFrame, result: pd.DataFrame, parks: pd.DataFr
     }, index=targets.index).rename_axis("id")
 
 
+def _saved(save, conflict_message, lang: Lang):
+    """Run one save of actual figures: its result, or None after saying why nothing was saved (a
+    save in between: `conflict_message(exc)`; a refused role or a broken record: the store's words).
+    The app's reads are refreshed either way."""
+    try:
+        result = save()
+    except ConflictError as exc:
+        st.error(conflict_message(exc))
+        result = None
+    except (PermissionDenied, StoreError, ValueError) as exc:
+        workspace.report_failure(exc, lang)
+        return None
+    workspace.changed()
+    return result
+
+
 def _existing(actuals: pd.DataFrame | None, tid: str, year: int) -> pd.Series | None:
     """The saved record of a target and year (the largest id when there are several), or None."""
     if actuals is None or actuals.empty:
@@ -148,18 +164,12 @@ def _hand_entry(ws: Workspace, lang: Lang, targets: pd.DataFrame, parks: pd.Data
         st.error(t("pg_not_saved", lang))
         st.code("\n".join(found))
         return
-    try:
-        version = ws.save_feature("actuals", rid, None, attrs, reason=reason.strip(), evidence=source.strip(),
-                                  expected_version=0 if old is None else int(old["_version"]))
-    except ConflictError as exc:
-        st.error(t("conflict_title", lang, author=str((exc.theirs or {}).get("author") or "?"),
-                   version=exc.current_version))
-        workspace.changed()
+    version = _saved(lambda: ws.save_feature("actuals", rid, None, attrs, reason=reason.strip(), evidence=source.strip(),
+                                             expected_version=0 if old is None else int(old["_version"])),
+                     lambda exc: t("conflict_title", lang, author=str((exc.theirs or {}).get("author") or "?"),
+                                   version=exc.current_version), lang)
+    if version is None:
         return
-    except (PermissionDenied, StoreError, ValueError) as exc:
-        workspace.report_failure(exc, lang)
-        return
-    workspace.changed()
     ss["pg_flash"] = (tid, t("pg_saved", lang, id=rid, version=version))
     for key in ("pg_value", "pg_source", "pg_as_of", "pg_note", "pg_reason"):
         ss.pop(key, None)
@@ -211,16 +221,10 @@ def _import(ws: Workspace, lang: Lang, targets: pd.DataFrame, parks: pd.DataFram
                for r in report.records.to_dict("records")]
     for change in changes:
         change.attributes["year"], change.attributes["value"] = int(change.attributes["year"]), float(change.attributes["value"])
-    try:
-        saved = ws.save_features("actuals", changes, reason=reason.strip())
-    except ConflictError as exc:
-        st.error(t("pg_import_conflict", lang, ids=exc.feature_id))
-        workspace.changed()
+    saved = _saved(lambda: ws.save_features("actuals", changes, reason=reason.strip()),
+                   lambda exc: t("pg_import_conflict", lang, ids=exc.feature_id), lang)
+    if saved is None:
         return
-    except (PermissionDenied, StoreError, ValueError) as exc:
-        workspace.report_failure(exc, lang)
-        return
-    workspace.changed()
     first = str(report.records["target_id"].iloc[0])
     ss["pg_flash"] = (first, t("pg_imported", lang, n=len(saved), file=report.file_name))
     ss["pg_upload_generation"] = generation + 1
