@@ -164,6 +164,18 @@ def stated_area_km2(value: float, unit: str) -> float:
     return round(to_square_metres(float(value), AREA_UNITS[unit]) / 1e6, 6)  # type: ignore[arg-type]
 
 
+def evidence_text(document: str, section: str, quote: str) -> str:
+    """The evidence saved with a version: document, section and the quoted sentence.
+
+    >>> evidence_text("中府〔2026〕1号", "二、(一)", "面积约1200亩")
+    '中府〔2026〕1号 · 二、(一) · “面积约1200亩”'
+    """
+    parts = [p.strip() for p in (document, section) if p and p.strip()]
+    if quote and quote.strip():
+        parts.append(f"“{quote.strip()}”")
+    return " · ".join(parts)
+
+
 def new_id(prefix: str, name: str, taken: Iterable[str]) -> str:
     """A fresh lowercase slug for a record: `prefix` + an ASCII form of `name` when it has one,
     else `prefix` + a number.

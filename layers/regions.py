@@ -54,3 +54,22 @@ def label(name: str | None, lang: str, data_dir: Path) -> tuple[str, bool]:
     parts = [p for p in str(name).split("、") if p]
     shown = [names.get(p) for p in parts]
     return ", ".join(s or p for s, p in zip(shown, parts)), any(s is None for s in shown)
+
+
+@functools.lru_cache(maxsize=4)
+def _parents(path: str) -> dict[str, str]:
+    try:
+        df = pd.read_csv(path, encoding="utf-8", dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError):
+        return {}
+    return {zh.strip(): p.strip() for zh, p in zip(df.get("name_zh", []), df.get("parent", [])) if zh.strip() and p.strip()}
+
+
+def province_of(city: str | None, data_dir: Path) -> str | None:
+    """The province the gazetteer puts a city in (None for a city it does not list).
+
+    >>> from layers.registry import data_dir
+    >>> province_of("清远市", data_dir()), province_of("Atlantis", data_dir())
+    ('广东省', None)
+    """
+    return _parents(str(Path(data_dir) / REGIONS_FILE)).get(str(city or "").strip())

@@ -295,6 +295,24 @@ class Workspace:
         except IntegrityError:
             raise ConflictError(layer_id, ", ".join(c.feature_id for c in ordered), None, None) from None
 
+    def save_records(self, changes: Iterable[tuple[str, FeatureChange]], *, reason: str) -> dict[tuple[str, str], int]:
+        """Save changes to features of several layers as one transaction — all of them or none (as
+        `save_features`, across layers: a plan, its parks and their targets read from one document).
+        Saved in the order given (a parent before the parks that name it). Returns
+        {(layer id, feature id): new version}."""
+        items = list(changes)
+        try:
+            with self._write("save", "saving records") as con:
+                saved = {(layer, c.feature_id): self._save(con, layer, c.feature_id, c.geometry, dict(c.attributes),
+                                                           op=None, reason=reason, evidence=c.evidence,
+                                                           expected_version=c.expected_version, check_expected=True)
+                         for layer, c in items}
+                for layer in dict.fromkeys(layer for layer, _ in items):
+                    self._touch(con, layer)
+                return saved
+        except IntegrityError:
+            raise ConflictError("records", ", ".join(f"{layer}/{c.feature_id}" for layer, c in items), None, None) from None
+
     def restore(self, layer_id: str, feature_id: str, version: int, *, reason: str,
                 expected_version: int | None = None) -> int:
         """Make an old version current again by writing it as a new version; return its number.

@@ -1,6 +1,7 @@
 """Parks nested and findings owned.
 
-Nested (PARENT_RULES, first that applies): a phase in its park (`merge`); 位于/在 a named park; the
+Nested (PARENT_RULES, first that applies): a phase in its park (`merge`); a phase named after its
+park (科创园一期 in 中山科创园's section, or after the park whose name ends so); 位于/在 a named park; the
 park an administration leading the section is named after (牵头单位…禅城园管理局, or the district's
 park); a zone whose name begins the park's (中山翠亨新区 → 中山翠亨新区先进制造产业园); a zone the
 park is made of (由A和B组成, 分为A和B); the zone a heading's section opens with.
@@ -24,7 +25,7 @@ from layers.plan_reader.merge import scope_owner as _scope_owner
 from layers.plan_reader.names import standalone
 from layers.plan_reader.sections import Sections
 
-PARENT_RULES = ("phase-in-park", "located-in", "area-named-in", "zone-prefix", "made-of", "lead-unit",
+PARENT_RULES = ("phase-in-park", "phase-of-named", "located-in", "area-named-in", "zone-prefix", "made-of", "lead-unit",
                 "lead-district", "heading-zone")
 """Parent rules, in the order they are tried."""
 NOT_SUBJECT_BEFORE = ("位于", "地处", "坐落于", "分为", "包括", "包含", "由", "和", "与", "及", "、", "以", "对", "向",
@@ -142,6 +143,28 @@ def _in_brackets(text: str, a: int, b: int) -> bool:
     return seg.count("(") > seg.count(")")
 
 
+NAMED_PHASE = re.compile(r"^(?P<base>.{2,}?)(?:第?[一二三四五六七八九十]|首)期$")
+"""A phase named after its park: 科创园一期, 知识城二期 (the base is the park's name or ends it)."""
+
+
+def _phase_of_named(p: Cand, parks: list[Cand]) -> bool:
+    """Nest a phase named after its park (NAMED_PHASE) under it, in place: the park whose section
+    holds the phase first, else the strongest whose name is or ends with the base. True when done."""
+    m = NAMED_PHASE.match(p.key)
+    if m is None or p.parent:
+        return False
+    base = m.group("base")
+    named = [q for q in parks if q is not p and q.kind != "phase" and any(n == base or n.endswith(base)
+                                                                      for n in (q.key, *q.aliases))]
+    holding = [q for q in named if q.scope and q.scope[0] <= p.start < q.scope[1]]
+    ranked = holding or sorted(named, key=lambda q: -q.strength)
+    if not ranked:
+        return False
+    parent = ranked[0]
+    p.parent, p.parent_rule, p.kind = parent.key, "phase-of-named", "phase"
+    return True
+
+
 def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> None:
     """Give each park its parent by PARENT_RULES (first that applies), in place."""
     text = view.canon
@@ -150,6 +173,8 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
     strong = {n: p for n, p in keys.items() if p.strength >= 3}
     zones = [p for p in parks if p.kind == "zone"]
     for p in parks:
+        if _phase_of_named(p, parks):
+            continue
         if p.kind == "phase" and p.parent:
             loc = re.match(r"(?:位于|地处)(?P<loc>[^，,。；;]{2,40})", text[p.end:p.end + 45])
             for n, q in sorted(keys.items(), key=lambda t: -len(t[0])):

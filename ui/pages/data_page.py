@@ -1,6 +1,7 @@
 """The Data page: bring your own layers in (import with checks, or outline the parks with a
 boundary file), sketch new ones (draw), export any layer in the format and CRS someone else
-needs, a transit network, the land use of every park, and the layers saved in the workspace. DESIGN.md §4."""
+needs, a transit network, the land use of every park, a plan document read into proposed records
+(`ui.panels.plan_review_panel`), and the layers saved in the workspace. DESIGN.md §4."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ui.i18n import t
 from ui.panels.import_panel import render_import
 from ui.panels.layers_panel import render_layers
 from ui.panels.network_panel import render_networks
+from ui.panels.plan_review_panel import render_plan_review
 from ui.page import start, vendor_url
 
 
@@ -24,9 +26,9 @@ def render() -> None:
     if state.flash:
         st.success(state.flash)
         state.flash = None
-    tab_import, tab_draw, tab_export, tab_network, tab_landuse = st.tabs(
+    tab_import, tab_draw, tab_export, tab_network, tab_landuse, tab_read = st.tabs(
         [t("tab_import", lang), t("tab_draw", lang), t("tab_export", lang), t("tab_network", lang),
-         t("tab_city_landuse", lang)])
+         t("tab_city_landuse", lang), t("tab_read_plan", lang)])
     with tab_import:
         render_import(state)
     with tab_draw:
@@ -37,4 +39,6 @@ def render() -> None:
         render_networks(state)
     with tab_landuse:
         render_city_landuse(state)
+    with tab_read:
+        render_plan_review(state)
     render_layers(state)

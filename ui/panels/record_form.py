@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from layers.records import evidence_text
 from layers.base import AS_OF_PATTERN, Column, LayerSchema, label
 from ui.i18n import Lang, t
 from ui.safe_html import md
@@ -268,18 +269,6 @@ def _parsed(name: str, col: Column, spec: FieldSpec, raw: Any, required: bool, l
     if required and (value is None or value == []):
         return None, t("rec_required", lang, field=shown)
     return value, None
-
-
-def evidence_text(document: str, section: str, quote: str) -> str:
-    """The evidence saved with a version: document, section and the quoted sentence.
-
-    >>> evidence_text("中府〔2026〕1号", "二、(一)", "面积约1200亩")
-    '中府〔2026〕1号 · 二、(一) · “面积约1200亩”'
-    """
-    parts = [p.strip() for p in (document, section) if p and p.strip()]
-    if quote and quote.strip():
-        parts.append(f"“{quote.strip()}”")
-    return " · ".join(parts)
 
 
 def record_form(layer_id: str, schema: LayerSchema, record: Mapping[str, Any] | None, lang: Lang, *,
