@@ -79,3 +79,94 @@ def test_a_broken_parks_file_is_reported_not_a_crash(small_data):
     st.cache_resource.clear()
     at = page()
     assert at.error and at.code and "parks.geojson" in at.code[0].value
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_an_empty_search_says_which_criterion_blocks_and_offers_the_nearest_relaxation(small_data):
+    at = page({"ind": "Internet", "net": "full", "metro": "500", "hsr": "500"})
+    assert at.dataframe[0].value.empty
+    said = texts(at)
+    assert "No park meets all 3 criteria." in said
+    assert "The most restrictive: HSR station within 500 m — dropping only this one finds 2 parks." in said
+    assert "Industries: Internet: removes 2 alone; 2 left once applied in order; 0 found without it" in said
+    assert "HSR station within 500 m: removes 4 alone; 0 left once applied in order; 2 found without it" in said
+    relax = at.button(key="ws_relax_hsr")
+    assert relax.label == "HSR station within 20 km: 2 parks"  # the two parks' HSR is 17.0 km away
+    relax.click().run()
+    assert not at.exception
+    assert at.selectbox(key="ws_hsr").value == 20000 and len(at.dataframe[0].value) == 2
+    assert at.query_params["hsr"] in ("20000", ["20000"])
+
+
+def test_the_explanation_in_chinese_and_escaped(small_data):
+    at = page({"lang": "zh", "ind": "互联网", "net": "full", "hsr": "500"})
+    said = texts(at)
+    assert "没有园区同时满足这 2 项条件。" in said
+    assert "最严格的一项：高铁站 500 m 以内——只去掉这一项，可找到 2 个园区。" in said
+    assert at.button(key="ws_relax_hsr").label == "高铁站 20 km 以内：2 个园区"
+
+
+def test_a_tiny_result_is_explained_and_tied_neighbours_say_what_separated_them(small_data):
+    at = page({"ind": "Internet", "net": "full", "metro": "500"})
+    table = at.dataframe[0].value
+    assert list(table["Rank"]) == [1, 2]
+    assert "Only 2 parks meet all 3 criteria." not in texts(at)  # two criteria here
+    assert "Only 2 parks meet all 2 criteria." in texts(at)
+    assert table["Why this rank"].iloc[1].endswith(
+        "after #1 Test Park <script>alert(1)</script> ${x} (same matches, same station distance): "
+        "area 0.18 vs 1.13 km² (larger first)")
+    assert any("How parks are ranked" in c.value for c in at.caption)
+    wide = page({"net": "full"})
+    assert "meet all" not in texts(wide)  # four parks found: nothing to explain
+
+
+class FakeMap:
+    """Stands in for st_folium and keeps what the page handed it."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def __call__(self, fig, key=None, **kwargs):
+        self.calls.append({"fig": fig, **kwargs})
+        return {}
+
+
+def fit_of(call: dict):
+    from ui.mapview.sites_map import FitView
+    views = [c for g in call["feature_group_to_add"] for c in g._children.values() if isinstance(c, FitView)]
+    return views[0] if views else None
+
+
+def test_the_map_fits_its_results_and_draws_the_stations_the_reasons_name(small_data, monkeypatch):
+    fake = FakeMap()
+    monkeypatch.setattr("ui.pages.sites.st_folium", fake)
+    at = page({"ind": "Internet", "net": "full"})
+    fit = fit_of(fake.calls[-1])
+    assert fit is not None and fit.point_json == "false"
+    assert fit.bounds == pytest.approx((113.36, 23.09, 113.37, 23.1))  # the two Internet parks, not all four
+    script = fit._template.module.script(fit, {})
+    assert "fitBounds" in script and "paddingTopLeft: [60, 48]" in script and "maxZoom: 15" in script
+    names = [g.layer_name for g in fake.calls[-1]["feature_group_to_add"]]
+    assert names[0] == "Stations and lines the reasons name"
+    html = fake.calls[-1]["fig"].get_root().render()
+    assert "Node Test Station" not in html  # the stations travel in the groups, not in the base map
+    stations = fake.calls[-1]["feature_group_to_add"][0]
+    assert any("site-station" in str(getattr(c, "options", {}).get("className", "")) for c in stations._children.values())
+    first_base = fake.calls[-1]["fig"].location
+    at.multiselect(key="ws_ind").set_value(["E-commerce"]).run()  # one point park
+    fit = fit_of(fake.calls[-1])
+    assert fit.point_json == "true" and fit.point_zoom == 13
+    assert fit.bounds == pytest.approx((113.05, 23.7, 113.05, 23.7))
+    assert fake.calls[-1]["fig"].location == first_base  # the base map is the same: only its groups change
+
+
+def test_a_linked_view_is_kept_until_the_search_changes(small_data, monkeypatch):
+    fake = FakeMap()
+    monkeypatch.setattr("ui.pages.sites.st_folium", fake)
+    at = page({"lat": "23.1", "lon": "113.3", "z": "11"})
+    assert fit_of(fake.calls[-1]) is None and fake.calls[-1]["fig"].location == [23.1, 113.3]
+    at.multiselect(key="ws_ind").set_value(["Internet"]).run()
+    assert fit_of(fake.calls[-1]) is not None

@@ -17,7 +17,9 @@ from layers import targets as targets_layer
 from layers import transport
 from layers.access import access_table
 from layers.parks import with_areas
-from layers.sites import SiteQuery, compare_parks, format_distance, industry_chips, rank_sites, resolve_network
+from layers.site_explain import explain_search, needs_explaining, relaxed
+from layers.sites import (SiteQuery, compare_parks, criteria_masks, format_distance, industry_chips, rank_sites,
+                          resolve_network)
 
 PLANAR = 4547
 X0, Y0 = 530_000.0, 2_555_000.0  # near Guangzhou, EPSG:4547 metres
@@ -112,7 +114,8 @@ def test_rank_by_matched_industries_then_station(parks, access_full, network):
     assert r.at["a", "reasons"] == ("matches New display, E-commerce; station 420 m (S1, open since 2021; Line 13); HSR 3.2 km; "
                                     "airport 9.0 km; area 1.0 km² (computed)")
     assert r.at["c", "reasons"] == ("matches New display; station 14.0 km (S2, existing); HSR 19.8 km; airport 21.7 km; "
-                                    "area 3.0 km² (stated)")
+                                    "area 3.0 km² (stated); after #2 Park B (same matches): station 14.0 km vs 0 m")
+    assert list(r["tie_break"]) == ["", "", "station"]  # a leads on matches; b and c tie on them
     assert r["verified"].all()
 
 
@@ -152,23 +155,25 @@ def test_a_missing_mode_fails_its_criterion(parks, network):
 def test_without_transport_data_criteria_are_not_checked_not_passed(parks):
     q = SiteQuery(kinds=("park",), metro_within_m=500, max_hsr_m=5000)
     r = rank_sites(parks, None, q, "en")
-    assert list(r.index) == ["a", "b", "c"]  # kept, flagged, in id order (nothing else to rank by)
+    assert list(r.index) == ["b", "c", "a"]  # kept, flagged, larger area first, then id (no distance to rank by)
     assert not r["verified"].any()
     assert r.at["a", "reasons"] == ("station ≤ 500 m: not checked (no transport data); "
-                                    "HSR ≤ 5.0 km: not checked (no transport data); area 1.0 km² (computed)")
+                                    "HSR ≤ 5.0 km: not checked (no transport data); area 1.0 km² (computed); "
+                                    "after #2 Park C (same station distance): area 1.00 vs 3.00 km² (larger first)")
+    assert r.at["c", "reasons"].endswith("after #1 Park B (same station distance, same area): park id c after b")
     assert rank_sites(parks, None, SiteQuery(metro_within_m=500), "zh").at["b", "reasons"] == \
         "车站 ≤ 500 米: 未核验（无交通数据）；面积 3.0 km²（计算）"
     plain = rank_sites(parks, None, SiteQuery(kinds=("park",)), "en")
-    assert plain["verified"].all() and plain.at["c", "reasons"] == "area 3.0 km² (stated)"
+    assert plain["verified"].all() and plain.at["c", "reasons"].startswith("area 3.0 km² (stated); ")
 
 
-def test_area_city_status_filters_and_area_closeness(parks):
+def test_area_city_status_filters_and_larger_area_first(parks):
     r = rank_sites(parks, None, SiteQuery(min_area_km2=2.0, max_area_km2=4.0), "en")
-    assert list(r.index) == ["c", "b"]  # c's stated 3.0 km² is exactly the middle of 2-4; b's geodesic area is not
-    assert list(r["area_basis"]) == ["stated", "computed"]
+    assert list(r.index) == ["b", "c"]  # both 3.00 km² to 0.01 km²: the id decides
+    assert list(r["area_basis"]) == ["computed", "stated"] and list(r["tie_break"]) == ["", "id"]
     assert r.at["b", "area_km2"] == pytest.approx(3.0, rel=2e-3) and r.at["c", "area_km2"] == 3.0
-    closest = rank_sites(parks, None, SiteQuery(min_area_km2=0.1), "en")
-    assert list(closest.index) == ["d", "a", "b", "c"]  # nearest to 0.1 km² first
+    larger = rank_sites(parks, None, SiteQuery(min_area_km2=0.1), "en")
+    assert list(larger.index) == ["b", "c", "a", "d"]  # larger area first, whatever the bound
     assert list(rank_sites(parks, None, SiteQuery(cities=("佛山市",)), "en").index) == ["c"]
     assert list(rank_sites(parks, None, SiteQuery(statuses=("established", "planned")), "en").index) == ["b", "c"]
     assert rank_sites(parks, None, SiteQuery(industries=("量子通信",)), "en").empty
@@ -178,8 +183,75 @@ def test_labels_and_columns(parks):
     r = rank_sites(parks, None, SiteQuery(cities=("佛山市",)), "zh")
     assert list(r.columns) == ["rank", "name", "city", "kind", "status", "matched_industries", "n_matched", "area_km2",
                                "area_basis", "station", "station_m", "lines_800m", "hsr_m", "airport_m", "verified",
-                               "reasons"]
+                               "tie_break", "reasons"]
     assert r.loc["c", ["name", "city", "kind", "status"]].tolist() == ["丙园", "佛山市", "园区", "规划"]
+
+
+@pytest.mark.parametrize("flt", [
+    {"min_area_km2": 0.5}, {"max_area_km2": 2.0}, {"min_area_km2": 0.2, "max_area_km2": 3.5}, {"cities": ("广州市",)},
+    {"statuses": ("developing", "planned")}, {"metro_within_m": 1000.0}, {"max_hsr_m": 5000.0}, {"kinds": ("park",)},
+])
+@pytest.mark.parametrize("industries", [(), ("新型显示",), ("新型显示", "E-commerce")])
+def test_a_filter_removes_parks_and_never_reorders_the_rest(parks, access_full, flt, industries):
+    """The tie-breaker is stable: ranking with a filter = ranking without it, less the parks it removes."""
+    base = rank_sites(parks, access_full, SiteQuery(industries=industries, network="full"), "en")
+    filtered = rank_sites(parks, access_full, SiteQuery(industries=industries, network="full", **flt), "en")
+    assert list(filtered.index) == [i for i in base.index if i in filtered.index]
+
+
+def test_a_tie_of_everything_is_broken_by_the_park_id_and_said(parks, access_full):
+    twin = parks.loc[["a"]].rename(index={"a": "a2"}).assign(id="a2", name_en="Park A twin", name_zh="甲园双")
+    both = pd.concat([twin, parks.loc[["a"]]])
+    access = pd.concat([access_full.loc[["a"]].rename(index={"a": "a2"}), access_full.loc[["a"]]])
+    r = rank_sites(both, access, SiteQuery(industries=("New display",)), "en")
+    assert list(r.index) == ["a", "a2"] and list(r["tie_break"]) == ["", "id"]
+    assert r.at["a2", "reasons"].endswith(
+        "; after #1 Park A (same matches, same station distance, same area): park id a2 after a")
+    zh = rank_sites(both, access, SiteQuery(industries=("新型显示",)), "zh")
+    assert zh.at["a2", "reasons"].endswith("；排在第1名“甲园”之后（匹配数相同、车站距离相同、面积相同）：园区编号 a2 在 a 之后")
+    assert r.at["a", "reasons"].split("; ")[:-1] == r.at["a2", "reasons"].split("; ")[:-2]  # only the tie note differs
+
+
+def test_different_scores_carry_no_tie_note(parks, access_full):
+    r = rank_sites(parks, access_full, SiteQuery(industries=("新型显示", "E-commerce"), kinds=("park",)), "en")
+    assert r.at["b", "tie_break"] == "" and "after #" not in r.at["b", "reasons"]  # 1 match after a's 2
+
+
+# --------------------------------------------------------------------------- explaining a search
+
+def test_an_empty_search_says_what_each_criterion_removes(parks, access_full):
+    q = SiteQuery(industries=("新型显示",), kinds=("phase",), metro_within_m=500, network="full")
+    e = explain_search(parks, access_full, q, "zh")
+    assert (e.total, e.matches) == (4, 0)
+    assert [(f.key, f.removes_alone, f.left_after, f.matches_without) for f in e.effects] == [
+        ("industries", 1, 3, 0),  # b has no 新型显示
+        ("kinds", 3, 1, 1),  # only d is a phase
+        ("metro", 2, 0, 1),  # c (14 km) and d (920 m) are farther than 500 m
+    ]
+    assert e.blocking == "kinds"  # dropping it (or the distance) brings back 1 park; the first in order wins
+    [metro] = e.relaxations
+    assert (metro.key, metro.current, metro.value, metro.matches) == ("metro", 500.0, 1000.0, 1)  # d at 920 m
+    assert len(rank_sites(parks, access_full, relaxed(q, metro), "zh")) == metro.matches
+
+
+def test_relaxing_an_area_bound_and_a_distance(parks, access_full):
+    q = SiteQuery(industries=("电子商务",), min_area_km2=2.0, max_hsr_m=4000, network="full")
+    e = explain_search(parks, access_full, q, "en")
+    assert e.matches == 0 and e.blocking == "area"
+    assert [(r.key, r.value, r.matches) for r in e.relaxations] == [("min_area", 0.9, 1), ("hsr", 10000.0, 1)]
+    for r in e.relaxations:  # each relaxation finds what it promises
+        assert len(rank_sites(parks, access_full, relaxed(q, r), "en")) == r.matches
+    top = explain_search(parks, access_full, SiteQuery(max_area_km2=0.5), "en")
+    assert [(r.key, r.value, r.matches) for r in top.relaxations] == [("max_area", 1.0, 2)]  # d, then a at 1.00 km²
+
+
+def test_an_unchecked_distance_is_not_blamed(parks):
+    q = SiteQuery(kinds=("phase",), metro_within_m=100)
+    masks = criteria_masks(parks, None, q)
+    assert list(masks) == ["kinds"]
+    e = explain_search(parks, None, q, "en")
+    assert e.matches == 1 and [f.key for f in e.effects] == ["kinds"] and e.relaxations == ()
+    assert needs_explaining(1, masks) and not needs_explaining(3, masks) and not needs_explaining(0, {})
 
 
 # --------------------------------------------------------------------------- comparison

@@ -14,6 +14,7 @@ from ui.i18n_map import MAP_LABELS
 from ui.i18n_park_edit import PARK_EDIT_LABELS
 from ui.i18n_plans import PLAN_LABELS
 from ui.i18n_records import RECORD_LABELS
+from ui.i18n_sites import SITES_LABELS
 from ui.i18n_review import REVIEW_LABELS
 from ui.i18n_workspace import WORKSPACE_LABELS
 from ui.safe_html import md
@@ -336,6 +337,7 @@ LABELS.update(MAP_LABELS)
 LABELS.update(PLAN_LABELS)
 LABELS.update(RECORD_LABELS)
 LABELS.update(PARK_EDIT_LABELS)
+LABELS.update(SITES_LABELS)
 LABELS.update(REVIEW_LABELS)
 
 

@@ -17,12 +17,13 @@ from streamlit_folium import st_folium
 from geo.generalize import zoom_for_bounds
 from layers.parks import KIND_LABELS, STATUSES, STATUS_LABELS, area_range_km2, label, placed
 from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
-from ui import data, link_notices, networks, park_finder
+from ui import data, link_notices, networks, park_finder, site_explain_view
 from ui.exports.downloads import table_csv, table_xlsx
 from ui.filters import NETWORK_YEARS, filter_choices, hidden_notice, url_choices
 from ui.plan_names import region_name
 from ui.i18n import LABELS, Lang, t
 from ui.mapview import base_map, layer_control, park_groups, plan_legend
+from ui.mapview.sites_map import fit_group, named_links, network_group
 from ui.safe_html import md
 from ui.urlstate import decode, encode, query_state, site_query
 from ui.page import start_with_parks, vendor_url
@@ -67,7 +68,7 @@ def _distance_select(sb, label_key: str, key: str, lang: Lang) -> float | None:
     current = st.session_state.get(key)
     options = DISTANCES_M if current in DISTANCES_M else [*DISTANCES_M, current]
     return sb.selectbox(t(label_key, lang), options, key=key,
-                        format_func=lambda v: t("any", lang) if v is None else (f"{v:,.0f} m" if v < 2000 else f"{v / 1000:,.0f} km"))
+                        format_func=lambda v: t("any", lang) if v is None else site_explain_view.distance_label(v))
 
 
 def _measurable_select(sb, label_key: str, key: str, lang: Lang, count: int, why_key: str,
@@ -188,6 +189,7 @@ def render() -> None:
     st.caption(t("sites_found", lang, n=len(ranked), total=len(parks), year=networks.year_label(year, lang)))
     hidden_notice(len(parks) - len(ranked), len(parks), lang, "ws_clear_filters", _clear_filters)
     st.info(md(statement), icon=":material/route:")
+    site_explain_view.explain(parks, access, query, len(ranked), lang)
     if found:
         park_finder.found_card(parks, ranked, found, lang)
 
@@ -196,11 +198,12 @@ def render() -> None:
         table = ranked[["rank", "name", "city", "reasons"]].rename(columns={
             "rank": t("rank", lang), "name": t("col_name", lang), "city": t("city", lang), "reasons": t("reasons", lang)})
         park_finder.selectable_table(st, table, park_finder.SITES_ROWS, found, width="stretch", height=420, hide_index=True)
+        st.caption(t("rank_order", lang))
         export = table.assign(**{t("col_network", lang): statement})  # each row says what it measured
         st.download_button(t("download_csv", lang), table_csv(export.set_index(t("rank", lang))), "parkatlas-sites.csv",
                            "text/csv", key="ws_dl_csv")
     with map_col:
-        view_state = _results_map(parks, ranked, lang, found)
+        view_state = _results_map(parks, ranked, lang, found, (access, lines, nodes, year))
 
     st.subheader(t("compare", lang), anchor=False)
     options = list(ranked.index) + [p for p in st.session_state.get("ws_cmp", []) if p not in ranked.index]
@@ -215,47 +218,61 @@ def render() -> None:
     _render_comparison(parks, compare, access, network, year, statement, lang)
 
 
-def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = None):
-    """The results on a map (the view follows the results unless the URL or the user set one;
-    a park found by the search is zoomed to and outlined, even when the criteria leave it out);
-    returns the map's (centre, zoom) for the URL."""
-    shown = placed(parks.loc[ranked.index] if not ranked.empty else parks)
-    shown = shown if not shown.empty else placed(parks)
-    seeded = st.session_state.get("ws_view")
-    if found in parks.index:
-        center, zoom = _view_of_park(parks, found)
-    elif seeded:
-        center, zoom = seeded
-    elif shown.empty:
-        center, zoom = (23.0, 113.3), 8
-    else:
-        minx, miny, maxx, maxy = shown.total_bounds
-        center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 13)
+def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = None, network=(None, None, None, None)):
+    """The results on a map, with the stations and lines their reasons name (`network`: access,
+    lines, nodes, year). The view fits the results (or a park found by the search, zoomed to and
+    outlined even when the criteria leave it out) in the frame as the browser draws it
+    (`ui.mapview.sites_map.FitView`), unless the link set a view and the results are still those
+    it opened with. The base map stays the same from search to search; only its groups change.
+    Returns the map's (centre, zoom) for the URL, or None before the map has reported a fitted view."""
     ids = [*ranked.index, found] if found in parks.index and found not in ranked.index else list(ranked.index)
     frame = data.park_display_rows(lang, ids)
+    center, zoom = _overview(parks)
+    seeded = _seeded_view(ids)
+    groups = park_groups(frame, lang, found)
+    access, lines, nodes, year = network
+    links = network_group(*named_links(access, ranked.index, lines, nodes, year), year, lang)
+    if links is not None:
+        groups.insert(0, links)  # under the parks
+    if seeded:
+        center, zoom = seeded
+    else:
+        fit = fit_group(frame.loc[[found]] if found in frame.index else frame)
+        if fit is not None:
+            groups.append(fit)
     result = st_folium(base_map(lang, "light", center, zoom, vendor_url(), compact=True,
                                 plans=plan_legend(frame["programme"], data.programmes(), lang)), key="sites_map", height=440,
-                       use_container_width=True, feature_group_to_add=park_groups(frame, lang, found),
+                       use_container_width=True, feature_group_to_add=groups,
                        layer_control=layer_control(), returned_objects=["center", "zoom"])
     if result and result.get("center") and result.get("zoom") is not None:
         c = result["center"]
         return (round(float(c["lat"]), 5), round(float(c["lng"]), 5)), int(result["zoom"])
-    return (round(float(center[0]), 5), round(float(center[1]), 5)), int(zoom)
+    if seeded:  # kept in the URL until the map reports its own view
+        return (round(float(center[0]), 5), round(float(center[1]), 5)), int(zoom)
+    return None  # the fit happens in the browser: the URL gets the view once the map reports it
 
 
-def _view_of_park(parks, park_id: str) -> tuple[tuple[float, float], int]:
-    """Map centre (lat, lon) and zoom showing one park: zoom 13 at a point, its outline's extent otherwise."""
-    geom = parks.geometry.loc[park_id]
-    if geom is None or geom.is_empty:  # not placed yet: the results' view
-        shown = placed(parks)
-        if shown.empty:
-            return (23.0, 113.3), 8
-        minx, miny, maxx, maxy = shown.total_bounds
-        return ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 13)
-    if geom.geom_type == "Point":
-        return (geom.y, geom.x), 13
-    minx, miny, maxx, maxy = geom.bounds
-    return ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 15)
+def _seeded_view(ids: list[str]) -> tuple[tuple[float, float], int] | None:
+    """The view the link opened with, while the map shows the parks it opened with (a new search
+    lets the map fit its own results)."""
+    seeded = st.session_state.get("ws_view")
+    if not seeded:
+        return None
+    opened_with = st.session_state.setdefault("ws_view_ids", list(ids))
+    if opened_with != list(ids):
+        st.session_state.pop("ws_view", None)
+        return None
+    return seeded
+
+
+def _overview(parks) -> tuple[tuple[float, float], int]:
+    """The base map's own view (every placed park; the same from search to search, so the map is
+    never rebuilt for a new search): centre (lat, lon) and zoom."""
+    shown = placed(parks)
+    if shown.empty:
+        return (23.0, 113.3), 8
+    minx, miny, maxx, maxy = shown.total_bounds
+    return ((miny + maxy) / 2, (minx + maxx) / 2), min(zoom_for_bounds((minx, miny, maxx, maxy), 480, 420), 13)
 
 
 def _render_comparison(parks, ids: list[str], access, network, year, statement: str, lang: Lang) -> None:
