@@ -440,3 +440,51 @@ def test_tuning_documents_quote_their_text() -> None:
         assert r.parks
         for p in r.parks:
             assert text[p.evidence.start:p.evidence.end] == p.evidence.quote
+
+
+# --- rules added on 2026-12-04 from the first held-out measure (each one small text, each rule) ---
+
+def _parks(text: str) -> dict[str, tuple[str, str | None]]:
+    return {p.name: (p.kind, p.parent) for p in read_plan(text).parks}
+
+
+def test_a_phase_named_after_its_park_nests_under_it():
+    parks = _parks("（一）中山科创园。面积约3.2平方公里。\n1.科创园一期。面积约1200亩，已建成。\n")
+    assert parks["科创园一期"] == ("phase", "中山科创园")
+
+
+def test_a_zone_is_known_by_its_standard_short_name():
+    text = ("肇庆高新技术产业开发区管理委员会印发。\n一、概况\n肇庆高新区新能源汽车产业园位于肇庆高新区西北部，规划总面积约六千亩。\n")
+    reading = read_plan(text)
+    zone = next(p for p in reading.parks if p.name == "肇庆高新技术产业开发区")
+    assert "肇庆高新区" in zone.aliases
+    assert _parks(text)["肇庆高新区新能源汽车产业园"][1] == "肇庆高新技术产业开发区"
+
+
+def test_a_table_of_parks_belongs_to_the_zone_its_introduction_names():
+    text = ("苏州国家高新技术产业开发区（以下简称“苏州高新区”）面积332平方公里。主要产业园区情况如下：\n\n"
+            "序号\t园区名称\t占地面积\n1\t苏州医疗器械产业园\t约120公顷\n2\t枫桥工业园\t约350公顷\n")
+    parks = _parks(text)
+    assert parks["枫桥工业园"][1] == parks["苏州医疗器械产业园"][1] == "苏州国家高新技术产业开发区"
+
+
+def test_a_park_inside_another_and_the_parks_of_a_sole_zone():
+    text = ("东湖新技术开发区（以下简称“东湖高新区”）管辖面积518平方公里。\n二、重点园区建设进展\n"
+            "（一）武汉国家生物产业基地。基地（以下简称“光谷生物城”）规划面积约30平方公里。"
+            "园区内生物创新园已建成研发载体建筑面积约80万平方米。\n（二）光谷科学岛。科学岛规划面积约22平方公里。\n")
+    parks = _parks(text)
+    assert parks["武汉国家生物产业基地"][1] == "东湖新技术开发区" and parks["光谷科学岛"][1] == "东湖新技术开发区"
+    assert parks["生物创新园"][1] == "武汉国家生物产业基地"
+    assert "科学岛" not in parks and "基地" not in parks  # the heading's park referred to by its name's end
+    island = next(p for p in read_plan(text).parks if p.name == "光谷科学岛")
+    assert island.areas[0].text == "约22平方公里" and "科学岛" in island.aliases
+
+
+def test_goal_phrases_numerals_in_place_names_and_floor_phases():
+    text = ("到2027年，珠海航空产业园建成国内领先的通用航空产业基地。\n"
+            "三灶科技工业园。与航空产业园毗邻，面积约6.5平方公里。\n"
+            "金湾智造大街。已建成首期厂房约60万平方米。\n")
+    parks = _parks(text)
+    assert "三灶科技工业园" in parks  # 三 is part of the place name, not a count
+    assert "通用航空产业基地" not in parks  # what the park will become, not a park
+    assert "首期" not in parks  # 首期厂房: floor space built first, not a land phase

@@ -32,7 +32,7 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
     for c in cands:
         if c.kind == "phase" and (PHASE_WORD.match(c.key) or c.rule == "phase" or _owned_phase(c, cands)):
             continue
-        if c.strength < 3 and (c.key in categories or is_generic(c.key)
+        if c.strength < 3 and (c.key in categories or is_generic(c.key) or _goal_phrase(text, c)
                                or any(a <= c.start < b for a, b in titled + boundary_spans)):
             continue
         if c.rule == "suffix" and not (suffix_of(c.key) and suffix_of(c.key).bare):  # type: ignore[union-attr]
@@ -59,6 +59,36 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
                 order.remove(alias)
                 if named.scope is None:
                     named.scope = other.scope
+    # the standard short form of a zone's name, where the text uses it (肇庆高新技术产业开发区 → 肇庆高新区)
+    for key in list(order):
+        named = by_key.get(key)
+        for long, abbrev in ZONE_ABBREVIATIONS:
+            if named is None or not key.endswith(long) or len(key) == len(long):
+                continue
+            alias = key[: -len(long)] + abbrev
+            at = text.find(alias)
+            if at < 0 or alias in (named.key, *named.aliases):
+                continue
+            named.aliases.append(view.written(at, at + len(alias)))
+            if by_key.get(alias) is not None and by_key[alias] is not named:
+                by_key.pop(alias)
+                order.remove(alias)
+    # a heading's park referred to in its own section by the end of its name (（一）光谷科学岛。科学岛规划面积…;
+    # （二）武汉国家生物产业基地。基地（以下简称“光谷生物城”）…): one park, the short form an alias
+    for key in list(order):
+        head = by_key.get(key)
+        if head is None or head.rule != "heading" or head.scope is None or head.kind == "phase":
+            continue
+        for ref_key in list(order):
+            ref = by_key.get(ref_key)
+            if ref is None or ref is head or ref.kind == "phase" or not head.key.endswith(ref.key) \
+                    or not head.scope[0] <= ref.start < head.scope[1]:
+                continue
+            if len(ref.key) >= 3 and not is_generic(ref.key):
+                head.aliases.append(ref.name)
+            head.aliases.extend(a for a in ref.aliases if a not in head.aliases)
+            by_key.pop(ref_key)
+            order.remove(ref_key)
     # a name and a short name in brackets after it (互联网+创新产业园(华南声谷))
     for key in list(order):
         named = by_key.get(key)
@@ -121,6 +151,16 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
     return sorted(kept, key=lambda c: c.start)
 
 
+GOAL_VERBS = re.compile(r"(?:建成|打造成?|建设成|成为|创建|争创)[^，,。；;]*的$")
+"""A weak name after 的 in a clause that begins with one of these describes a goal (建成国内领先的
+通用航空产业基地), it does not name a park."""
+
+
+def _goal_phrase(text: str, c: Cand) -> bool:
+    start = max(text.rfind(ch, 0, c.start) for ch in "，,。；;\n")
+    return bool(GOAL_VERBS.search(text[start + 1:c.start]))
+
+
 def _owned_phase(c: Cand, cands: list[Cand]) -> bool:
     """A phase whose name starts with a park's name or short name (翠亨园区起步区)."""
     return any(c.key != o.key and c.key.startswith(n) and PHASE_WORD.match(c.key[len(n):])
@@ -143,12 +183,19 @@ def _phases(view: View, cands: list[Cand], parks: list[Cand]) -> list[Cand]:
             for n in sorted(names, key=len, reverse=True):
                 if owner is None and c.key.startswith(n) and PHASE_WORD.match(c.key[len(n):]):
                     owner, key = names[n], c.key[len(n):]
+            if key != c.key and c.key in names:
+                continue  # 西区起步区 is kept under its full name already
             if owner is None:
                 if not PHASE_WORD.match(c.key) and c.rule != "phase":
                     continue
-                owner = scope_owner(c.start, parks) or _park_before(c.start, parks)
+                owner = scope_owner(c.start, parks) or _park_before(c.start, parks, view.canon)
             if owner is None or (c.rule == "suffix" and not standalone(view.canon, c.end)):
                 continue
+            if c.rule == "suffix" and re.search(r"(?:在|于|位于|毗邻|临近|紧邻|靠近)$", view.canon[max(0, c.start - 2):c.start]):
+                continue  # 在起步区以北: a phase referred to, defined elsewhere
+            if any(o is not c and o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end)
+                   and o.kind == "phase" for o in cands):
+                continue  # 起步区 inside 西区起步区: the longer name is the phase
             ident = (owner.key, key)
             if ident in out:
                 continue
@@ -162,14 +209,37 @@ def _phases(view: View, cands: list[Cand], parks: list[Cand]) -> list[Cand]:
     return list(out.values())
 
 
+ZONE_ABBREVIATIONS = (("高新技术产业开发区", "高新区"), ("经济技术开发区", "经开区"), ("高新技术产业园区", "高新园区"),
+                      ("经济开发区", "经开区"))
+"""Official zone names and the short forms documents use for them (the place name kept)."""
 _NO_SUFFIX = Suffix("", "park", False)
 NEAR_PARK = 600
-"""A phase with no park around it belongs to the park named last before it, this close (characters)."""
+"""A phase with no park around it belongs to the park mentioned last before it, this close (characters)."""
 
 
-def _park_before(offset: int, parks: list[Cand]) -> Cand | None:
-    before = [p for p in parks if not bare_phase(p) and p.start < offset and offset - p.start <= NEAR_PARK]
-    return max(before, key=lambda p: p.start, default=None)
+def _park_before(offset: int, parks: list[Cand], text: str) -> Cand | None:
+    """The park mentioned last (by its name or a short name) before `offset`, within NEAR_PARK."""
+    best, best_at = None, -1
+    for p in parks:
+        if bare_phase(p):
+            continue
+        at = max((_last_subject_mention(text, n, max(0, offset - NEAR_PARK), offset) for n in [p.key, *p.aliases]
+                  if len(n) >= 2), default=-1)
+        if at > best_at or (at == best_at >= 0 and best is not None and len(p.key) > len(best.key)):
+            best, best_at = p, at
+    return best
+
+
+_WHERE = re.compile(r"(?:位于|地处|坐落于|在|于|毗邻|临近|紧邻|靠近|距|距离|与)$")
+
+
+def _last_subject_mention(text: str, name: str, lo: int, hi: int) -> int:
+    """The last place in text[lo:hi] where `name` stands as what the text is about (not after 位于,
+    在, 毗邻 … where it says where something else is); -1 when there is none."""
+    at = text.rfind(name, lo, hi)
+    while at >= 0 and _WHERE.search(text[max(0, at - 2):at]):
+        at = text.rfind(name, lo, at)
+    return at
 
 
 def scope_owner(offset: int, parks: list[Cand]) -> Cand | None:

@@ -69,7 +69,7 @@ NOT_PARK_ENDINGS = ("公园", "花园", "果园", "校园", "家园", "乐园", 
                     "低谷", "机场", "港口", "海港", "空港", "码头", "半岛", "群岛", "城区", "老城", "名城", "中心城", "县城",
                     "都城", "皇城")
 """Endings that name something else (a public park, a campus, a training base, a port …)."""
-STOP_WORDS = ("加快推进", "加快建设", "建设", "打造", "推动", "推进", "加快", "依托", "位于", "地处", "坐落", "支持", "包括",
+STOP_WORDS = ("园区内", "园内", "辖区内", "区内", "境内", "加快推进", "加快建设", "建设", "打造", "推动", "推进", "加快", "依托", "位于", "地处", "坐落", "支持", "包括",
               "围绕", "发展", "培育", "引进", "形成", "构建", "提升", "建成", "开展", "布局", "规划", "实施", "组建", "设立",
               "成立", "申报", "创建", "争创", "筹建", "共建", "联合", "对接", "链接", "毗邻", "邻近", "临近", "紧邻", "以及",
               "其中", "同时", "作为", "成为", "属于", "借助", "结合", "利用", "通过", "重点", "大力", "积极", "全力", "着力",
@@ -230,8 +230,10 @@ def is_generic(name: str) -> bool:
     core = re.sub(r"^[\u4e00-\u9fff]{2,3}[市省]", "", core)
     for w in sorted(GENERIC_WORDS, key=len, reverse=True):
         core = core.replace(w, "")
-    core = re.sub(r"[\d\s()（）“”\"两三四五六七八九十一]", "", core)
-    return len(core) < 2
+    core = re.sub(r"[\d\s()（）“”\"]", "", core)
+    if re.fullmatch(r"[一二两三四五六七八九十百千]*[大个类批座处家]?", core):  # 十大, 三个: a count, no name
+        return True
+    return len(core) < 2  # a numeral inside a place name stays (三灶科技工业园)
 
 
 def suffix_of(name: str) -> Suffix | None:

@@ -3,7 +3,10 @@
 Nested (PARENT_RULES, first that applies): a phase in its park (`merge`); a phase named after its
 park (科创园一期 in 中山科创园's section, or after the park whose name ends so); 位于/在 a named park; the
 park an administration leading the section is named after (牵头单位…禅城园管理局, or the district's
-park); a zone whose name begins the park's (中山翠亨新区 → 中山翠亨新区先进制造产业园); a zone the
+park); the zone the paragraph before a table of parks names (table-zone); the park whose section
+holds a name written after 园区内 (inside); the only zone of a document, for parks headed under a
+heading about parks (sole-zone); a zone whose name or short name begins the park's (中山翠亨新区 → 中山翠亨新区先进制造产业园;
+肇庆高新区 → 肇庆高新区新能源汽车产业园); a zone the
 park is made of (由A和B组成, 分为A和B); the zone a heading's section opens with.
 
 Everything else read (areas, floor areas, 四至, place, industries, operator, status, targets) goes
@@ -19,14 +22,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from layers.plan_reader._text import View
-from layers.plan_reader.candidates import Cand
+from layers.plan_reader.candidates import PLACE_HEADING, Cand
 from layers.plan_reader.merge import bare_phase as _bare_phase
 from layers.plan_reader.merge import scope_owner as _scope_owner
 from layers.plan_reader.names import standalone
 from layers.plan_reader.sections import Sections
 
 PARENT_RULES = ("phase-in-park", "phase-of-named", "located-in", "area-named-in", "zone-prefix", "made-of", "lead-unit",
-                "lead-district", "heading-zone")
+                "lead-district", "heading-zone", "table-zone", "inside", "sole-zone")
 """Parent rules, in the order they are tried."""
 NOT_SUBJECT_BEFORE = ("位于", "地处", "坐落于", "分为", "包括", "包含", "由", "和", "与", "及", "、", "以", "对", "向",
                       "距", "距离", "临近", "毗邻", "紧邻", "靠近", "在", "于", "至", "到", "赴", "依托", "联合", "赋予", "是",
@@ -61,6 +64,8 @@ class Owners:
         mentions: list[Mention] = []
         for name, key in names:
             for m in re.finditer(re.escape(name), view.canon):
+                if name.endswith("园") and view.canon.startswith("区", m.end()) and name != key:
+                    continue  # 全市科创园区: the generic word 园区, not the short name 科创园
                 if not any(taken[m.start():m.end()]):
                     mentions.append(Mention(m.start(), m.end(), key))
                     for i in range(m.start(), m.end()):
@@ -214,6 +219,8 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
         if p.parent is None and p.kind != "phase":
             z = max((z for z in zones if z is not p and p.key.startswith(z.key) and len(p.key) > len(z.key)
                      and standalone(text, z.end)), key=lambda z: len(z.key), default=None)
+            z = z or next((z for z in zones if z is not p and any(len(a) >= 4 and p.key.startswith(a) and len(p.key) > len(a)
+                                                                for a in z.aliases)), None)
             if z is not None:
                 p.parent, p.parent_rule = z.key, "zone-prefix"
     for m in MADE_OF.finditer(text):
@@ -238,3 +245,64 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
         intro = owners.subject_before(first.end, first.start) if first and first.start < h.start else None
         if intro is not None and intro is not p and intro.kind == "zone":
             p.parent, p.parent_rule = intro.key, "heading-zone"
+    _table_zone(text, parks)
+    _inside(text, parks)
+    _sole_zone(sections, parks)
+
+
+INSIDE = ("园区内", "园内", "区内", "基地内", "城内", "岛内")
+"""Words right before a name that put it inside the park the passage is about (园区内生物创新园)."""
+
+
+def _inside(text: str, parks: list[Cand]) -> None:
+    """A park named right after 园区内/园内 … with no parent yet lies in the park whose section holds it."""
+    for p in parks:
+        if p.parent is not None or not text[max(0, p.start - 3):p.start].endswith(INSIDE):
+            continue
+        owner = _scope_owner(p.start, [q for q in parks if q is not p and q.kind != "phase"])
+        if owner is not None:
+            p.parent, p.parent_rule = owner.key, "inside"
+
+
+def _sole_zone(sections: Sections, parks: list[Cand]) -> None:
+    """In a document about one zone, a park whose heading sits under a heading about parks (重点园区…)
+    and has no parent yet is a park of that zone."""
+    zones = [z for z in parks if z.kind == "zone"]
+    if len(zones) != 1:
+        return
+    for p in parks:
+        if p.parent is not None or p.kind == "zone" or p.rule != "heading":
+            continue
+        h = sections.at(p.start)
+        if h is None:
+            continue
+        up = next((x for x in reversed(sections.headings[:sections.headings.index(h)]) if x.depth < h.depth), None)
+        if up is not None and PLACE_HEADING.search(up.title):
+            p.parent, p.parent_rule = zones[0].key, "sole-zone"
+
+
+TABLE_INTRO = 400
+"""How far before a table (characters) its introducing paragraph is read for the zone it lists."""
+
+
+def _table_zone(text: str, parks: list[Cand]) -> None:
+    """Rows of a table of parks with no parent yet belong to the zone the paragraph before the
+    table names (苏州高新区……主要产业园区情况如下：), when it names exactly one zone and that zone is
+    not a row of the table itself."""
+    rows = sorted((p for p in parks if p.rule == "table-row" and p.scope), key=lambda p: p.start)
+    groups: list[list[Cand]] = []
+    for p in rows:
+        if groups and p.scope[0] - groups[-1][-1].scope[1] <= 200:  # type: ignore[index]
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    zones = [z for z in parks if z.kind == "zone"]
+    for group in groups:
+        head = max(text.rfind("\n", 0, group[0].scope[0] - 1), 0)  # type: ignore[index]  # before the header line
+        intro = text[max(0, head - TABLE_INTRO):head]
+        named = [z for z in zones if z not in group and any(len(n) >= 3 and n in intro for n in (z.key, *z.aliases))]
+        if len(named) != 1:
+            continue
+        for p in group:
+            if p.parent is None and p.kind != "zone":
+                p.parent, p.parent_rule = named[0].key, "table-zone"
