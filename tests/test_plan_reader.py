@@ -403,7 +403,7 @@ def test_cli_json_shape_on_a_seed(capsys: pytest.CaptureFixture[str]) -> None:
     assert out["document"]["number"] == "穗府办函〔2018〕105号"
     finding = {"span", "rule"}
     park_keys = {"name", "aliases", "kind", "parent", "city", "district", "town", "areas", "floor_areas", "boundary",
-                 "industries", "operator", "status", "targets", "quote", "section"} | finding
+                 "industries", "operator", "status", "targets", "links", "quote", "section"} | finding
     target_keys = {"metric", "value", "unit", "comparison", "year", "quote"} | finding
     for p in out["parks"]:
         assert set(p) == park_keys
@@ -411,6 +411,7 @@ def test_cli_json_shape_on_a_seed(capsys: pytest.CaptureFixture[str]) -> None:
         assert all(set(f) == {"text", "m2"} | finding for f in p["floor_areas"])
         assert p["boundary"] is None or set(p["boundary"]) == {"text", "east", "south", "west", "north"} | finding
         assert all(set(t) == target_keys for t in p["targets"])
+        assert all(set(k) == {"name", "kind", "status", "quote"} | finding for k in p["links"])
     assert all(set(t) == target_keys for t in out["targets"])
     pazhou = next(p for p in out["parks"] if p["name"] == "海珠琶洲互联网价值创新园")
     assert pazhou["areas"][0] == {"text": "约2.1平方公里", "km2": 2.1, "approx": True, "span": pazhou["areas"][0]["span"],

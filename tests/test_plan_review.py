@@ -208,3 +208,20 @@ def test_a_viewer_cannot_save_a_batch(own_workspace, ws):
     with pytest.raises(PermissionDenied):
         save(viewer, batch)
     assert "中府〔2024〕12号" not in set(ws.layer("programmes")["document"].dropna())
+
+
+def test_links_named_for_a_park_with_status_and_what_the_workspace_has(ws):
+    seed = next(SEEDS.glob("003_*.txt"))
+    reading = reading_of(seed)
+    rv = review(reading, frames(ws) | {"transport_lines": ws.layer("transport_lines"), "facilities": ws.layer("facilities")})
+    from layers.plan_review.proposals import links_in_workspace
+
+    i = next(i for i, p in enumerate(rv.parks) if p.record_id == "gz-vip-biological-island")
+    found = {link.name: (link.kind, link.status, hit) for link, hit in
+             links_in_workspace(reading.parks[i], frames(ws) | {"transport_lines": ws.layer("transport_lines")},
+                                rv.parks[i].record_id)}
+    assert found["地铁12号线"][:2] == ("line", "planned") and found["官洲站"][:2] == ("station", "planned")
+    assert found["官洲站"][2] is not None  # the workspace's 地铁12号线官洲站
+    huadu = reading.parks[next(i for i, p in enumerate(rv.parks) if p.record_id == "gz-vip-huadu")]
+    assert ("广花快速路", "road", "planned") in {(k.name, k.kind, k.status) for k in huadu.links}
+    assert all(k.evidence.quote in seed.read_text("utf-8") for k in huadu.links)

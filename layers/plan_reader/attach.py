@@ -17,7 +17,8 @@ from layers.plan_reader._text import View
 from layers.plan_reader.areas import UNITS, Figure, cell_figure, km2_of, m2_of
 from layers.plan_reader.boundaries import Found as BoundaryFound
 from layers.plan_reader.candidates import Cand
-from layers.plan_reader.model import Area, AreaMention, Boundary, Evidence, FloorArea, Park, Target
+from layers.plan_reader.links import LinkFound
+from layers.plan_reader.model import Area, AreaMention, Boundary, Evidence, FloorArea, Link, Park, Target
 from layers.plan_reader.names import _NOT_PLACE
 from layers.plan_reader.parks import Owners
 from layers.plan_reader.sections import Sections
@@ -145,6 +146,13 @@ class Attacher:
                 owner.areas.append(Area(f.text, f.value, f.unit, f.km2, f.approx, e))
             else:
                 owner.floor_areas.append(FloorArea(f.text, f.value, f.unit, f.m2, e))
+
+    def links(self, found: list[LinkFound]) -> None:
+        """Each link or facility to the park that owns its place (none: not a park's, left out)."""
+        for f in found:
+            owner = self.park(self.owners.at(f.start))
+            if owner is not None and all(k.name != f.name for k in owner.links):
+                owner.links.append(Link(f.name, f.kind, f.status, self.ev(f"link-{f.kind}", f.clause_start, f.clause_end)))
 
     def boundaries(self, found: list[BoundaryFound]) -> None:
         """Each 四至 to its owner (the first one an owner gets)."""

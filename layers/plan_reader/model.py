@@ -100,6 +100,18 @@ class Target:
     evidence: Evidence
 
 
+@dataclass(frozen=True)
+class Link:
+    """A transport link or facility the text names for a park: `name` as written, `kind` (line,
+    road, station, port, airport, facility), `status` (established, developing, planned; None when
+    the clause says nothing); the evidence quotes its clause."""
+
+    name: str
+    kind: str
+    status: str | None
+    evidence: Evidence
+
+
 @dataclass
 class Park:
     """A park, zone, carrier or phase the plan names, with everything read about it."""
@@ -119,6 +131,7 @@ class Park:
     operator: str | None = None
     status: str | None = None
     targets: list[Target] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
     mentions: list[tuple[int, int]] = field(default_factory=list)
     """Every (start, end) in the clean text where the name or an alias stands (for attaching)."""
     section_span: tuple[int, int] | None = None

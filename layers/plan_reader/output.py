@@ -43,7 +43,10 @@ def park_json(p: Park) -> dict[str, Any]:
             "district": p.district, "town": p.town, "areas": [_area(a) for a in p.areas],
             "floor_areas": [_floor(f) for f in p.floor_areas], "boundary": _boundary(p.boundary),
             "industries": p.industries, "operator": p.operator, "status": p.status,
-            "targets": [target_json(t) for t in p.targets], "quote": p.evidence.quote, "section": p.evidence.section,
+            "targets": [target_json(t) for t in p.targets],
+            "links": [{"name": k.name, "kind": k.kind, "status": k.status, "quote": k.evidence.quote, **_where(k.evidence)}
+                      for k in p.links],
+            "quote": p.evidence.quote, "section": p.evidence.section,
             **_where(p.evidence)}
 
 

@@ -1,7 +1,8 @@
 """`read_plan`: a plan's text in, what it says out (a `Reading`), every finding with its evidence.
 
 The steps, each a module of rules: the text view (`_text`), headings (`sections`), tables
-(`tables`), the document (`document`), area figures (`areas`), 四至 (`boundaries`), names
+(`tables`), the document (`document`), area figures (`areas`), 四至 (`boundaries`), transport
+links and facilities (`links`), names
 (`candidates`, `names`), which names are parks and how they nest (`parks`), targets (`targets`),
 and who owns each finding (`attach`).
 
@@ -22,6 +23,7 @@ from layers.plan_reader.attach import Attacher
 from layers.plan_reader.boundaries import find_boundaries
 from layers.plan_reader.candidates import propose
 from layers.plan_reader.document import read_document_facts
+from layers.plan_reader.links import find_links
 from layers.plan_reader.model import Reading
 from layers.plan_reader.merge import keep
 from layers.plan_reader.parks import Owners, nest
@@ -57,6 +59,7 @@ def read_plan(text: str, *, sha256: str = "", file_name: str = "", recognised: b
     attacher.tables()
     attacher.figures(figures)
     attacher.boundaries(boundaries)
+    attacher.links(find_links(view.canon, boundary_values))
     attacher.attributes()
     attacher.kinds()
     plan_targets = attacher.targets(found_targets)

@@ -417,6 +417,49 @@ def review(reading: Reading, frames: Mapping[str, pd.DataFrame | None], *, plan_
     return Review(reading, plan, park_props, targets, not_named)
 
 
+def _related(frame: pd.DataFrame, layer: str, park_id: str | None) -> pd.Series:
+    if park_id is None:
+        return pd.Series(False, index=frame.index)
+    if layer == "facilities" and "park_id" in frame.columns:
+        return frame["park_id"].astype(str) == park_id
+    if "park_ids" in frame.columns:
+        return pd.Series([isinstance(v, (list, tuple)) and park_id in v or (hasattr(v, "tolist") and park_id in v.tolist())
+                          for v in frame["park_ids"]], index=frame.index)
+    return pd.Series(False, index=frame.index)
+
+
+def _names_link(written: str, name: str) -> bool:
+    """A workspace name is the written link: equal, or containing it not as part of a longer number
+    (官洲站 in 地铁12号线官洲站; 4号线 is not 14号线)."""
+    key, own = _canon(written), _canon(name)
+    if key == own:
+        return True
+    at = own.find(key)
+    return len(key) >= 3 and at >= 0 and not (at > 0 and own[at - 1].isdigit())
+
+
+def links_in_workspace(park: Park, frames: Mapping[str, pd.DataFrame | None],
+                       park_id: str | None = None) -> list[tuple[Any, str | None]]:
+    """The transport links and facilities the document names for `park`, each with the id of the
+    workspace's station, line or facility it is, or None (what the officer may add on the Plans
+    page). Records of the park `park_id` (its facilities, the links that name it) match by name
+    as `_names_link` says; any other record only by the same name (4 characters or more: 幼儿园
+    alone names no one school)."""
+    records: list[tuple[str, str, bool]] = []
+    for layer in ("transport_nodes", "transport_lines", "facilities"):
+        frame = frames.get(layer)
+        if frame is not None and "name_zh" in frame.columns:
+            related = _related(frame, layer, park_id)
+            records += [(str(i), str(n), bool(r)) for i, n, r in zip(frame.index, frame["name_zh"], related)
+                        if isinstance(n, str) and n]
+    out = []
+    for link in park.links:
+        hit = next((i for i, n, ours in records if ours and _names_link(link.name, n)), None) or next(
+            (i for i, n, _ in records if len(_canon(link.name)) >= 4 and _canon(n) == _canon(link.name)), None)
+        out.append((link, hit))
+    return out
+
+
 def unchanged_count(proposals: Iterable[Proposal]) -> int:
     """How many of `proposals` a newer edition does not change."""
     return sum(1 for p in proposals if p.status == "unchanged")

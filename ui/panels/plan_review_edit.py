@@ -18,7 +18,7 @@ from layers.parks import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, label
 from layers.plan_review import Review
 from layers.plan_review.batch import Decision
 from layers.plan_review.placement import NamedLayer, PlaceSuggestion, location_text, name_column, suggest
-from layers.plan_review.proposals import Proposal
+from layers.plan_review.proposals import Proposal, links_in_workspace
 from layers.targets import COMPARISONS, METRICS
 from ui.data import user_layers
 from ui.i18n import Lang, t
@@ -143,6 +143,7 @@ def render_editor(rv: Review, state: ViewState, frames: dict[str, pd.DataFrame |
     _evidence(p, lang)
     if p.layer == "parks":
         _park_form(rv, p, frames, lang)
+        _links(rv, p, frames, lang)
         _place(rv, p, state, frames, lang)
     elif p.layer == "targets":
         _target_form(rv, p, frames, lang)
@@ -162,6 +163,21 @@ def _evidence(p: Proposal, lang: Lang) -> None:
                                    t("rv_col_record", lang): [_shown(p.current.get(k)) for k in p.changes],
                                    t("rv_col_document", lang): [_shown(p.attrs.get(k)) for k in p.changes]}),
                      hide_index=True, width="stretch")
+
+
+def _links(rv: Review, p: Proposal, frames: dict[str, pd.DataFrame | None], lang: Lang) -> None:
+    """The transport links and facilities the document names for the park, with their status and
+    whether the workspace has them (to add on the Plans page under Transport & facilities)."""
+    found = links_in_workspace(rv.reading.parks[rv.parks.index(p)], frames, p.record_id)
+    if not found:
+        return
+    st.markdown(t("rv_links", lang))
+    st.dataframe(pd.DataFrame({
+        t("rv_col_link", lang): [k.name for k, _ in found],
+        t("rv_col_link_kind", lang): [t(f"rv_link_{k.kind}", lang, markdown=False) for k, _ in found],
+        t("rv_col_link_status", lang): [label(STATUS_LABELS, k.status, lang) if k.status else "—" for k, _ in found],
+        t("rv_col_link_workspace", lang): [hit or t("rv_link_missing", lang, markdown=False) for _, hit in found],
+        t("rv_col_document", lang): [k.evidence.quote for k, _ in found]}), hide_index=True, width="stretch")
 
 
 def _shown(v: Any) -> str:

@@ -62,7 +62,7 @@ def _read(content: bytes, file_name: str, lang: Lang) -> tuple[SourceText, Any] 
 
 def _frames() -> dict[str, pd.DataFrame | None]:
     """The plan's record layers as they are now."""
-    return {layer: workspace.layer(layer) for layer in (*RECORD_LAYERS, "transport_nodes")}
+    return {layer: workspace.layer(layer) for layer in (*RECORD_LAYERS, "transport_nodes", "transport_lines", "facilities")}
 
 
 def _plan_choice(rv_auto: Review, frames: dict[str, pd.DataFrame | None], sha: str, lang: Lang) -> str | None:
