@@ -40,14 +40,22 @@ def marks(review: Review) -> list[Mark]:
     out = [Mark(e.start, e.end, "document", "plan") for e in reading.document.evidence]
     for prop, park in zip(review.parks, reading.parks):
         out.append(Mark(park.evidence.start, park.evidence.end, "park", prop.key))
-        out += [Mark(a.evidence.start, a.evidence.end, "area", prop.key) for a in park.areas]
-        out += [Mark(f.evidence.start, f.evidence.end, "floor", prop.key) for f in park.floor_areas]
+        out += [_figure(a.text, a.evidence.start, a.evidence.quote, "area", prop.key) for a in park.areas]
+        out += [_figure(f.text, f.evidence.start, f.evidence.quote, "floor", prop.key) for f in park.floor_areas]
         if park.boundary is not None:
             out.append(Mark(park.boundary.evidence.start, park.boundary.evidence.end, "boundary", prop.key))
     for prop in review.targets:
         if prop.evidence is not None:
             out.append(Mark(prop.evidence.start, prop.evidence.end, "target", prop.key))
     return [m for m in out if 0 <= m.start < m.end]
+
+
+def _figure(written: str, start: int, quote: str, kind: str, key: str) -> Mark:
+    """A figure's own words within its quoted clause (the whole clause when they are not found as
+    written there, e.g. a table cell read with its header's unit)."""
+    at = quote.find(written)
+    return Mark(start + at, start + at + len(written), kind, key) if at >= 0 and written else \
+        Mark(start, start + len(quote), kind, key)
 
 
 def document_html(text: str, found: list[Mark], selected: str | None, lang: Lang) -> str:

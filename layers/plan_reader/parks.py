@@ -265,10 +265,10 @@ def _inside(text: str, parks: list[Cand]) -> None:
 
 
 def _sole_zone(sections: Sections, parks: list[Cand]) -> None:
-    """In a document about one zone, a park whose heading sits under a heading about parks (重点园区…)
+    """In a document about one zone (defined, headed or leading a paragraph), a park whose heading sits under a heading about parks (重点园区…)
     and has no parent yet is a park of that zone."""
     zones = [z for z in parks if z.kind == "zone"]
-    if len(zones) != 1:
+    if len(zones) != 1 or zones[0].strength < 3:  # a zone named in passing (位于火炬开发区) is no document's subject
         return
     for p in parks:
         if p.parent is not None or p.kind == "zone" or p.rule != "heading":

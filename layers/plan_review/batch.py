@@ -159,14 +159,16 @@ def build(review: Review, decisions: Mapping[str, Decision], frames: Mapping[str
             owner_key = d.owner or p.owner_key
             named = review.get(str(owner_key)) if owner_key else None
             if named is not None and "parent_id" not in d.attrs and (p.record_id is None or named.record_id or d.owner):
-                attrs["parent_id"] = ids.get(named.key)
+                attrs["parent_id"] = ids.get(named.key) or named.record_id  # a record kept as it is still names it
                 if attrs["parent_id"] is None:
                     notes.setdefault(p.key, []).append(f"its parent {named.name!r} is not accepted: saved without one")
             if d.geometry is not None:
                 attrs["geometry_quality"] = d.quality
         elif p.layer == "targets":
             owner_key = d.owner or p.owner_key
-            owner = ids.get(str(owner_key)) if owner_key != "plan" else plan_id
+            named_owner = review.get(str(owner_key)) if owner_key != "plan" else None
+            owner = plan_id if owner_key == "plan" else ids.get(str(owner_key)) or (
+                named_owner.record_id if named_owner is not None else None)
             if owner is None and "park_id" not in d.attrs:
                 named = review.get(str(owner_key))
                 problems.setdefault(p.key, []).append(

@@ -153,12 +153,22 @@ def _name(rv: Review, key: str) -> str:
     return p.name if p is not None else key
 
 
+def _plain_problem(message: str) -> str:
+    """A record check's message without the new record's id, which means nothing to the officer yet
+    ("feature 'plan-1-2': field 'district': is missing" → "field 'district': is missing")."""
+    import re
+
+    return re.sub(r"^feature '[^']*': ", "", message)
+
+
 def _save(rv: Review, frames: dict[str, pd.DataFrame | None], content: bytes, source: SourceText, lang: Lang) -> None:
     """Check the accepted proposals together and save them as one transaction."""
     st.subheader(t("rv_save_heading", lang), anchor=False)
     ws = workspace.current()
     if not workspace.can_edit(ws):
         st.info(t("rv_viewer", lang))
+        return
+    if ws is None or not workspace.author_field(ws, lang, "rv_author"):
         return
     batch: Batch = build(rv, _decisions(rv), frames)
     sha = source.sha256[:12]
@@ -175,11 +185,8 @@ def _save(rv: Review, frames: dict[str, pd.DataFrame | None], content: bytes, so
         return
     if batch.problems:
         st.error(t("rv_problems", lang))
-        st.html("<ul>" + "".join(f"<li><b>{esc(_name(rv, k))}</b>: {esc('; '.join(v))}</li>"
+        st.html("<ul>" + "".join(f"<li><b>{esc(_name(rv, k))}</b>: {esc('; '.join(_plain_problem(m) for m in v))}</li>"
                                  for k, v in batch.problems.items()) + "</ul>")
-        return
-    ws = workspace.writer(lang, "rv_author")
-    if ws is None:
         return
     try:
         ws.save_records([(c.layer, FeatureChange(c.feature_id, c.geometry, c.attributes, c.evidence, c.expected_version))
