@@ -42,7 +42,7 @@ import unicodedata
 from pathlib import Path
 
 from layers.plan_reader._hant import to_simplified
-from layers.plan_reader._text import View
+from layers.plan_reader._text import View, canonical
 from layers.plan_reader.model import Park, Reading, Target
 from layers.plan_reader.numerals import NUMBER
 from layers.plan_reader.names import PHASE_WORD
@@ -108,7 +108,9 @@ def all_targets(r: Reading) -> list[Target]:
 
 
 def _unit(u: str | None) -> str:
-    return UNIT_SAME.get(u or "", u or "")
+    """A unit for comparing: its canonical characters (億元 is 亿元), then UNIT_SAME."""
+    u = canonical(u or "")
+    return UNIT_SAME.get(u, u)
 
 
 def target_hit(targets: list[Target], value: float, unit: str, year: int | None) -> bool:

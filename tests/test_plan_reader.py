@@ -489,3 +489,19 @@ def test_goal_phrases_numerals_in_place_names_and_floor_phases():
     assert "三灶科技工业园" in parks  # 三 is part of the place name, not a count
     assert "通用航空产业基地" not in parks  # what the park will become, not a park
     assert "首期" not in parks  # 首期厂房: floor space built first, not a land phase
+
+
+def test_rules_from_the_second_held_out_measure():
+    text = ("（一）青島中德生態園（以下簡稱「中德生態園」）\n中德生態園位於新區北部，規劃總面積約１１．６平方公里。\n"
+            "　　１．核心區。範圍：東至團結路，南至鐵山路；西至港華路，北至區界。面積約３．２平方公里。\n"
+            "二、智能制造片区\n片区北以西汉高速为界，南以环山路为界；西至涝河，东至草堂路。规划用地面积约五百五十公顷。"
+            "片区内规划一处科技公园，占地约十二公顷，作为公共绿地不计入产业用地。\n")
+    reading = read_plan(text)
+    parks = {p.name: p for p in reading.parks}
+    eco = parks["青島中德生態園"]  # the heading's name without its 以下简称 remark, the short name an alias
+    assert eco.aliases == ["中德生態園"] and eco.areas[0].text == "約１１．６平方公里"
+    assert parks["核心區"].parent == "青島中德生態園"
+    smart = parks["智能制造片区"]  # a sub-area's heading, however generic its words
+    assert smart.boundary is not None and smart.boundary.parts() == {
+        "east": "草堂路", "south": "环山路", "west": "涝河", "north": "西汉高速"}
+    assert [a.text for a in smart.areas] == ["约五百五十公顷"]  # the park's green space is not its land

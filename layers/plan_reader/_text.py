@@ -37,6 +37,16 @@ CLAUSE_END = SENTENCE_END + ",，、:："
 """Characters that end a clause."""
 
 
+def canonical(text: str) -> str:
+    """`text` as the canonical view writes it (simplified, full-width folded): for matching a name
+    as written (an alias in traditional characters) against the view's `canon`.
+
+    >>> canonical("影視產業區（簡稱）")
+    '影视产业区(简称)'
+    """
+    return text.translate(_CANON)
+
+
 @dataclass(frozen=True)
 class Piece:
     """A stretch of the clean text: [start, end) in `View.clean` / `View.canon` offsets."""

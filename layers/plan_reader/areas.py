@@ -71,6 +71,8 @@ class UseRule:
     before: str | None = None
     after: str | None = None
     sentence: str | None = None
+    following: str | None = None
+    """Searched in the words right after the figure across its clause's end (…占地约12公顷，作为公共绿地)."""
 
 
 FLOOR_WORDS = ("建筑面积|建面|厂房|载体|楼宇|公寓|用房|写字楼|办公|研发楼|商业面积|孵化场地|场地面积|总部社区|"
@@ -81,6 +83,8 @@ USE_RULES: tuple[UseRule, ...] = (
     UseRule("land-words-m2", "land", ("m2",), before="占地面积|用地面积|占地|土地面积|用地规模|规划面积"),
     UseRule("m2-is-floor", "floor", ("m2",)),
     UseRule("other-area", "other", ("land",), before="绿地|绿化|水域|水面|湿地|耕地|林地|公园|森林|生态用地|农用地|海域"),
+    UseRule("other-area-after", "other", ("land",),
+            following=r"^[,，]\s*(?:作为|为|属于|均为)?(?:公共|城市|生态|防护)?(?:绿地|水域|湿地|公园)"),
     UseRule("target-verb", "target", ("land",), before="完成|开发|供应|出让|盘活|收储|征收|整备|新增|腾挪|释放",
             sentence=r"(?:到|至|力争|争取|确保|计划)\s*(?:19|20)\d{2}\s*年|年底前|年内"),
     UseRule("target-land-after", "target", ("land",), after=r"(?:的)?土地(?:合作)?(?:开发|供应|出让|整备|收储)",
@@ -89,7 +93,10 @@ USE_RULES: tuple[UseRule, ...] = (
 )
 """Tried in order; the first rule that fits a figure decides what it is."""
 _COMPILED = [(r, re.compile(r.before) if r.before else None, re.compile(r.after) if r.after else None,
-              re.compile(r.sentence) if r.sentence else None) for r in USE_RULES]
+              re.compile(r.sentence) if r.sentence else None, re.compile(r.following) if r.following else None)
+             for r in USE_RULES]
+FOLLOWING_CHARS = 16
+"""How many characters after a figure `UseRule.following` reads."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,8 @@ def classify(view: View, start: int, end: int, unit: str) -> tuple[str, str]:
     after = text[end:view.clause_end(end)]
     sentence = view.sentence_at(start)
     sent_text = text[sentence.start:sentence.end]
-    for rule, b_rx, a_rx, s_rx in _COMPILED:
+    following = text[end:min(end + FOLLOWING_CHARS, sentence.end)]
+    for rule, b_rx, a_rx, s_rx, f_rx in _COMPILED:
         if family not in rule.families:
             continue
         if b_rx is not None and not b_rx.search(before):
@@ -167,6 +175,8 @@ def classify(view: View, start: int, end: int, unit: str) -> tuple[str, str]:
         if a_rx is not None and not a_rx.match(after):
             continue
         if s_rx is not None and not s_rx.search(sent_text):
+            continue
+        if f_rx is not None and not f_rx.search(following):
             continue
         return rule.use, rule.id
     return "land", "land"

@@ -1,8 +1,9 @@
 """四至: the roads, rivers and places that bound a park, in any order and with any separator.
 
-Two forms (BOUNDARY_RULES), each needing at least two directions in one run of clauses so that a
+Three forms (BOUNDARY_RULES), each needing at least two directions in one run of clauses so that a
 lone 北至 in running prose is not read as a boundary:
 
+- `bounded-by`: 北以X为界 (the park's north side is X);
 - `direction-verb`: 东至X, 南到X, 西及X, 北临X, 东靠X, 南依X, 北望X, 西邻X, 东、北至X …
 - `beside`: X以南, Y以北 … (the park lies south of X, so X bounds it on the north).
 
@@ -43,12 +44,13 @@ class BoundaryRule:
 
 
 BOUNDARY_RULES: tuple[BoundaryRule, ...] = (
+    BoundaryRule("bounded-by", f"(?P<dirs>[东南西北](?:[、和及与][东南西北])*)(?:侧|面|边)?以(?P<value>{_VALUE}?)为界", False),
     BoundaryRule("direction-verb",
                  f"(?P<dirs>[东南西北](?:[、和及与][东南西北])*)(?:侧|面|边)?(?:(?P<verb>{VERBS})于?)(?P<value>{_VALUE})",
                  False),
     BoundaryRule("beside", f"(?P<value>{_VALUE}?)以(?P<dirs>[东南西北])(?:区域|地区|范围|一带|地块)?(?=[{_STOP}]|$)", True),
 )
-"""The two forms of 四至, tried in this order."""
+"""The forms of 四至, tried in this order (a run may mix 以X为界 with 至: see `_found`)."""
 MIN_DIRECTIONS = 2
 """A run of clauses is a 四至 when it names at least this many directions."""
 _LEAD = re.compile(r"^.*?(?:范围为|规划为|区域为|位于|为|于|在)")
@@ -100,7 +102,26 @@ def find_boundaries(view: View, start: int = 0, end: int | None = None) -> list[
             out.append(found)
             taken = found.end
             pos = found.end
-    return sorted(out, key=lambda f: f.start)
+    return _joined(view, sorted(out, key=lambda f: f.start))
+
+
+def _joined(view: View, found: list[Found]) -> list[Found]:
+    """Runs of two forms written one after the other (北以X为界，南以Y为界；西至Z，东至W) as one 四至."""
+    out: list[Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        gap = view.canon[prev.end:f.start] if prev is not None else None
+        if prev is not None and gap is not None and _SEP_RX.fullmatch(gap) and prev.rule != f.rule \
+                and "beside" not in (prev.rule, f.rule) and not set(_named(prev)) & set(_named(f)):
+            parts = {k: prev.parts[k] or f.parts[k] for k in prev.parts}
+            out[-1] = Found(f"{prev.rule}+{f.rule}", parts, view.written(prev.start, f.end), prev.start, f.end)
+        else:
+            out.append(f)
+    return out
+
+
+def _named(f: Found) -> list[str]:
+    return [k for k, v in f.parts.items() if v]
 
 
 def _found(view: View, rule: BoundaryRule, run: list[re.Match[str]]) -> Found | None:
@@ -130,5 +151,5 @@ def _found(view: View, rule: BoundaryRule, run: list[re.Match[str]]) -> Found | 
             first_start = value_start if rule.inverted else m.start()
     if named < MIN_DIRECTIONS or first_start is None:
         return None
-    end = run[-1].end("value") if not rule.inverted else run[-1].end("dirs")
+    end = run[-1].end() if rule.id == "bounded-by" else run[-1].end("value") if not rule.inverted else run[-1].end("dirs")
     return Found(rule.id, parts, view.written(first_start, end), first_start, end)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from layers.plan_reader._text import View
+from layers.plan_reader._text import View, canonical
 from layers.plan_reader.names import (PHASE_WORD, STOP_WORDS, counted, is_generic, is_org, name_start, split_place,
                                       standalone, start_of_name_ending, suffix_names, suffix_of)
 from layers.plan_reader.numerals import NUMBER
@@ -40,6 +40,9 @@ class NameRule:
 PLACE_HEADING = re.compile(r"园区|分园|核心区|地标|载体|平台|片区|基地|组团|板块|一区多园|一区五园|园$")
 """A heading about places: its short child titles are names even without a suffix (1.知识城)."""
 DEFINED = r"[(](?:以下)?(?:简称|又称|也称|称)[为:：]?\s*[“\"「]?(?P<alias>[^”\"」(),，、]{2,14})[”\"」]?(?P<more>[^()]{0,30})[)]"
+_DEFINED_END = re.compile(DEFINED + "$")
+_SUB_AREA_TITLE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:片区|组团|区块)$")
+"""A heading that is a sub-area's name, however generic its words (二、智能制造片区)."""
 MORE_ALIASES = re.compile(r"(?:又称|也称|简称|或称)[为:：]?\s*[“\"「]?(?P<alias>[^”\"」(),，、]{2,14})")
 AREA_UNIT = r"(?:平方公里|平方千米|km²|公顷|亩)"
 OPERATOR_HEADING = re.compile(r"运营主体|协调单位|运营单位|建设主体|管理机构|责任单位|牵头单位")
@@ -83,6 +86,11 @@ class Cand:
     parent_rule: str | None = None
     place: str | None = None
     row: dict[str, tuple[str, int, int, str | None, str]] = field(default_factory=dict)
+
+    @property
+    def match_names(self) -> list[str]:
+        """The key and the aliases in canonical form (what `View.canon` is searched for)."""
+        return [self.key, *(canonical(a) for a in self.aliases)]
 
     @property
     def strength(self) -> int:
@@ -138,12 +146,19 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
         title = text[h.title_start:h.title_end]
         parent = sections.at(h.start - 1) if h.start else None
         about_places = parent is not None and parent.depth < h.depth and bool(PLACE_HEADING.search(parent.title))
-        if _is_name_title(title) or PHASE_WORD.match(title) or (about_places and len(title) <= 10 and _NAME_ONLY.match(title)
+        if _is_name_title(title) or PHASE_WORD.match(title) or _SUB_AREA_TITLE.match(title) or (about_places and len(title) <= 10 and _NAME_ONLY.match(title)
                                      and not title.startswith(STOP_WORDS)):
             core = re.sub(r"\([^()]*\)$", "", title)
             kind = "phase" if PHASE_WORD.match(title) else suffix_of(core).kind if suffix_of(core) else (  # type: ignore[union-attr]
                 "carrier" if "地标" in (parent.title if parent else "") else "park")
-            add(h.title_start, h.title_end, kind, "heading", sections.span_of(h))
+            defined = _DEFINED_END.search(title)
+            if defined:  # （一）青岛中德生态园（以下简称“中德生态园”）: the name, and its short name
+                cand = add(h.title_start, h.title_start + defined.start(), kind, "heading", sections.span_of(h))
+                if cand:
+                    cand.aliases.append(view.written(h.title_start + defined.start("alias"),
+                                                     h.title_start + defined.end("alias")))
+            else:
+                add(h.title_start, h.title_end, kind, "heading", sections.span_of(h))
     for line in view.lines:
         m = _RX["lead"].match(text, line.start, line.end)
         at = sections.at(line.start)

@@ -53,7 +53,7 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
         named = by_key.get(key)
         if named is None:
             continue
-        for alias in named.aliases:
+        for alias in named.match_names[1:]:
             other = by_key.pop(alias, None)
             if other is not None and other is not named:
                 order.remove(alias)
@@ -67,7 +67,7 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
                 continue
             alias = key[: -len(long)] + abbrev
             at = text.find(alias)
-            if at < 0 or alias in (named.key, *named.aliases):
+            if at < 0 or alias in named.match_names:
                 continue
             named.aliases.append(view.written(at, at + len(alias)))
             if by_key.get(alias) is not None and by_key[alias] is not named:
@@ -165,13 +165,13 @@ def _owned_phase(c: Cand, cands: list[Cand]) -> bool:
     """A phase whose name starts with a park's name or short name (翠亨园区起步区)."""
     return any(c.key != o.key and c.key.startswith(n) and PHASE_WORD.match(c.key[len(n):])
                for o in cands if o.kind != "phase" and (o.strength >= 2 or (suffix_of(o.key) or _NO_SUFFIX).bare)
-               for n in [o.key, *o.aliases])
+               for n in o.match_names)
 
 
 def _phases(view: View, cands: list[Cand], parks: list[Cand]) -> list[Cand]:
     """Phases named by their place in a park (一期, 起步区, 北片区), each once per park; a phase of a
     phase (西区起步区) once its parent phase is known."""
-    names = {n: p for p in parks for n in [p.key, *p.aliases]}
+    names = {n: p for p in parks for n in p.match_names}
     out: dict[tuple[str, str], Cand] = {}
     for _ in range(2):
         for c in cands:
@@ -223,8 +223,10 @@ def _park_before(offset: int, parks: list[Cand], text: str) -> Cand | None:
     for p in parks:
         if bare_phase(p):
             continue
-        at = max((_last_subject_mention(text, n, max(0, offset - NEAR_PARK), offset) for n in [p.key, *p.aliases]
-                  if len(n) >= 2), default=-1)
+        found = [(_last_subject_mention(text, n, max(0, offset - NEAR_PARK), offset), n) for n in p.match_names
+                 if len(n) >= 2]
+        at = max((a + len(n) for a, n in found if a >= 0), default=-1)  # by where the mention ends: 新区 inside
+        # 南京江北新区智能制造产业园 ends before the park's own name does
         if at > best_at or (at == best_at >= 0 and best is not None and len(p.key) > len(best.key)):
             best, best_at = p, at
     return best

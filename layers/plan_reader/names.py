@@ -43,7 +43,7 @@ SUFFIXES: tuple[Suffix, ...] = tuple(sorted((
     Suffix("经济开发区", "zone", True), Suffix("产业开发区", "zone", True), Suffix("开发区", "zone", True),
     Suffix("高新区", "zone", True), Suffix("新区", "zone", True, ("县",)), Suffix("集聚区", "zone", True),
     Suffix("智慧区", "zone", True), Suffix("合作区", "zone", True), Suffix("功能区", "zone", False),
-    Suffix("示范区", "zone", False), Suffix("试验区", "zone", False), Suffix("创新区", "zone", False),
+    Suffix("经济区", "zone", True), Suffix("示范区", "zone", False), Suffix("试验区", "zone", False), Suffix("创新区", "zone", False),
     Suffix("产业园区", "park", True), Suffix("科技园区", "park", True), Suffix("工业园区", "park", True),
     Suffix("园区", "park", False), Suffix("产业园", "park", True), Suffix("科技园", "park", True),
     Suffix("工业园", "park", True), Suffix("创新园", "park", True), Suffix("软件园", "park", True),
@@ -56,11 +56,11 @@ SUFFIXES: tuple[Suffix, ...] = tuple(sorted((
     Suffix("片区", "phase", True), Suffix("起步区", "phase", True), Suffix("启动区", "phase", True),
     Suffix("先行区", "phase", False), Suffix("东区", "phase", False), Suffix("西区", "phase", False),
     Suffix("南区", "phase", False), Suffix("北区", "phase", False), Suffix("区块", "phase", False),
-    Suffix("组团", "phase", False),
+    Suffix("组团", "phase", False), Suffix("拓展区", "phase", True), Suffix("产业区", "park", False),
 ), key=lambda s: -len(s.text)))
 """Name suffixes, longest first; `kind` is zone, park, carrier or phase."""
 BY_TEXT = {s.text: s for s in SUFFIXES}
-PHASE_WORD = re.compile(r"^(?:(?:第?[一二三四五六七八九十]|首)期|起步区|启动区|先行区|[东南西北中]区|[东南西北中]片区|核心区)$")
+PHASE_WORD = re.compile(r"^(?:(?:第?[一二三四五六七八九十]|首)期|起步区|启动区|先行区|[东南西北中]区|[东南西北中]片区|核心区|拓展区|扩展区)$")
 """A phase named only by its place in the park (一期, 起步区, 东区): it is told apart by its parent."""
 
 NOT_PARK_ENDINGS = ("公园", "花园", "果园", "校园", "家园", "乐园", "植物园", "动物园", "陵园", "菜园", "茶园", "庄园", "幼儿园",

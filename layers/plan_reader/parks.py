@@ -58,7 +58,7 @@ class Owners:
         self.view = view
         self.parks = parks
         self.by_key = {p.key: p for p in parks}
-        names = sorted({(n, p.key) for p in parks if not _bare_phase(p) for n in [p.key, *p.aliases] if len(n) >= 2},
+        names = sorted({(n, p.key) for p in parks if not _bare_phase(p) for n in p.match_names if len(n) >= 2},
                        key=lambda t: -len(t[0]))
         taken = [False] * (len(view.canon) + 1)
         mentions: list[Mention] = []
@@ -160,7 +160,7 @@ def _phase_of_named(p: Cand, parks: list[Cand]) -> bool:
         return False
     base = m.group("base")
     named = [q for q in parks if q is not p and q.kind != "phase" and any(n == base or n.endswith(base)
-                                                                      for n in (q.key, *q.aliases))]
+                                                                      for n in q.match_names)]
     holding = [q for q in named if q.scope and q.scope[0] <= p.start < q.scope[1]]
     ranked = holding or sorted(named, key=lambda q: -q.strength)
     if not ranked:
@@ -174,7 +174,7 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
     """Give each park its parent by PARENT_RULES (first that applies), in place."""
     text = view.canon
     bare_keys = [p.key for p in parks if _bare_phase(p)]
-    keys = {n: p for p in parks if not _bare_phase(p) or bare_keys.count(p.key) == 1 for n in [p.key, *p.aliases]}
+    keys = {n: p for p in parks if not _bare_phase(p) or bare_keys.count(p.key) == 1 for n in p.match_names}
     strong = {n: p for n, p in keys.items() if p.strength >= 3}
     zones = [p for p in parks if p.kind == "zone"]
     for p in parks:
@@ -220,11 +220,12 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
             z = max((z for z in zones if z is not p and p.key.startswith(z.key) and len(p.key) > len(z.key)
                      and standalone(text, z.end)), key=lambda z: len(z.key), default=None)
             z = z or next((z for z in zones if z is not p and any(len(a) >= 4 and p.key.startswith(a) and len(p.key) > len(a)
-                                                                for a in z.aliases)), None)
+                                                                for a in z.match_names[1:])), None)
             if z is not None:
                 p.parent, p.parent_rule = z.key, "zone-prefix"
     for m in MADE_OF.finditer(text):
-        owner = owners.subject_before(m.start(), view.sentence_at(m.start()).start)
+        owner = owners.subject_before(m.start(), view.sentence_at(m.start()).start) or \
+            owners.subject_before(m.start(), view.line_at(m.start()).start)  # …面积约九平方公里，由A、B和C组成
         span = (m.start("list"), m.end("list")) if m.group("list") else (m.start("list2"), m.end("list2"))
         if owner is None:
             continue
@@ -247,7 +248,7 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
             p.parent, p.parent_rule = intro.key, "heading-zone"
     _table_zone(text, parks)
     _inside(text, parks)
-    _sole_zone(sections, parks)
+    _sole_zone(view, sections, parks)
 
 
 INSIDE = ("园区内", "园内", "区内", "基地内", "城内", "岛内")
@@ -264,14 +265,20 @@ def _inside(text: str, parks: list[Cand]) -> None:
             p.parent, p.parent_rule = owner.key, "inside"
 
 
-def _sole_zone(sections: Sections, parks: list[Cand]) -> None:
-    """In a document about one zone (defined, headed or leading a paragraph), a park whose heading sits under a heading about parks (重点园区…)
-    and has no parent yet is a park of that zone."""
+def _sole_zone(view: View, sections: Sections, parks: list[Cand]) -> None:
+    """In a document about one zone (defined, headed or leading a paragraph), a park whose heading
+    sits under a heading about parks (重点园区…), or any park when the document's title names the
+    zone (南京江北新区管理委员会2024年工作总结), with no parent yet is a park of that zone."""
     zones = [z for z in parks if z.kind == "zone"]
     if len(zones) != 1 or zones[0].strength < 3:  # a zone named in passing (位于火炬开发区) is no document's subject
         return
+    title = next((line for line in view.canon.split("\n") if line.strip()), "")
+    titled = any(len(n) >= 4 and n in title for n in zones[0].match_names)
     for p in parks:
-        if p.parent is not None or p.kind == "zone" or p.rule != "heading":
+        if p.parent is not None or p.kind == "zone" or (p.rule != "heading" and not titled):
+            continue
+        if titled and p.rule != "heading":  # the document is the zone's own (its title names it)
+            p.parent, p.parent_rule = zones[0].key, "sole-zone"
             continue
         h = sections.at(p.start)
         if h is None:
@@ -300,7 +307,7 @@ def _table_zone(text: str, parks: list[Cand]) -> None:
     for group in groups:
         head = max(text.rfind("\n", 0, group[0].scope[0] - 1), 0)  # type: ignore[index]  # before the header line
         intro = text[max(0, head - TABLE_INTRO):head]
-        named = [z for z in zones if z not in group and any(len(n) >= 3 and n in intro for n in (z.key, *z.aliases))]
+        named = [z for z in zones if z not in group and any(len(n) >= 3 and n in intro for n in z.match_names)]
         if len(named) != 1:
             continue
         for p in group:

@@ -27,7 +27,7 @@ from layers.plan_reader.numerals import NUMBER, RANGE_SEP, parse_number, parse_y
 from layers.plan_reader.sections import Sections
 from layers.plan_reader.tables import Table
 
-TARGET_UNITS = ("万元/亩", "亿元/平方公里", "万亿元", "亿美元", "万美元", "亿元", "万元", "万亿", "亿", "元", "万平方米", "万㎡", "平方米", "㎡", "平方公里",
+TARGET_UNITS = ("万元/亩", "亿元/平方公里", "万亿元", "亿美元", "万美元", "亿元", "万元", "万亿", "亿吨", "万标箱", "亿", "元", "万平方米", "万㎡", "平方米", "㎡", "平方公里",
                 "公顷", "亩", "万人次", "万人", "人次", "人", "名", "家", "个", "项", "件", "套", "所", "座", "条", "万辆",
                 "辆", "万台", "台", "万吨", "吨", "个百分点", "%", "‰", "吨标准煤/万元")
 """Units a target may be given in, as written (longest first where one holds another)."""
