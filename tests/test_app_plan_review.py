@@ -164,3 +164,35 @@ def test_a_viewer_reads_the_document_but_cannot_save(viewer):
     assert ticks(at)
     assert "saving needs an editor or admin role" in texts(at, "info")
     assert not [b for b in at.button if b.label.startswith("Save the")]
+
+
+def test_a_suggested_place_is_confirmed_and_saved_as_the_parks_outline(officer):
+    import geopandas as gpd
+    import shapely
+
+    outline = shapely.box(113.40, 22.52, 113.42, 22.54)
+    layer = gpd.GeoDataFrame({"id": ["f1"], "name": ["翠亨生命健康产业园"], "geometry_quality": ["reference"]},
+                             geometry=[outline], crs=4326)
+    officer.add_layer("园区边界（测绘）", layer, role="overlay", origin="boundaries.gpkg", reason="imported")
+    at = upload(page(), "zs_kechuang_2024.txt", DOC_2024)
+    for label, box in ticks(at).items():
+        if "[new] 中山科创园" in label or "科创园一期" in label or "火炬开发区" in label or "园区主营业务收入" in label:
+            box.uncheck()
+    ok(at.run())
+    chooser = next(s for s in at.selectbox if s.key and s.key.startswith("rv_chosen_"))
+    ok(at.selectbox(key=chooser.key).set_value(_park_key(at, "翠亨生命健康产业园")).run())
+    next(t for t in at.text_input if t.label.startswith("District")).set_value("翠亨新区")
+    ok(next(b for b in at.button if b.label == "Keep these edits").click().run())
+    place = next(r for r in at.radio if r.key and r.key.startswith("rv_place_"))
+    feature = next(o for o in place.options if "园区边界（测绘）" in o)
+    assert place.options[0] == "Not placed yet" and place.value == "Not placed yet"  # nothing placed unasked
+    ok(place.set_value(feature).run())
+    ok(next(b for b in at.button if b.label == "Confirm this place").click().run())
+    assert "Place confirmed" in texts(at, "success")
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key and s.key.startswith("rv_bulk_status_"))).set_value(
+        "planned").run()
+    ok(next(b for b in at.button if b.label.startswith("Save the")).click().run())
+    assert "Saved" in texts(at, "success"), texts(at, "error") + html(at)
+    parks = open_workspace(default_location(), user="李工", role="editor").layer("parks")
+    saved = parks[parks["name_zh"] == "翠亨生命健康产业园"].iloc[0]
+    assert saved.geometry.equals(outline) and saved["geometry_quality"] == "reference"
