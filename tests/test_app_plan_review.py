@@ -185,7 +185,7 @@ def test_a_suggested_place_is_confirmed_and_saved_as_the_parks_outline(officer):
     ok(next(b for b in at.button if b.label == "Keep these edits").click().run())
     place = next(r for r in at.radio if r.key and r.key.startswith("rv_place_"))
     feature = next(o for o in place.options if "园区边界（测绘）" in o)
-    assert place.options[0] == "Not placed yet" and place.value == "Not placed yet"  # nothing placed unasked
+    assert place.options[0] == "Not placed yet" and place.value == "none"  # nothing placed unasked
     ok(place.set_value(feature).run())
     ok(next(b for b in at.button if b.label == "Confirm this place").click().run())
     assert "Place confirmed" in texts(at, "success")
