@@ -3,7 +3,7 @@ every cell a display string, labels in Chinese or English."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -30,6 +30,7 @@ _ROWS = {
     "airport": ("最近机场", "Nearest airport"), "network": ("交通网络", "Access network"), "targets": ("目标", "Targets"),
     "facilities": ("规划配套", "Planned facilities"), "source": ("来源", "Source"),
     "geometry_quality": ("位置/边界质量", "Geometry quality"),
+    "inspection": ("合规检查（管控约束）", "Inspection (constraints)"),
 }
 _BASIS = {"computed": ("由边界计算（测地线）", "computed from the boundary (geodesic)"),
           "stated": ("文件所述", "stated in the document"), "unknown": ("不明", "unknown")}
@@ -53,7 +54,8 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
                   targets: pd.DataFrame | None = None, facilities: pd.DataFrame | None = None,
                   lang: str = "zh", *, nodes: pd.DataFrame | None = None,
                   lines: pd.DataFrame | None = None, year: int | str = FULL_PLAN,
-                  network: str = "", programmes: Catalogue | None = None) -> pd.DataFrame:
+                  network: str = "", programmes: Catalogue | None = None,
+                  inspection: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Two to four parks side by side: one row per attribute (labels in `lang`), one column per
     park id, every cell a display string ("—" when unknown).
 
@@ -62,7 +64,9 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
     boundary) or read "no transport data" when access is None; each station says its state in
     `year` (`layers.access.station_status`) and the "access network" row names `network` (what
     the distances are measured on, e.g. "plan links, in service in 2026"). Targets: one line per target
-("name: ≥value unit (year)"); facilities: one line per facility of the park.
+("name: ≥value unit (year)"); facilities: one line per facility of the park. inspection: each
+    park's inspection verdicts as a display string in `lang` ({park id: text}); with it, an
+    "inspection" row after the facilities ("—" for a park it does not name).
     Raises ValueError for fewer than 2 or more than 4 ids, a repeated id, or an unknown id.
     """
     ids = list(ids)
@@ -77,7 +81,7 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
     sel = parks.loc[ids]
     area = area_for_filtering_km2(sel)
     basis = area_basis(sel)
-    rows: dict[str, dict[str, str]] = {key: {} for key in _ROWS}
+    rows: dict[str, dict[str, str]] = {key: {} for key in _ROWS if key != "inspection"}
     for fid, p in sel.iterrows():
         col = rows
         col["name_zh"][fid] = str(p["name_zh"])
@@ -105,6 +109,10 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
         col["facilities"][fid] = _facilities_cell(facilities, fid, lang)
         col["source"][fid] = str(p["source"])
         col["geometry_quality"][fid] = label_of(QUALITY_LABELS, p["geometry_quality"], lang)
+    if inspection is not None:
+        rows = {**{k: v for k, v in rows.items() if k not in ("source", "geometry_quality")},
+                "inspection": {fid: str(inspection.get(fid) or "—") for fid in ids},
+                "source": rows["source"], "geometry_quality": rows["geometry_quality"]}
     table = pd.DataFrame.from_dict(rows, orient="index")[ids]
     table.index = [pick(_ROWS[k], lang) for k in table.index]
     return table

@@ -44,7 +44,7 @@ __all__ = ["EXISTING", "METRO_COLUMN", "HSR_COLUMN", "AIRPORT_COLUMN", "CRITERIA
 EXISTING = "existing"
 """`SiteQuery.network`: the network in service in the current calendar year."""
 
-CRITERIA = ("industries", "cities", "kinds", "statuses", "area", "metro", "hsr", "airport")
+CRITERIA = ("industries", "cities", "kinds", "statuses", "area", "metro", "hsr", "airport", "no_conflict")
 """The criteria of a search, in the order they are applied and explained."""
 
 RANK_ORDER = ("score", "station", "area", "id")
@@ -60,6 +60,9 @@ class SiteQuery:
     (a park of unknown area fails a bound unless include_unknown_area). metro_within_m, max_hsr_m, max_airport_m: metres
     from the park boundary (EPSG:4547) to the nearest station / HSR station / airport in the
     chosen network. network: "existing" (this year), a year, or "full" (the whole plan).
+    no_conflict: drop parks whose overall inspection verdict (the parks' `INSPECTION_COLUMN`,
+    `layers.constraint_layers.overall`) is "conflict"; parks not covered by the constraint data
+    or without an outline stay, marked in their reasons. Without that column it removes no park.
     """
 
     industries: tuple[str, ...] = ()
@@ -73,6 +76,7 @@ class SiteQuery:
     max_hsr_m: float | None = None
     max_airport_m: float | None = None
     include_unknown_area: bool = False
+    no_conflict: bool = False
 
     @property
     def transport_criteria(self) -> dict[str, float]:
@@ -81,6 +85,12 @@ class SiteQuery:
                  (AIRPORT_COLUMN, self.max_airport_m))
         return {col: float(v) for col, v in pairs if v is not None}
 
+
+INSPECTION_COLUMN = "inspection"
+"""A column the page may add to the parks: each park's overall constraint verdict (None = no
+constraint layer checked it)."""
+_INSPECTION_MARKS = {"not covered": ("约束数据未覆盖，无冲突未核实", "not covered by the constraint data: no conflict unverified"),
+                     "no outline": ("无边界，未核查管控约束", "no outline: constraints not checked")}
 
 TRANSPORT_CRITERIA = {"metro": METRO_COLUMN, "hsr": HSR_COLUMN, "airport": AIRPORT_COLUMN}
 """Criterion key -> the access column (metres) it bounds."""
@@ -159,6 +169,8 @@ def criteria_masks(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: 
             limit = limits[key]
             if limit is not None:
                 masks[key] = distance_column(access, col, parks.index) <= float(limit)  # NaN fails
+    if query.no_conflict and INSPECTION_COLUMN in parks.columns:
+        masks["no_conflict"] = (parks[INSPECTION_COLUMN] != "conflict").astype(bool)
     return masks
 
 
@@ -178,7 +190,8 @@ def rank_sites(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: Site
     Returns a DataFrame indexed by park id with columns `rank` (1 = best), `name`, `city`,
     `kind`, `status`, `matched_industries` (list, in `lang`), `n_matched`, `area_km2`,
     `area_basis` ("computed" / "stated" / "unknown"), `station`, `station_m`, `lines_800m`,
-    `hsr_m`, `airport_m` (metres, NaN when unknown), `verified` (bool), `tie_break` (what put
+    `hsr_m`, `airport_m` (metres, NaN when unknown), `verified` (bool), `inspection` (the overall
+    constraint verdict, only when the parks have `INSPECTION_COLUMN`), `tie_break` (what put
     the park after its predecessor of equal score — one of `RANK_ORDER[1:]` — or "") and
     `reasons` (text, ending with that tie-break when there is one).
     """
@@ -206,8 +219,13 @@ def rank_sites(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: Site
     out["hsr_m"] = distance_column(access, HSR_COLUMN, sel.index)
     out["airport_m"] = distance_column(access, AIRPORT_COLUMN, sel.index)
     out["verified"] = access is not None or not criteria
+    if INSPECTION_COLUMN in sel.columns:
+        out[INSPECTION_COLUMN] = sel[INSPECTION_COLUMN]
     year = resolve_network(query.network)
     reasons = [_reasons(row, query, access is not None, lang, nodes, lines, year) for _, row in out.iterrows()]
+    if query.no_conflict and INSPECTION_COLUMN in out.columns:
+        marks = [_INSPECTION_MARKS.get(v) if isinstance(v, str) else None for v in out[INSPECTION_COLUMN]]
+        reasons = [r + (word("sep", lang) + (m[0] if lang == "zh" else m[1]) if m else "") for r, m in zip(reasons, marks)]
     out["reasons"] = pd.Series(reasons, index=out.index, dtype=object)
 
     keys = _sort_keys(out)

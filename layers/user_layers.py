@@ -27,9 +27,12 @@ ROLES: dict[str, tuple[str, str]] = {
     "transport": ("交通线路/站点", "Transport links or stations"),
     "facilities": ("设施", "Facilities"),
     "districts": ("行政区划", "Administrative districts"),
+    "constraint": ("管控约束图层（三区三线等）", "Constraint layer (zoning control lines)"),
 }
 """What an imported layer can be used as (zh, en). "districts": administrative boundaries whose
-name column the park form checks a park's stated district against (`layers.districts`)."""
+name column the park form checks a park's stated district against (`layers.districts`).
+"constraint": polygons a park must avoid or lie within, of a kind, with a rule and a tolerance
+kept on every feature (`layers.constraint_layers`)."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
-"""The atlas's tables: the parks shown (with each park's progress) and their access, on request,
-with CSV downloads made on click; a click on a row opens its park."""
+"""The atlas's tables: the parks shown (with each park's progress), their access and their
+inspection (every park × check), on request, with CSV (and, for inspection, XLSX) downloads made
+on click; a click on a row of the first two opens its park."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import streamlit as st
 
@@ -34,7 +37,8 @@ def render_tables(shown, year, lang: Lang, selected: str | None = None) -> None:
                            file_name=f"parkatlas-access-{year}.csv", mime="text/csv", key="download_access_csv",
                            on_click="ignore")
     st.caption(t("rows_open_parks", lang))
-    parks_tab, access_tab = st.tabs([t("tab_parks", lang), t("tab_access", lang)])
+    parks_tab, access_tab, inspection_tab = st.tabs([t("tab_parks", lang), t("tab_access", lang),
+                                                     t("tab_inspection", lang)])
     with parks_tab:
         park_finder.selectable_table(st, _park_table(lang, tuple(shown.index), _table_key()), park_finder.PARK_ROWS,
                                      selected, width="stretch", height=320)
@@ -43,6 +47,8 @@ def render_tables(shown, year, lang: Lang, selected: str | None = None) -> None:
             st.caption(md(networks.statement(network, year, lang)))
             park_finder.selectable_table(st, _access_table(lang, tuple(shown.index), year, network.key, data._all_key()),
                                          park_finder.ACCESS_ROWS, selected, width="stretch", height=320)
+    with inspection_tab:
+        render_inspection_table(tuple(shown.index), lang)
 
 
 def _table_key() -> tuple:
@@ -73,3 +79,45 @@ def _access_table(lang: Lang, ids: tuple[str, ...], year, network_key: str, key:
     network = next(n for n in networks.available() if n.key == network_key)
     return access_view(data.parks().loc[list(ids)], networks.access(network, year), network.nodes, network.lines,
                        lang)
+
+
+def render_inspection_table(ids: tuple[str, ...], lang: Lang) -> None:
+    """Every park shown × every check (constraint layers, land-use indicators against the rules),
+    sortable by any column, with CSV and XLSX downloads (made on click)."""
+    from ui.exports.downloads import table_xlsx
+    from ui.inspection import inspection
+
+    found = inspection()
+    if found.rows.empty:
+        st.info(t("insp_empty", lang))
+        return
+    table = _inspection_table(lang, ids, data._all_key())
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download_inspection_csv", lang), data=lambda: table_csv(table),
+                       file_name="parkatlas-inspection.csv", mime="text/csv", key="download_inspection_csv",
+                       on_click="ignore")
+    about = {t("insp_xlsx_about", lang): t("insp_method_note", lang, markdown=False),
+             t("insp_xlsx_date", lang): date.today().isoformat()}
+    c2.download_button(t("download_inspection_xlsx", lang),
+                       data=lambda: table_xlsx(table, t("tab_inspection", lang), lang, about),
+                       file_name="parkatlas-inspection.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="download_inspection_xlsx", on_click="ignore")
+    st.caption(t("insp_table_note", lang))
+    if found.problems:
+        st.warning(t("insp_problem", lang))
+        st.code("\n".join(found.problems))
+    st.dataframe(table, width="stretch", height=360)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _inspection_table(lang: Lang, ids: tuple[str, ...], key: tuple):
+    """The inspection table of the parks shown, for people (`ui.inspection.display_table`),
+    cached by language, the parks shown and every layer's revision."""
+    from ui.inspection import display_table, inspection
+
+    rows = inspection().rows
+    order = {p: i for i, p in enumerate(ids)}
+    rows = rows[rows["park_id"].isin(order)]
+    rows = rows.assign(_park=rows["park_id"].map(order), _indicator=rows["kind"] != "constraint")
+    return display_table(rows.sort_values(["_park", "_indicator"], kind="stable"), data.parks(), lang)

@@ -34,7 +34,7 @@ from ui import file_gate, session_rights, workspace
 from ui.i18n import Lang, t
 from ui.assets import localize
 from ui.mapview.basemaps import display_system
-from ui.mapview.vector_tiles import VectorTileLayer, land_use_tiles
+from ui.mapview.vector_tiles import LABELS, VectorTileLayer, land_use_tiles
 from ui.page import vendor_url
 from ui.safe_html import esc
 
@@ -290,7 +290,17 @@ def build(layer: UserLayer, basemap: str, lang: Lang) -> Path | None:
 
 
 def map_layer(layer: UserLayer, path: Path, lang: Lang) -> VectorTileLayer:
-    """The big layer `layer` drawn from its archive at `path` (served by us, its scripts too)."""
+    """The big layer `layer` drawn from its archive at `path` (served by us, its scripts too); a
+    constraint layer (`layers.constraint_layers`) filled in its kind's colour."""
+    from layers.constraint_layers import spec_of
+
+    used_as = spec_of(layer.gdf, layer.role)
+    if used_as is not None:
+        kind = used_as.kind.name_zh if lang == "zh" else used_as.kind.name_en
+        return localize(VectorTileLayer(
+            tiles_url(path), data_layer=path.name.split(".")[0], colours={}, code_field="code",
+            labels=[(f, t(LABELS[f], lang)) for f in fields(layer) if f in LABELS], area_label=t("tiles_area", lang),
+            attribution=esc(layer.name), name=esc(f"{layer.name} · {kind}"), default_fill=used_as.colour), vendor_url())
     codes = [str(c) for c in layer.gdf["code"].dropna().unique()] if "code" in layer.gdf.columns else []
     return localize(land_use_tiles(tiles_url(path), path.name.split(".")[0], fields(layer), lang,
                                    attribution=esc(layer.name),

@@ -10,6 +10,7 @@ from typing import Literal
 
 from ui.i18n_access import ACCESS_LABELS
 from ui.i18n_finding import FINDING_LABELS
+from ui.i18n_inspection import INSPECTION_LABELS
 from ui.i18n_map import MAP_LABELS
 from ui.i18n_park_edit import PARK_EDIT_LABELS
 from ui.i18n_plans import PLAN_LABELS
@@ -339,6 +340,7 @@ LABELS.update(RECORD_LABELS)
 LABELS.update(PARK_EDIT_LABELS)
 LABELS.update(SITES_LABELS)
 LABELS.update(REVIEW_LABELS)
+LABELS.update(INSPECTION_LABELS)
 
 
 def t(key: str, lang: Lang, *, markdown: bool = True, **values: object) -> str:

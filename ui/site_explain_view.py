@@ -47,6 +47,8 @@ def criterion_text(key: str, query: SiteQuery, lang: Lang) -> str:
         lo, hi = query.min_area_km2, query.max_area_km2
         value = (f"{_area_text(lo)}–{_area_text(hi)}" if lo is not None and hi is not None
                  else f"≥ {_area_text(lo)}" if lo is not None else f"≤ {_area_text(hi or 0.0)}")
+    elif key == "no_conflict":
+        value = ""
     else:
         limit = {"metro": query.metro_within_m, "hsr": query.max_hsr_m, "airport": query.max_airport_m}[key]
         value = distance_label(float(limit or 0.0))

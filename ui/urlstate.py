@@ -20,6 +20,7 @@ cmp        compare              2-4 park ids, comma-separated (more are cut to t
 prog       programmes           programme ids (the atlas), comma-separated
 q          industry             the atlas's industry keyword (at most 60 characters)
 unk        unknown_area         "0": parks of unknown area fail an area bound (the default: they pass; "1")
+nc         no_conflict          "1": only parks without a conflict with the constraint layers (Sites)
 src        access_network       the network access is measured on: "plan" or "user:<id>"
 park       park                 the selected park's id (the atlas)
 lat, lon   lat, lon             map centre, EPSG:4326 degrees, rounded to 5 decimals (about 1 m)
@@ -49,7 +50,7 @@ LIST_KEYS = {"industries": "ind", "cities": "city", "kinds": "kind", "statuses":
              "programmes": "prog"}
 METRE_KEYS = {"metro_within_m": "metro", "max_hsr_m": "hsr", "max_airport_m": "air"}
 STATE_KEYS = (*LIST_KEYS, "min_area_km2", "max_area_km2", *METRE_KEYS, "network", "lat", "lon", "zoom", "lang",
-              "story", "slide", "industry", "unknown_area", "access_network", "park")
+              "story", "slide", "industry", "unknown_area", "access_network", "park", "no_conflict")
 MAX_TEXT = 60
 """The longest free-text value (the industry keyword) a URL may carry."""
 QUOTE_CHARS = 40
@@ -140,6 +141,8 @@ def encode(state: Mapping[str, Any]) -> dict[str, str]:
             out[url_key] = str(state[key])
     if state.get("unknown_area") is not None:
         out["unk"] = "1" if state["unknown_area"] else "0"
+    if state.get("no_conflict"):
+        out["nc"] = "1"
     return out
 
 
@@ -281,6 +284,13 @@ def decode(params: Mapping[str, str], park_ids: Collection[str] | None = None,
         else:
             bad("unk", "not 1 or 0")
 
+    raw = get("nc")
+    if raw:
+        if raw in ("1", "0"):
+            state["no_conflict"] = raw == "1"
+        else:
+            bad("nc", "not 1 or 0")
+
     raw = get("src")
     if raw:
         if _NETWORK_KEY.match(raw):
@@ -310,7 +320,8 @@ def site_query(state: Mapping[str, Any]) -> SiteQuery:
     for k in ("industries", "cities", "kinds", "statuses"):
         if k in values:
             values[k] = tuple(values[k])
-    return SiteQuery(**values, include_unknown_area=state.get("unknown_area") is not False)
+    return SiteQuery(**values, include_unknown_area=state.get("unknown_area") is not False,
+                     no_conflict=bool(state.get("no_conflict")))
 
 
 def query_state(query: SiteQuery) -> dict[str, Any]:
@@ -326,4 +337,6 @@ def query_state(query: SiteQuery) -> dict[str, Any]:
             out[k] = v
     if not query.include_unknown_area and (query.min_area_km2 is not None or query.max_area_km2 is not None):
         out["unknown_area"] = False
+    if query.no_conflict:
+        out["no_conflict"] = True
     return out

@@ -31,7 +31,8 @@ class VectorTileLayer(JSCSSMixin, folium.map.Layer):
     filled by `colours[feature[code_field]]`. `labels`: the popup's fields and their labels, in
     order; `names`: what a code is called (the popup shows it for `code_field`); `area_label`:
     the label of the area line. A folium Layer: the layer control lists it as `name` (HTML:
-    escape user text), and unticking it hides it and its legend (`legend`: HTML, or "")."""
+    escape user text), and unticking it hides it and its legend (`legend`: HTML, or "").
+    `default_fill`: the fill of a feature whose code has no colour (a constraint layer: its kind's)."""
 
     default_js = [("protomaps-leaflet", PROTOMAPS_JS_URL)]
 
@@ -101,14 +102,15 @@ class VectorTileLayer(JSCSSMixin, folium.map.Layer):
 
     def __init__(self, url: str, *, data_layer: str, colours: dict[str, str], code_field: str,
                  labels: list[tuple[str, str]], area_label: str, names: dict[str, str] | None = None,
-                 attribution: str = "", name: str | None = None, legend: str = "") -> None:
+                 attribution: str = "", name: str | None = None, legend: str = "",
+                 default_fill: str = DEFAULT_FILL) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "VectorTileLayer"
         self.config = json.dumps({
             "url": url, "dataLayer": data_layer, "colours": colours, "codeField": code_field,
             "labels": labels, "names": names or {}, "areaLabel": area_label, "attribution": attribution,
             "legend": legend,
-            "maxDataZoom": TILE_ZOOMS[1], "defaultFill": DEFAULT_FILL,
+            "maxDataZoom": TILE_ZOOMS[1], "defaultFill": default_fill,
             "m2PerHa": SQUARE_METRES_PER["ha"], "m2PerMu": SQUARE_METRES_PER["mu"],  # geo.measure's units
         }, ensure_ascii=False).replace("</", "<\\/")  # inside a <script>: no string can end it
 

@@ -26,7 +26,7 @@ from ui.filters import filter_values, hidden_notice, network_year, sidebar_filte
 from ui.i18n import Lang, t
 from ui.mapview import base_map, cached, layer_control, park_groups, plan_legend
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
-from ui.mapview.user_layers import user_layer_group
+from ui.panels.inspection_section import conflict_overlay, render_inspection_section, user_overlay
 from ui.panels.landuse_panel import render_landuse_section
 from ui.mapview.landuse import landuse_group
 from ui.mapview.transport import transport_groups
@@ -229,6 +229,7 @@ def render() -> None:
                 st.caption(t("landuse_needs_outline", lang))
             if landuse is not None:
                 render_landuse_section(landuse[1], landuse[2], parks.at[state.selected_park, "programme"] == "gz-value-innovation", lang)
+            render_inspection_section(state.selected_park, lang)
             if st.button(t("close_profile", lang), key="close_profile"):
                 select_park(state, None)
                 st.rerun()
@@ -285,8 +286,11 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
             for_display(parks, bm), lang)
         if landuse is not None:
             overlays.insert(0, landuse_group(for_display(landuse[0], bm), lang, landuse[2]))
-        overlays += [user_layer_group(layer.name, for_display(layer.gdf, bm), i)  # imported or drawn (Data page)
+        overlays += [user_overlay(layer, bm, i, lang)  # imported or drawn (Data page); constraints in their colours
                      for i, layer in enumerate(mine) if not is_big(layer.gdf)]
+        conflicts = conflict_overlay(state.selected_park, bm, lang)  # the open park's conflicts, hatched
+        if conflicts is not None:
+            overlays.append(conflicts)
         fig = base_map(lang, bm, home_center, home_zoom, vendor_url(), size_legend, fill_frame=True, plans=plans)
         for layer, path in tiled:  # big layers: from their vector-tile archives, at every zoom
             big_layers.map_layer(layer, path, lang).add_to(fig)

@@ -8,6 +8,7 @@ pasted link opens the same view. Distances are planar EPSG:4547 metres from the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -16,12 +17,13 @@ from streamlit_folium import st_folium
 
 from geo.generalize import zoom_for_bounds
 from layers.parks import KIND_LABELS, STATUSES, STATUS_LABELS, area_range_km2, label, placed
-from layers.sites import EXISTING, compare_parks, industry_chips, rank_sites, resolve_network
+from layers.sites import EXISTING, INSPECTION_COLUMN, compare_parks, industry_chips, rank_sites, resolve_network
 from ui import data, link_notices, networks, park_finder, site_explain_view
 from ui.exports.downloads import table_csv, table_xlsx
 from ui.filters import NETWORK_YEARS, filter_choices, hidden_notice, url_choices
 from ui.plan_names import region_name
 from ui.i18n import LABELS, Lang, t
+from ui.inspection import inspection, park_summary, summary_text
 from ui.mapview import base_map, layer_control, park_groups, plan_legend
 from ui.mapview.sites_map import fit_group, named_links, network_group
 from ui.safe_html import md
@@ -29,10 +31,10 @@ from ui.urlstate import decode, encode, query_state, site_query
 from ui.page import start_with_parks, vendor_url
 
 DISTANCES_M = [None, 500, 800, 1000, 2000, 5000, 10000, 20000, 50000]
-_URL_KEYS = ("ind", "city", "kind", "st", "area", "unk", "metro", "net", "hsr", "air", "cmp", "lat", "lon", "z", "src")
-_FILTER_URL_KEYS = ("ind", "city", "kind", "st", "area", "unk", "metro", "hsr", "air")
+_URL_KEYS = ("ind", "city", "kind", "st", "area", "unk", "metro", "net", "hsr", "air", "nc", "cmp", "lat", "lon", "z", "src")
+_FILTER_URL_KEYS = ("ind", "city", "kind", "st", "area", "unk", "metro", "hsr", "air", "nc")
 ALL_SITES = {"ws_ind": [], "ws_city": [], "ws_kind": [], "ws_status": [], "ws_min_area": None, "ws_max_area": None,
-             "ws_unknown_area": True, "ws_metro": None, "ws_hsr": None, "ws_air": None}
+             "ws_unknown_area": True, "ws_metro": None, "ws_hsr": None, "ws_air": None, "ws_no_conflict": False}
 """The search form's filter widgets and the value of each that hides no park."""
 
 
@@ -46,7 +48,7 @@ def _seed_widgets_from_url(parks) -> list[str]:
              "ws_status": state.get("statuses"), "ws_metro": state.get("metro_within_m"),
              "ws_hsr": state.get("max_hsr_m"), "ws_air": state.get("max_airport_m"), "ws_cmp": state.get("compare"),
              "ws_min_area": state.get("min_area_km2"), "ws_max_area": state.get("max_area_km2"),
-             "ws_unknown_area": state.get("unknown_area")}
+             "ws_unknown_area": state.get("unknown_area"), "ws_no_conflict": state.get("no_conflict")}
     top, _ = area_range_km2(parks)
     for key in ("ws_min_area", "ws_max_area"):  # the inputs stop at the data's largest area
         if seeds[key] is not None:
@@ -129,9 +131,13 @@ def _query(parks, lang: Lang):
                              "no_hsr_in_network", plan)
     air = _measurable_select(sb, "airport_within", "ws_air", lang, summary.airports_in_service if summary else 1,
                              "no_airport_in_network", plan)
-    return site_query({"industries": industries, "cities": cities, "kinds": kinds, "statuses": statuses,
-                       "min_area_km2": lo, "max_area_km2": hi, "network": net, "metro_within_m": metro,
-                       "max_hsr_m": hsr, "max_airport_m": air, "unknown_area": include_unknown})
+    no_conflict = sb.checkbox(t("sites_no_conflict", lang), key="ws_no_conflict", help=t("sites_no_conflict_help", lang))
+    if no_conflict and INSPECTION_COLUMN not in parks.columns:
+        sb.caption(t("sites_no_conflict_no_layers", lang))
+    return replace(site_query({"industries": industries, "cities": cities, "kinds": kinds, "statuses": statuses,
+                               "min_area_km2": lo, "max_area_km2": hi, "network": net, "metro_within_m": metro,
+                               "max_hsr_m": hsr, "max_airport_m": air, "unknown_area": include_unknown}),
+                   no_conflict=bool(no_conflict))
 
 
 def _clear_filters() -> None:
@@ -171,6 +177,7 @@ def render() -> None:
         return
     state, parks = started
     lang = state.lang
+    parks = _with_inspection(parks)
     dropped = _seed_widgets_from_url(parks)
     search_slot = st.sidebar.container()  # the park search heads the sidebar (drawn once the results are known)
     query = _query(parks, lang)
@@ -197,6 +204,8 @@ def render() -> None:
     with list_col:
         table = ranked[["rank", "name", "city", "reasons"]].rename(columns={
             "rank": t("rank", lang), "name": t("col_name", lang), "city": t("city", lang), "reasons": t("reasons", lang)})
+        if INSPECTION_COLUMN in parks.columns:  # each park's overall constraint verdict
+            table.insert(3, t("col_inspection", lang), [summary_text(v, lang) for v in ranked[INSPECTION_COLUMN]])
         park_finder.selectable_table(st, table, park_finder.SITES_ROWS, found, width="stretch", height=420, hide_index=True)
         st.caption(t("rank_order", lang))
         export = table.assign(**{t("col_network", lang): statement})  # each row says what it measured
@@ -216,6 +225,15 @@ def render() -> None:
         st.caption(t("compare_hint", lang))
         return
     _render_comparison(parks, compare, access, network, year, statement, lang)
+
+
+def _with_inspection(parks):
+    """The parks with each one's overall constraint verdict (`INSPECTION_COLUMN`), when the
+    workspace has constraint layers (else as they are: "no conflict" then cannot be checked)."""
+    found = inspection()
+    if not found.checks:
+        return parks
+    return parks.assign(**{INSPECTION_COLUMN: found.overall().reindex(parks.index.astype(str)).to_numpy()})
 
 
 def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = None, network=(None, None, None, None)):
@@ -285,8 +303,10 @@ def _render_comparison(parks, ids: list[str], access, network, year, statement: 
     lines, nodes = (network.lines, network.nodes) if network is not None else (None, None)
     short = (f"{network.name_zh if lang == 'zh' else network.name_en}; {networks.year_label(year, lang)}"
              if network is not None else "")
+    found = inspection()
     table = compare_parks(parks, ids, access, targets, facilities, lang, nodes=nodes, lines=lines, year=year,
-                          network=short, programmes=data.programmes())
+                          network=short, programmes=data.programmes(),
+                          inspection={i: park_summary(found, i, lang) for i in ids} if found.checks else None)
     name_col = "name_zh" if lang == "zh" else "name_en"
     table.columns = [parks.at[i, name_col] for i in table.columns]
     st.dataframe(table, width="stretch", height=min(60 + 36 * len(table), 720))

@@ -171,6 +171,16 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
     area_col = c2.selectbox(t("import_area_col", lang), columns, key="w_imp_area_col",
                             format_func=lambda v: t("none", lang) if v is None else v)
     wanted = st.text_input(t("layer_name", lang), value=Path(pending.file_name).stem, key="w_imp_layer_name", max_chars=80)
+    used_as = None
+    if role == "constraint":  # kind, rule and tolerance, kept with the layer (layers.constraint_layers)
+        from ui.panels.constraint_import import constraint_options
+
+        used_as = constraint_options(lang)
+        if checked.report.crs_source.startswith("detected"):
+            st.warning(t("insp_need_crs", lang))
+            return
+        if used_as is None:
+            return
     ws = workspace.writer(lang, "import")
     if ws is None:
         return
@@ -178,6 +188,10 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
         try:
             mapped = apply_mapping(checked.load(), AttributeMapping(name_col, code_col, area_col), role,
                                    pending.file_name)
+            if used_as is not None:
+                from layers.constraint_layers import mark
+
+                mapped = mark(mapped, used_as, pending.file_name)
         except LayerValidationError as exc:
             st.error(t("mapping_failed", lang))
             st.code("\n".join(exc.problems[:50]))

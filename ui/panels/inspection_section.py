@@ -1,0 +1,139 @@
+"""The park profile's Inspection section: each constraint check (area in conflict in m², ha, 亩
+and % of the park, geodesic on the WGS84 ellipsoid; the verdict) and each land-use indicator
+against the plan's rule, every figure with how it was computed. Escaped HTML (`ui.safe_html`)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from geo.measure import convert_area
+from ui.i18n import Lang, t
+from ui.inspection import Inspection, check_label, inspection, rule_label, verdict_label
+from ui.safe_html import esc
+
+VERDICT_COLOURS = {"conflict": "#b2182b", "not met": "#b2182b", "sliver": "#b35806", "not covered": "#6a51a3",
+                   "no outline": "#666666", "no data": "#666666", "no rule": "#666666", "clear": "#1a9850",
+                   "met": "#1a9850"}
+_CELL = "padding:2px 6px;vertical-align:top"
+_METHOD = "color:#666;font-size:0.8em"
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and not math.isnan(float(value))
+
+
+def _verdict(verdict: str, lang: Lang) -> str:
+    colour = VERDICT_COLOURS.get(str(verdict), "#333333")
+    return f"<b style='color:{colour}'>{esc(verdict_label(verdict, lang))}</b>"
+
+
+def _area(area_m2: object) -> str:
+    if not _finite(area_m2):
+        return "–"
+    a = float(area_m2)  # type: ignore[arg-type]
+    return esc(f"{a:,.0f} m² · {convert_area(a, 'ha'):,.2f} ha · {convert_area(a, 'mu'):,.1f} 亩")
+
+
+def _share(share: object, indicator: str = "") -> str:
+    if not _finite(share):
+        return "–"
+    value = float(share)  # type: ignore[arg-type]
+    return esc(f"{value:.2f}") if indicator == "far" else esc(f"{value * 100:.1f} %")
+
+
+def constraint_html(rows: pd.DataFrame, lang: Lang) -> str:
+    """The constraint checks of one park: check, rule, verdict, area in conflict and share of the
+    park, with each check's method (layer, version, as-of, tolerance) under it."""
+    body = "".join(
+        f"<tr><td style='{_CELL}'><b>{esc(check_label(r['check'], 'constraint', lang))}</b><br>"
+        f"<span style='color:#555'>{esc(rule_label(r['rule'], 'constraint', lang))}</span></td>"
+        f"<td style='{_CELL}'>{_verdict(r['verdict'], lang)}</td>"
+        f"<td style='{_CELL}'>{_area(r['area_m2'])}<br><span style='color:#555'>{_share(r['share'])} "
+        f"{esc(t('insp_of_park', lang))}</span></td></tr>"
+        f"<tr><td colspan=3 style='{_CELL};{_METHOD}'>{esc(r['method'])}</td></tr>"
+        for _, r in rows.iterrows())
+    head = "".join(f"<th style='{_CELL};text-align:left'>{esc(t(k, lang))}</th>"
+                   for k in ("insp_col_check", "insp_col_verdict", "insp_col_area_m2"))
+    return f"<table style='border-collapse:collapse;font-size:0.9em'><tr>{head}</tr>{body}</table>"
+
+
+def indicator_html(rows: pd.DataFrame, lang: Lang) -> str:
+    """The land-use indicators of one park: value, the rule with its citation, the verdict; the
+    method once under the table (every indicator is computed the same way)."""
+    body = "".join(
+        f"<tr><td style='{_CELL}'>{esc(check_label(r['check'], 'indicator', lang))}</td>"
+        f"<td style='{_CELL};text-align:right'>{_share(r['share'], r['check'])}</td>"
+        f"<td style='{_CELL}'>{_verdict(r['verdict'], lang)}</td>"
+        f"<td style='{_CELL};color:#555;font-size:0.85em'>{esc(rule_label(r['rule'], 'indicator', lang))}</td></tr>"
+        for _, r in rows.iterrows())
+    head = "".join(f"<th style='{_CELL};text-align:left'>{esc(t(k, lang))}</th>"
+                   for k in ("insp_col_check", "insp_value", "insp_col_verdict", "insp_col_rule"))
+    method = esc(rows["method"].iloc[0]) if not rows.empty else ""
+    return (f"<table style='border-collapse:collapse;font-size:0.9em'><tr>{head}</tr>{body}</table>"
+            f"<div style='{_METHOD}'>{method}</div>")
+
+
+def inspection_html(found: Inspection, park_id: str, lang: Lang) -> str:
+    """The whole Inspection section of one park as escaped HTML (`parkatlas-inspection`)."""
+    rows = found.of_park(park_id)
+    parts = [f"<h4 style='margin:8px 0 4px 0'>{esc(t('insp_section', lang))}</h4>",
+             f"<div style='font-weight:600;margin:4px 0'>{esc(t('insp_constraints', lang))}</div>"]
+    constraints = rows[rows["kind"] == "constraint"]
+    parts.append(constraint_html(constraints, lang) if not constraints.empty
+                 else f"<div style='color:#666'>{esc(t('insp_no_layers', lang))}</div>")
+    parts.append(f"<div style='font-weight:600;margin:8px 0 4px 0'>{esc(t('insp_indicators', lang))}</div>")
+    indicators = rows[rows["kind"] == "indicator"]
+    parts.append(indicator_html(indicators, lang) if not indicators.empty
+                 else f"<div style='color:#666'>{esc(t('insp_no_landuse', lang))}</div>")
+    parts.append(f"<div style='{_METHOD};margin-top:4px'>{esc(t('insp_method_note', lang))}</div>")
+    return (f"<div class='parkatlas-inspection' data-park-id='{esc(park_id)}' style='font-size:0.92rem'>"
+            f"{''.join(parts)}</div>")
+
+
+def render_inspection_section(park_id: str, lang: Lang) -> None:
+    """The Inspection section of the open park's profile (and which constraint layers could not be used)."""
+    found = inspection()
+    st.html(inspection_html(found, park_id, lang))
+    if found.problems:
+        st.warning(t("insp_problem", lang))
+        st.code("\n".join(found.problems))
+
+
+def conflicts_of(park_id: str) -> pd.DataFrame:
+    """The constraint rows of one park with a conflicting part to draw (for the map)."""
+    rows = inspection().of_park(park_id)
+    return rows[(rows["kind"] == "constraint") & rows.geometry.notna()]
+
+
+
+def user_overlay(layer, basemap: str, index: int, lang: Lang):
+    """The atlas overlay of one (small) user layer: a constraint layer in its kind's colour
+    (`ui.mapview.constraints`), any other as before (`ui.mapview.user_layers`)."""
+    from layers.constraint_layers import spec_of
+    from ui.mapview.basemaps import for_display
+    from ui.mapview.constraints import constraint_group
+    from ui.mapview.user_layers import user_layer_group
+
+    used_as = spec_of(layer.gdf, layer.role)
+    shown = for_display(layer.gdf, basemap)
+    if used_as is None:
+        return user_layer_group(layer.name, shown, index)
+    kind = used_as.kind.name_zh if lang == "zh" else used_as.kind.name_en
+    return constraint_group(layer.name, shown, used_as.colour, kind)
+
+
+def conflict_overlay(park_id: str | None, basemap: str, lang: Lang):
+    """The open park's conflicting parts, hatched (None when it has none or no park is open)."""
+    from ui.mapview.basemaps import for_display
+    from ui.mapview.constraints import conflict_group
+
+    if not park_id:
+        return None
+    rows = conflicts_of(park_id)
+    if rows.empty:
+        return None
+    labels = [check_label(c, "constraint", lang) for c in rows["check"]]
+    return conflict_group(for_display(rows, basemap), lang, labels)
