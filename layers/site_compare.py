@@ -14,6 +14,7 @@ from layers.facilities import CATEGORY_LABELS
 from layers.parks import KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, area_for_filtering_km2
 from layers.programmes import Catalogue
 from layers.regions import city_label
+from layers.target_units import unit_in_english
 from layers.transport import FULL_PLAN
 
 METRO_COLUMN = "nearest_station_m"
@@ -27,7 +28,8 @@ _ROWS = {
     "area_basis": ("面积来源", "Area basis"), "industries": ("主导产业", "Leading industries"),
     "operator": ("开发运营主体", "Operator"), "station": ("最近车站", "Nearest station"),
     "lines_800m": ("800米内线路", "Lines within 800 m"), "hsr": ("最近高铁站", "Nearest HSR station"),
-    "airport": ("最近机场", "Nearest airport"), "network": ("交通网络", "Access network"), "targets": ("目标", "Targets"),
+    "airport": ("最近机场", "Nearest airport"), "network": ("交通网络", "Access network"),
+    "measured_from": ("距离起算自", "Distances measured from"), "targets": ("目标", "Targets"),
     "facilities": ("规划配套", "Planned facilities"), "source": ("来源", "Source"),
     "geometry_quality": ("位置/边界质量", "Geometry quality"),
     "inspection": ("合规检查（管控约束）", "Inspection (constraints)"),
@@ -35,6 +37,8 @@ _ROWS = {
 _BASIS = {"computed": ("由边界计算（测地线）", "computed from the boundary (geodesic)"),
           "stated": ("文件所述", "stated in the document"), "unknown": ("不明", "unknown")}
 _NO_DATA = ("无交通数据", "no transport data")
+_FROM = {"outline": ("园区边界", "the park's outline"), "point": ("大致位置点（无边界）", "the approximate point (no outline)"),
+         "none": ("未落位，无距离", "not placed: no distances")}
 _FACILITY_STATUS = {"existing": ("已建成", "existing"), "under-construction": ("在建", "under construction"),
                     "planned": ("规划", "planned")}
 
@@ -45,7 +49,8 @@ def _target_line(t: pd.Series, lang: str) -> str:
     comp = "" if not isinstance(comp, str) or comp == "=" else comp
     year = t.get("target_year")
     when = f" ({int(year)})" if year is not None and not pd.isna(year) else ""
-    unit = t["unit"] if t["unit"] == "%" else f" {t['unit']}"
+    shown = str(t["unit"]) if lang == "zh" else unit_in_english(str(t["unit"]))
+    unit = shown if t["unit"] == "%" else f" {shown}"
     colon = "：" if lang == "zh" else ": "
     return f"{name}{colon}{comp}{num(float(t['value']))}{unit}{when}"
 
@@ -105,6 +110,7 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
         col["operator"][fid] = p["operator"] if isinstance(p["operator"], str) and p["operator"] else "—"
         _access_cells(col, fid, access, lang, nodes, lines, year)
         col["network"][fid] = network or "—"
+        col["measured_from"][fid] = pick(_FROM[_measured_from(p.geometry)], lang)
         col["targets"][fid] = _targets_cell(targets, fid, lang)
         col["facilities"][fid] = _facilities_cell(facilities, fid, lang)
         col["source"][fid] = str(p["source"])
@@ -116,6 +122,13 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
     table = pd.DataFrame.from_dict(rows, orient="index")[ids]
     table.index = [pick(_ROWS[k], lang) for k in table.index]
     return table
+
+
+def _measured_from(geom: object) -> str:
+    """What a park's distances are measured from: its outline, its approximate point, or nothing."""
+    if geom is None or getattr(geom, "is_empty", True):
+        return "none"
+    return "point" if getattr(geom, "geom_type", "") in ("Point", "MultiPoint") else "outline"
 
 
 def _access_cells(col: dict, fid: str, access: pd.DataFrame | None, lang: str,

@@ -58,6 +58,29 @@ DIMENSION_NAMES: dict[str, tuple[str, str]] = {
 _DIMENSION: dict[str, str] = {u: dim for dim, units in DIMENSION_UNITS.items() for u in units} | EXTRA_UNITS
 
 
+UNIT_ENGLISH: dict[str, str] = {
+    "亿元": "hundred million yuan", "万元": "ten thousand yuan", "亿美元": "hundred million US dollars", "元": "yuan",
+    "亩": "mu", "万㎡": "ten thousand m²", "个": "", "家": "firms", "项": "projects", "套": "units", "人": "people",
+    "万人": "ten thousand people", "所": "schools", "座": "", "条": "", "件/万人": "per ten thousand people",
+    "吨标准煤/万元": "tonnes of standard coal per ten thousand yuan",
+}
+"""Our units in English words, for exports in English ("" where the count needs no word); a
+Chinese unit is kept beside them as the original (`unit_in_english`)."""
+
+
+def unit_in_english(unit: str) -> str:
+    """A unit as an English export writes it: the English words with the unit as written in
+    brackets, the unit alone where it is international (%, km², m²) or has no English entry.
+
+    >>> unit_in_english("亿元"), unit_in_english("%"), unit_in_english("个")
+    ('hundred million yuan (亿元)', '%', '(个)')
+    """
+    words = UNIT_ENGLISH.get(unit)
+    if words is None:
+        return unit
+    return f"{words} ({unit})" if words else f"({unit})"
+
+
 def canonical_unit(text: str) -> str:
     """`text` stripped, and as our unit when it is one of UNIT_ALIASES; otherwise unchanged.
 

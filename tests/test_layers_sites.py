@@ -278,8 +278,11 @@ def test_compare_two_parks(parks, access_full, targets, facilities, network):
     assert list(table.index) == [
         "Name (Chinese)", "Name (English)", "Kind", "Programme", "Status", "City / district", "Area (km²)", "Area (ha)",
         "Area (亩)", "Area basis", "Leading industries", "Operator", "Nearest station", "Lines within 800 m",
-        "Nearest HSR station", "Nearest airport", "Access network", "Targets", "Planned facilities", "Source", "Geometry quality"]
+        "Nearest HSR station", "Nearest airport", "Access network", "Distances measured from", "Targets",
+        "Planned facilities", "Source", "Geometry quality"]
     a, c = table["a"], table["c"]
+    assert a["Distances measured from"] == "the park's outline"
+    assert c["Distances measured from"] == "the approximate point (no outline)"  # c is a point: never "the boundary"
     assert a["Area (km²)"] == "1.00" and a["Area (ha)"] == "100" and a["Area (亩)"] == "1,500"
     assert a["Area basis"] == "computed from the boundary (geodesic)"
     assert c["Area (km²)"] == "3.00" and c["Area (ha)"] == "300" and c["Area (亩)"] == "4,500"
@@ -289,7 +292,7 @@ def test_compare_two_parks(parks, access_full, targets, facilities, network):
     assert a["Nearest station"] == "S1, open since 2021, 420 m" and a["Lines within 800 m"] == "Line 13"
     assert a["Nearest HSR station"] == "HSR, existing, 3.2 km" and a["Nearest airport"] == "Airport, existing, 9.0 km"
     assert c["Lines within 800 m"] == "—"
-    assert a["Targets"] == "Output: 1000 亿元 (2020)\nGreen ratio: ≥20%"
+    assert a["Targets"] == "Output: 1000 hundred million yuan (亿元) (2020)\nGreen ratio: ≥20%"  # English, the original kept
     assert c["Targets"] == "—"
     assert a["Planned facilities"] == ("Parking: 5503 parking spaces (planned)\n"
                                        "School: Middle school (under construction)")
