@@ -84,4 +84,31 @@ INSPECTION_LABELS: dict[str, tuple[str, str]] = {
                                     "No constraint layer yet: “no conflict” cannot be checked and removes no park."),
     "crit_no_conflict": ("不与管控约束冲突", "No conflict with constraint layers"),
     "col_inspection": ("合规检查", "Inspection"),
+    # the inspection report (PDF)
+    "rep_button": ("生成检查报告（PDF）", "Make the inspection report (PDF)"),
+    "rep_download": ("下载检查报告", "Download the inspection report"),
+    "rep_failed": ("报告生成失败：", "The report could not be made:"),
+    "rep_title": ("园区合规检查报告", "Inspection report"),
+    "rep_made": ("生成于", "made"),
+    "rep_legend": ("图例", "Legend"),
+    "rep_hatched": ("斜线为冲突部分，黑框为园区边界", "hatched: the conflicting part; black: the park's outline"),
+    "rep_checks": ("检查项目与结论", "Checks and verdicts"),
+    "rep_col_check": ("检查项", "Check"),
+    "rep_col_rule": ("规则", "Rule"),
+    "rep_col_area": ("冲突面积", "Area in conflict"),
+    "rep_col_share": ("占园区", "Share"),
+    "rep_col_verdict": ("结论", "Verdict"),
+    "rep_method": ("计算方法", "How computed"),
+    "rep_no_checks": ("尚无管控约束图层或用地数据：未作检查。", "No constraint layer or land-use data yet: nothing was checked."),
+    "rep_outline": ("所检查的园区边界", "The outline inspected"),
+    "rep_no_outline": ("该园区尚无边界（仅有大致位置或未落位），无法检查。",
+                       "The park has no outline (an approximate point, or not placed): nothing to inspect."),
+    "rep_version": ("版本", "version"),
+    "rep_reason": ("原因", "reason"),
+    "rep_evidence": ("依据", "evidence"),
+    "rep_how": ("面积为 WGS84 椭球面上的大地面积（m²，另折合公顷、亩）；占比为冲突面积占园区大地面积之比；"
+                "每项的图层、版本与日期见其“计算方法”。",
+                "Areas are geodesic on the WGS84 ellipsoid (m², also in ha and 亩); a share is the area in "
+                "conflict over the park's geodesic area; each check's layer, version and date are in its "
+                "“How computed”."),
 }

@@ -5,6 +5,7 @@ against the plan's rule, every figure with how it was computed. Escaped HTML (`u
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -100,6 +101,46 @@ def render_inspection_section(park_id: str, lang: Lang) -> None:
     if found.problems:
         st.warning(t("insp_problem", lang))
         st.code("\n".join(found.problems))
+    _report_button(found, park_id, lang)
+
+
+def _report_button(found: Inspection, park_id: str, lang: Lang) -> None:
+    """A button that makes the park's inspection report (PDF) and then offers it for download."""
+    key = f"insp_report_{park_id}_{lang}"
+    if st.button(t("rep_button", lang), key=key + "_make"):
+        try:
+            st.session_state[key] = inspection_report(found, park_id, lang)
+        except Exception as exc:  # a drawing failure must not take the profile down
+            st.error(t("rep_failed", lang))
+            st.code(str(exc))
+    pdf = st.session_state.get(key)
+    if isinstance(pdf, bytes):
+        st.download_button(t("rep_download", lang), pdf, file_name=f"inspection-{park_id}.pdf",
+                           mime="application/pdf", key=key + "_download")
+
+
+def inspection_report(found: Inspection, park_id: str, lang: Lang) -> bytes:
+    """The inspection report of one park as PDF bytes (`ui.exports.inspection_report`)."""
+    from layers.inspection.report import report_data
+    from ui import data, workspace
+    from ui.exports.inspection_report import MapLayer, inspection_pdf
+    from ui.inspection import constraint_layers
+    from ui.plan_names import plan_name
+
+    parks = data.parks()
+    park = parks.loc[park_id]
+    ws = workspace.current()
+    try:
+        history = ws.history("parks", park_id) if ws is not None and not workspace.problem() else None
+    except Exception:  # no such feature in the workspace (bundled data only): no version to name
+        history = None
+    rows = found.of_park(park_id)
+    report = report_data(park_id, park, rows, history, plan_name(str(park.get("programme") or ""), lang))
+    report.lines = [replace(line, rule=rule_label(line.rule, line.kind, lang)) for line in report.lines]
+    layers = [MapLayer(layer.name, layer.gdf, used_as.colour) for layer, used_as in constraint_layers()]
+    conflicts = rows[(rows["kind"] == "constraint") & rows.geometry.notna()]
+    return inspection_pdf(report, park.geometry, layers, conflicts, lambda k: t(k, lang, markdown=False),
+                          lambda line: check_label(line.check, line.kind, lang), lambda v: verdict_label(v, lang))
 
 
 def conflicts_of(park_id: str) -> pd.DataFrame:

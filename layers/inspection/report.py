@@ -1,0 +1,105 @@
+"""What an inspection report of one park says: the park, the outline it inspected (version,
+author, date, evidence), each check with its rule, area in conflict and verdict, each land-use
+indicator against its rule, and how every figure was computed. Pure data (no Streamlit, no
+drawing): `ui.exports.inspection_report` lays it out as a PDF.
+
+Areas are geodesic m² on the WGS84 ellipsoid (`layers.constraints`), shares of the park's
+geodesic area; the rows are those the app shows (`ui.inspection`), so the report and the profile
+never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from geo.measure import convert_area
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One check or indicator: its name, rule, area in conflict (m², ha, 亩; None for
+    indicators), share (0–1, or a value such as a floor-area ratio), verdict and method."""
+
+    check: str
+    kind: str
+    rule: str
+    area_m2: float | None
+    area_ha: float | None
+    area_mu: float | None
+    share: float | None
+    verdict: str
+    method: str
+
+
+@dataclass
+class ReportData:
+    """Everything a report of one park holds. `outline_*` describe the outline version inspected
+    (None for a park without one); `made_at` is UTC."""
+
+    park_id: str
+    name_zh: str
+    name_en: str
+    plan: str
+    park_area_m2: float | None
+    outline_version: int | None
+    outline_author: str | None
+    outline_time: str | None
+    outline_reason: str | None
+    outline_evidence: str | None
+    outline_quality: str | None
+    lines: list[ReportLine] = field(default_factory=list)
+    made_at: str = ""
+
+    def constraint_lines(self) -> list[ReportLine]:
+        """The constraint checks, in the order of the table."""
+        return [line for line in self.lines if line.kind == "constraint"]
+
+    def indicator_lines(self) -> list[ReportLine]:
+        """The land-use indicators against their rules."""
+        return [line for line in self.lines if line.kind == "indicator"]
+
+
+def _number(v: object) -> float | None:
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _text(v: object) -> str | None:
+    return v.strip() if isinstance(v, str) and v.strip() else None
+
+
+def report_data(park_id: str, park: pd.Series, rows: pd.DataFrame, history: pd.DataFrame | None,
+                plan_name: str = "", now: datetime | None = None) -> ReportData:
+    """The report of park `park_id`: `park` its row of the parks layer (name_zh, name_en,
+    geometry_quality, area_m2), `rows` its inspection rows (`ui.inspection.Inspection.of_park`:
+    ROW_COLUMNS and `kind`), `history` its versions (`Workspace.history`, oldest first; None when
+    there is no workspace), `plan_name` the plan it belongs to as shown."""
+    current = None
+    if history is not None and not history.empty:
+        placed = history[history["geometry"].notna()] if "geometry" in history.columns else history
+        current = (placed if not placed.empty else history).iloc[-1]
+    when = current.get("time") if current is not None else None
+    lines = []
+    for r in rows.to_dict("records"):
+        area = _number(r.get("area_m2")) if r.get("kind") == "constraint" else None
+        lines.append(ReportLine(str(r.get("check")), str(r.get("kind")), str(r.get("rule") or ""), area,
+                                None if area is None else convert_area(area, "ha"),
+                                None if area is None else convert_area(area, "mu"),
+                                _number(r.get("share")), str(r.get("verdict") or ""), str(r.get("method") or "")))
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    return ReportData(
+        park_id=str(park_id), name_zh=str(park.get("name_zh") or ""), name_en=str(park.get("name_en") or ""),
+        plan=plan_name, park_area_m2=_number(park.get("area_m2")),
+        outline_version=int(current["version"]) if current is not None and _number(current.get("version")) else None,
+        outline_author=_text(current.get("author")) if current is not None else None,
+        outline_time=f"{when:%Y-%m-%d %H:%M} UTC" if isinstance(when, (datetime, pd.Timestamp)) else _text(when),
+        outline_reason=_text(current.get("reason")) if current is not None else None,
+        outline_evidence=_text(current.get("evidence")) if current is not None else None,
+        outline_quality=_text(park.get("geometry_quality")), lines=lines, made_at=stamp)
