@@ -259,3 +259,27 @@ def test_the_caption_control_escapes_its_texts():
     assert "parkatlas-caption" in html
     assert "<img" not in html and "${alert" not in html and "</script> " not in html
     assert in_map('<img src=x onerror="alert(1)">', html) and in_map("${alert(2)} `x` </script>", html)
+
+
+def test_the_story_pdf_is_text_a_reader_can_search(offline, tmp_path):
+    """Issue 26: each page's caption, title and footer are text (pdftotext finds them), every font
+    embedded (pdffonts), one page per slide."""
+    import subprocess
+
+    import ui.present_view as pv
+    from ui.exports import static_map as sm
+    from ui.exports.static_pdf import story_pdf_pages
+
+    story = STORIES["foshan-hitech-zone"]
+    pages = [pv._render(story, slide, "zh", sm.no_tiles, pdf=True).pdf for slide in story.slides[:3]]
+    path = tmp_path / "story.pdf"
+    path.write_bytes(story_pdf_pages(pages, story.title.get("zh")))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    squashed = "".join(text.split())
+    for slide in story.slides[:3]:
+        caption = "".join(str(slide.caption.get("zh") or "").split())
+        assert caption[:12] in squashed, (caption[:12], squashed[:300])
+    assert "ParkAtlas" in text and text.count("\f") == 3
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [ln for ln in fonts.splitlines()[2:] if ln.strip()]
+    assert rows and all(" yes " in ln for ln in rows), fonts

@@ -164,7 +164,7 @@ def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: in
 
 # ------------------------------------------------------------------ export
 
-def _render(story: Story, slide: Slide, lang: Lang, fetcher):
+def _render(story: Story, slide: Slide, lang: Lang, fetcher, pdf: bool = False):
     """One slide as a PNG (ui.exports.static_map.RenderResult). matplotlib is imported here, on export,
     not when the app starts."""
     from ui.exports import static_map as sm
@@ -181,7 +181,7 @@ def _render(story: Story, slide: Slide, lang: Lang, fetcher):
     )
     view = sm.MapView(bounds=slide_bounds(slide, parks), title=slide_title(story, slide, lang),
                       caption=slide.caption.get(lang), highlighted=slide.highlight)
-    return sm.render_view_png(view, layers, lang=lang, tile_fetcher=fetcher, size_px=EXPORT_SIZE)
+    return sm.render_view_png(view, layers, lang=lang, tile_fetcher=fetcher, size_px=EXPORT_SIZE, pdf=pdf)
 
 
 def export_section(story: Story, index: int, lang: Lang) -> None:
@@ -203,17 +203,17 @@ def export_section(story: Story, index: int, lang: Lang) -> None:
             bar = st.progress(0.0)
             for i, slide in enumerate(story.slides):
                 bar.progress(i / len(story.slides), text=t("present_rendering", lang, i=i + 1, n=len(story.slides)))
-                res = _render(story, slide, lang, fetcher)
+                res = _render(story, slide, lang, fetcher, pdf=True)
                 if not res.basemap and fetcher is None:
                     from ui.exports.static_map import no_tiles
 
                     fetcher = no_tiles  # offline: do not wait for tiles on every slide
-                pngs.append(res.png)
+                pngs.append(res.pdf or b"")
                 notes += [n for n in res.notes if n not in notes]
             bar.empty()
-            from ui.exports.static_pdf import story_pdf
+            from ui.exports.static_pdf import story_pdf_pages
 
-            st.download_button(t("present_pdf_download", lang), data=story_pdf(pngs, story.title.get(lang)),
+            st.download_button(t("present_pdf_download", lang), data=story_pdf_pages(pngs, story.title.get(lang)),
                                mime="application/pdf", file_name=f"story-{story.id}.pdf", key="present_pdf_download",
                                on_click="ignore", type="primary", icon=":material/download:")
             if notes:

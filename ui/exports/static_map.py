@@ -95,6 +95,9 @@ class RenderResult:
     extent: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     caption_px: tuple[float, float, float, float] | None = None
     label_px: tuple[tuple[float, float, float, float], ...] = ()
+    pdf: bytes | None = None
+    """The same view as a one-page PDF (when asked for): text as text in an embedded TrueType CJK
+    font, parks and transport as vectors, the basemap (if any) as an image."""
 
 
 # ---------------------------------------------------------------- fonts and text
@@ -374,7 +377,7 @@ def _draw_scale_bar(ax, extent, fs: float, y: float) -> None:
 
 
 def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", tile_fetcher: TileFetcher | None = None,
-                    size_px: tuple[int, int] = (1600, 1000), dpi: int = 160) -> RenderResult:
+                    size_px: tuple[int, int] = (1600, 1000), dpi: int = 160, pdf: bool = False) -> RenderResult:
     """Draw `view` of `layers` as a PNG of `size_px` (width, height) pixels, in EPSG:3857.
 
     Parks are coloured by programme (schematic polygons dashed, points as circles); highlighted
@@ -382,14 +385,15 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
     `layers.transport.line_style`. `tile_fetcher` (z, x, y) -> bytes | None supplies basemap
     tiles; None means the light basemap over HTTP (`url_tile_fetcher`), `no_tiles` means offline.
     With no tiles the background is plain and the footer and `note` say the basemap is missing;
-    with no CJK font, names are drawn in English and `note` says so.
+    with no CJK font, names are drawn in English and `note` says so. With `pdf`, the same drawing
+    is also saved as a one-page PDF (`RenderResult.pdf`), its text in the TrueType CJK font.
     """
     if lang not in ("zh", "en"):
         raise StaticMapError(f"lang {lang!r} must be 'zh' or 'en'")
     w, h = size_px
     if w < 200 or h < 150:
         raise StaticMapError(f"size_px {size_px!r} is too small: at least 200 x 150 pixels")
-    font = cjk_font()
+    font = (pdf_cjk_font() if pdf else None) or cjk_font()
     notes: list[str] = []
     k = w / 1600  # pixel sizes below are for a 1600-px-wide image; k keeps their share of other sizes
 
@@ -463,8 +467,14 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
         fig.savefig(buf, format="png", dpi=dpi, facecolor=BACKGROUND, metadata={
             "Software": "ParkAtlas", "parkatlas:extent_epsg3857": " ".join(f"{v:.3f}" for v in extent),
             "parkatlas:caption_px": " ".join(f"{v:.1f}" for v in caption_px) if caption_px else ""})
+        page = None
+        if pdf:
+            out = io.BytesIO()
+            fig.savefig(out, format="pdf", dpi=dpi, facecolor=BACKGROUND,
+                        metadata={"Title": text_ok(view.title or ""), "Creator": "ParkAtlas"})
+            page = out.getvalue()
     return RenderResult(png=buf.getvalue(), basemap=mosaic is not None, note="; ".join(notes), notes=tuple(notes),
-                        extent=extent, caption_px=caption_px, label_px=label_px)
+                        extent=extent, caption_px=caption_px, label_px=label_px, pdf=page)
 
 
 def _footer(parks: gpd.GeoDataFrame | None, basemap: bool, notes: list[str], text_ok, w: int, dpi: int,

@@ -33,6 +33,26 @@ def story_pdf(pngs: list[bytes], title: str) -> bytes:
     return buf.getvalue()
 
 
+def story_pdf_pages(pages: list[bytes], title: str) -> bytes:
+    """One PDF of the slides' one-page PDFs (`RenderResult.pdf`), in order: captions, legend and
+    footer stay text a reader can search, copy and read aloud; `title` is the document title."""
+    from pypdf import PdfReader, PdfWriter
+
+    if not pages:
+        raise StaticMapError("story_pdf_pages needs at least one slide page; got none")
+    writer = PdfWriter()
+    for i, page in enumerate(pages):
+        try:
+            for p in PdfReader(io.BytesIO(page)).pages:
+                writer.add_page(p)
+        except Exception as exc:  # pypdf raises many kinds for a damaged page
+            raise StaticMapError(f"slide {i + 1} of {len(pages)} is not a readable PDF page: {exc}") from exc
+    writer.add_metadata({"/Title": title, "/Creator": "ParkAtlas"})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
 A4_LANDSCAPE_IN = (11.69, 8.27)
 
 
