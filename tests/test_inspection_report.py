@@ -69,3 +69,35 @@ def test_the_report_page_looked_at(farmland, tmp_path):  # noqa: F811
     out.with_suffix(".pdf").write_bytes(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(out.with_suffix(".pdf")), str(out)], check=True)
     assert out.with_suffix(".png").stat().st_size > 10_000
+
+
+def test_two_outline_versions_side_by_side():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geo.constraints import prepare_constraint
+    from layers.constraints import ConstraintCheck, kind_by_name
+    from layers.inspection.versions import side_by_side, version_rows
+
+    farmland = prepare_constraint(gpd.GeoSeries([box(113.30, 23.00, 113.31, 23.02)], crs=4326), name="farmland",
+                                  extent=box(113.28, 22.99, 113.34, 23.03))  # the district the layer covers
+    check = ConstraintCheck(kind_by_name("永久基本农田"), farmland)
+    before = box(113.295, 23.00, 113.305, 23.01)  # half of it on the farmland
+    after = box(113.311, 23.00, 113.321, 23.01)  # moved east, clear of it
+    rows = version_rows({"programme": "p", "kind": "park"}, {"v1": before, "v2": after}, [check])
+    (row,) = side_by_side(rows, "v1", "v2").to_dict("records")
+    assert row["verdict_a"] == "conflict" and row["verdict_b"] == "clear" and row["verdict_changed"]
+    assert row["value_a"] > 0 and row["value_b"] == 0 and row["delta"] == -row["value_a"]
+
+
+def test_the_history_panel_compares_the_inspection_of_two_versions(farmland):  # noqa: F811
+    from shapely.geometry import box
+
+    ws = open_workspace(default_location(), user="测试员", role="editor")
+    ws.save_feature("parks", "test-square-park", box(113.37, 23.09, 113.38, 23.10), {}, reason="moved east of the strip")
+    at = run_page({"park": "test-square-park", "lang": "en"})
+    tables = [d.value for d in at.dataframe if "Verdict changed" in d.value.columns]
+    assert tables, "no side-by-side inspection"
+    table = tables[0]
+    assert table["Verdict changed"].tolist() == ["yes"]
+    assert table["Change (b − a)"].iloc[0].startswith("-")

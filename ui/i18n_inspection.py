@@ -84,6 +84,14 @@ INSPECTION_LABELS: dict[str, tuple[str, str]] = {
                                     "No constraint layer yet: “no conflict” cannot be checked and removes no park."),
     "crit_no_conflict": ("不与管控约束冲突", "No conflict with constraint layers"),
     "col_inspection": ("合规检查", "Inspection"),
+    # History: two versions inspected side by side
+    "h_insp_title": ("**检查结果对比：版本 {a} 与版本 {b}**", "**Inspection of version {a} and version {b}**"),
+    "h_insp_delta": ("变化（后减前）", "Change (b − a)"),
+    "h_insp_changed": ("结论改变", "Verdict changed"),
+    "h_insp_yes": ("是", "yes"),
+    "h_insp_none": ("尚无管控约束图层或用地数据：无检查可对比。", "No constraint layer or land-use data yet: no checks to compare."),
+    "h_insp_how": ("与资料卡中的检查同一计算（WGS84 椭球面大地面积），分别作用于两个版本的边界。",
+                   "The same computation as the profile's Inspection (geodesic areas on the WGS84 ellipsoid), run on each version's outline."),
     # the inspection report (PDF)
     "rep_button": ("生成检查报告（PDF）", "Make the inspection report (PDF)"),
     "rep_download": ("下载检查报告", "Download the inspection report"),

@@ -116,6 +116,11 @@ def _inspection(key: tuple) -> Inspection:
                       landuse=parcels is not None and not parcels.empty)
 
 
+def constraint_checks() -> list[ConstraintCheck]:
+    """The checks of the workspace's constraint layers, as the profile's inspection uses them."""
+    return _checks(data._all_key())[0]
+
+
 def inspection() -> Inspection:
     """The inspection of every park, cached by the revisions of every layer of the workspace."""
     return _inspection(data._all_key())

@@ -111,6 +111,44 @@ def _compare(park_id: str, hist: gpd.GeoDataFrame, versions: list[int], lang: La
     st_folium(localize(m, vendor_url()), key=f"hist_map_{park_id}_{a}_{b}", height=320, use_container_width=True,
               returned_objects=[])
     st.caption(t("h_compare_legend", lang, a=a, b=b))
+    _compare_inspection(park_id, ga, gb, a, b, lang)
+
+
+def _compare_inspection(park_id: str, ga, gb, a: int, b: int, lang: Lang) -> None:
+    """The inspection of the two versions side by side: each check's verdict and value in each,
+    and what the change did (Δ m² in conflict, Δ indicator, verdict changed)."""
+    from layers.inspection.versions import side_by_side, version_rows
+    from ui import data
+    from ui.inspection import check_label, constraint_checks, verdict_label
+
+    checks = constraint_checks()
+    parcels = data.real_parcels()
+    if not checks and (parcels is None or parcels.empty):
+        st.caption(t("h_insp_none", lang))
+        return
+    park = data.parks().loc[park_id]
+    rows = version_rows(park, {f"v{a}": ga, f"v{b}": gb}, checks, parcels)
+    table = side_by_side(rows, f"v{a}", f"v{b}")
+    if table.empty:
+        return
+
+    def value(v, kind: str) -> str:
+        if v is None or v != v:
+            return "—"
+        return f"{v:,.0f} m²" if kind == "constraint" else f"{v * 100:.1f} %"
+
+    st.markdown(t("h_insp_title", lang, a=a, b=b))
+    st.dataframe(pd.DataFrame({
+        t("insp_col_check", lang): [check_label(c, k, lang) for c, k in zip(table["check"], table["kind"])],
+        t("h_version_n", lang, n=a): [f"{verdict_label(str(v), lang)} · {value(x, k)}"
+                                      for v, x, k in zip(table["verdict_a"], table["value_a"], table["kind"])],
+        t("h_version_n", lang, n=b): [f"{verdict_label(str(v), lang)} · {value(x, k)}"
+                                      for v, x, k in zip(table["verdict_b"], table["value_b"], table["kind"])],
+        t("h_insp_delta", lang): ["—" if d is None or d != d else (f"{d:+,.0f} m²" if k == "constraint" else f"{d * 100:+.1f} pp")
+                                  for d, k in zip(table["delta"], table["kind"])],
+        t("h_insp_changed", lang): [t("h_insp_yes", lang) if c else "" for c in table["verdict_changed"]],
+    }), hide_index=True, width="stretch")
+    st.caption(t("h_insp_how", lang))
 
 
 def _restore(state: ViewState, park_id: str, versions: list[int], hist: gpd.GeoDataFrame | None = None) -> None:
