@@ -79,9 +79,9 @@ def test_two_outline_versions_side_by_side():
     from layers.constraints import ConstraintCheck, kind_by_name
     from layers.inspection.versions import side_by_side, version_rows
 
-    farmland = prepare_constraint(gpd.GeoSeries([box(113.30, 23.00, 113.31, 23.02)], crs=4326), name="farmland",
+    layer = prepare_constraint(gpd.GeoSeries([box(113.30, 23.00, 113.31, 23.02)], crs=4326), name="farmland",
                                   extent=box(113.28, 22.99, 113.34, 23.03))  # the district the layer covers
-    check = ConstraintCheck(kind_by_name("永久基本农田"), farmland)
+    check = ConstraintCheck(kind_by_name("永久基本农田"), layer)
     before = box(113.295, 23.00, 113.305, 23.01)  # half of it on the farmland
     after = box(113.311, 23.00, 113.321, 23.01)  # moved east, clear of it
     rows = version_rows({"programme": "p", "kind": "park"}, {"v1": before, "v2": after}, [check])
