@@ -11,12 +11,14 @@ never disagree.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pandas as pd
 
 from geo.measure import convert_area
+from layers.constraints import ConstraintCheck
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,27 @@ class ReportLine:
     share: float | None
     verdict: str
     method: str
+
+
+@dataclass(frozen=True)
+class LayerUsed:
+    """A layer the report's figures were computed from: its name, what it is used as (a
+    constraint kind, or land use), the rule and tolerance applied, its revision in the workspace
+    and the date it speaks for (None where unknown)."""
+
+    name: str
+    used_as: str
+    rule: str | None = None
+    tolerance_m2: float | None = None
+    revision: str | None = None
+    as_of: str | None = None
+
+
+def layers_used(checks: Sequence[ConstraintCheck], *, english: bool = False) -> list[LayerUsed]:
+    """The constraint layers behind `checks` (`layers.constraints.ConstraintCheck`), in order;
+    each kind by its Chinese name (English with `english`)."""
+    return [LayerUsed(c.layer.name, c.kind.name_en if english else c.kind.name_zh, c.effective_rule,
+                      c.effective_tolerance_m2, c.version, c.as_of) for c in checks]
 
 
 @dataclass
@@ -53,6 +76,7 @@ class ReportData:
     outline_quality: str | None
     lines: list[ReportLine] = field(default_factory=list)
     made_at: str = ""
+    layers: list[LayerUsed] = field(default_factory=list)
 
     def constraint_lines(self) -> list[ReportLine]:
         """The constraint checks, in the order of the table."""
@@ -76,11 +100,13 @@ def _text(v: object) -> str | None:
 
 
 def report_data(park_id: str, park: pd.Series, rows: pd.DataFrame, history: pd.DataFrame | None,
-                plan_name: str = "", now: datetime | None = None) -> ReportData:
+                plan_name: str = "", now: datetime | None = None,
+                layers: Sequence[LayerUsed] = ()) -> ReportData:
     """The report of park `park_id`: `park` its row of the parks layer (name_zh, name_en,
     geometry_quality, area_m2), `rows` its inspection rows (`ui.inspection.Inspection.of_park`:
     ROW_COLUMNS and `kind`), `history` its versions (`Workspace.history`, oldest first; None when
-    there is no workspace), `plan_name` the plan it belongs to as shown."""
+    there is no workspace), `plan_name` the plan it belongs to as shown, `layers` the layers the
+    rows were computed from (`layers_used`, plus land use where indicators were computed)."""
     current = None
     if history is not None and not history.empty:
         placed = history[history["geometry"].notna()] if "geometry" in history.columns else history
@@ -102,4 +128,5 @@ def report_data(park_id: str, park: pd.Series, rows: pd.DataFrame, history: pd.D
         outline_time=f"{when:%Y-%m-%d %H:%M} UTC" if isinstance(when, (datetime, pd.Timestamp)) else _text(when),
         outline_reason=_text(current.get("reason")) if current is not None else None,
         outline_evidence=_text(current.get("evidence")) if current is not None else None,
-        outline_quality=_text(park.get("geometry_quality")), lines=lines, made_at=stamp)
+        outline_quality=_text(park.get("geometry_quality")), lines=lines, made_at=stamp,
+        layers=list(layers))

@@ -121,10 +121,12 @@ def _report_button(found: Inspection, park_id: str, lang: Lang) -> None:
 
 def inspection_report(found: Inspection, park_id: str, lang: Lang) -> bytes:
     """The inspection report of one park as PDF bytes (`ui.exports.inspection_report`)."""
-    from layers.inspection.report import report_data
+    import shapely
+
+    from layers.inspection.report import layers_used, report_data
     from ui import data, workspace
     from ui.exports.inspection_report import MapLayer, inspection_pdf
-    from ui.inspection import constraint_layers
+    from ui.inspection import constraint_checks, constraint_layers
     from ui.plan_names import plan_name
 
     parks = data.parks()
@@ -135,12 +137,43 @@ def inspection_report(found: Inspection, park_id: str, lang: Lang) -> bytes:
     except Exception:  # no such feature in the workspace (bundled data only): no version to name
         history = None
     rows = found.of_park(park_id)
-    report = report_data(park_id, park, rows, history, plan_name(str(park.get("programme") or ""), lang))
+    used = [replace(u, rule=rule_label(u.rule or "", "constraint", lang))
+            for u in layers_used(constraint_checks(), english=lang == "en")]
+    outline = park.geometry
+    parcels = None
+    if found.landuse and outline is not None and outline.geom_type in ("Polygon", "MultiPolygon"):
+        x0, y0, x1, y1 = outline.bounds
+        pad = max(x1 - x0, y1 - y0) * 0.4  # a little more than the map's margin
+        parcels = data.real_parcels(near=shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+        used += _landuse_layers(lang)
+    report = report_data(park_id, park, rows, history, plan_name(str(park.get("programme") or ""), lang),
+                         layers=used)
     report.lines = [replace(line, rule=rule_label(line.rule, line.kind, lang)) for line in report.lines]
     layers = [MapLayer(layer.name, layer.gdf, used_as.colour) for layer, used_as in constraint_layers()]
     conflicts = rows[(rows["kind"] == "constraint") & rows.geometry.notna()]
-    return inspection_pdf(report, park.geometry, layers, conflicts, lambda k: t(k, lang, markdown=False),
-                          lambda line: check_label(line.check, line.kind, lang), lambda v: verdict_label(v, lang))
+    return inspection_pdf(report, outline, layers, conflicts, lambda k, **v: t(k, lang, markdown=False, **v),
+                          lambda line: check_label(line.check, line.kind, lang), lambda v: verdict_label(v, lang),
+                          landuse=parcels)
+
+
+def _landuse_layers(lang: Lang) -> list:
+    """The land-use layers the indicators were computed from (`ui.data.real_parcels`: the bundled
+    layer and the visible user layers used as land use), with their revision and as-of."""
+    from layers.inspection.report import LayerUsed
+    from ui import data, workspace
+    from ui.inspection import layer_as_of
+
+    used_as = t("rep_landuse", lang, markdown=False)
+    out = []
+    if data.optional_layer("landuse")[0] is not None:
+        out.append(LayerUsed(t("rep_landuse_bundled", lang, markdown=False), used_as))
+    revisions = workspace.revisions()
+    for layer in data.user_layers():
+        if layer.is_land_use:
+            revision = revisions.get(layer.layer_id or "")
+            out.append(LayerUsed(layer.name, used_as, revision=None if revision is None else str(revision),
+                                 as_of=layer_as_of(layer) or None))
+    return out
 
 
 def conflicts_of(park_id: str) -> pd.DataFrame:
