@@ -59,7 +59,7 @@ def test_import_a_gtfs_network_then_measure_on_it(browser, net_app, tmp_path):
     try:
         page.goto(f"{net_app}/data?lang=en")
         page.get_by_role("tab", name="Transit network (GTFS)").click()
-        uploader = page.locator("[data-testid='stFileUploader']").last
+        uploader = page.locator("[data-testid='stFileUploader']", has_text="GTFS (.zip)")  # the tab's own (Read a plan has one too)
         uploader.wait_for(timeout=30_000)
         settle(page)
         upload(page, uploader, broken)
