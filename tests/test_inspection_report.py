@@ -250,3 +250,19 @@ def test_the_report_of_a_park_with_land_use_names_every_verdict(farmland, tmp_pa
     out = Path("test-artifacts") / f"inspection-report-landuse-{lang}"
     out.parent.mkdir(exist_ok=True)
     out.with_suffix(".pdf").write_bytes(pdf)  # for a person to look at
+
+
+def test_a_report_for_all_parks_of_a_plan(farmland, tmp_path):  # noqa: F811
+    at = run_page({"lang": "en"})
+    chooser = at.selectbox(key="insp_plan_report_plan")
+    assert chooser.options and at.get("download_button")
+    script = ("import streamlit as st\n"
+              "from ui.inspection import inspection\n"
+              "from ui.panels.inspection_section import inspection_report\n"
+              "from ui.exports.static_pdf import story_pdf_pages\n"
+              "found = inspection()\n"
+              "st.session_state['pdf'] = story_pdf_pages([inspection_report(found, p, 'en')\n"
+              "    for p in ('test-square-park', 'test-square-phase')], 'plan report')\n")
+    made = run_page({"lang": "en"}, script=script)
+    text, fonts = pdf_text(made.session_state["pdf"], tmp_path)
+    assert "test-square-park" in text and "test-square-phase" in text and text.count("\f") >= 2

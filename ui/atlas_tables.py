@@ -103,11 +103,42 @@ def render_inspection_table(ids: tuple[str, ...], lang: Lang) -> None:
                        file_name="parkatlas-inspection.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="download_inspection_xlsx", on_click="ignore")
+    _plan_report(found, ids, lang)
     st.caption(t("insp_table_note", lang))
     if found.problems:
         st.warning(t("insp_problem", lang))
         st.code("\n".join(found.problems))
     st.dataframe(table, width="stretch", height=360)
+
+
+MAX_REPORT_PARKS = 60
+"""The most parks one plan's inspection report holds (a page or more each)."""
+
+
+def _plan_report(found, ids: tuple[str, ...], lang: Lang) -> None:
+    """The inspection report of every outlined park of one plan (among the parks shown): each
+    park's report (`ui.panels.inspection_section.inspection_report`) one after the other in one
+    PDF, made on click."""
+    from layers.parks import is_placed
+    from ui.exports.static_pdf import story_pdf_pages
+    from ui.panels.inspection_section import inspection_report
+    from ui.plan_names import plan_name
+
+    parks = data.parks().loc[[i for i in ids if i in data.parks().index]]
+    outlined = parks[is_placed(parks) & parks.geom_type.isin(["Polygon", "MultiPolygon"])]
+    plans = list(dict.fromkeys(str(p) for p in outlined["programme"]))
+    if not plans:
+        st.caption(t("rep_plan_none", lang))
+        return
+    c1, c2 = st.columns([2, 1])
+    plan = c1.selectbox(t("rep_plan_choose", lang), plans, key="insp_plan_report_plan",
+                        format_func=lambda p: f"{plan_name(p, lang)} ({int((outlined['programme'] == p).sum())})")
+    members = [str(i) for i in outlined.index[outlined["programme"] == plan]][:MAX_REPORT_PARKS]
+    c2.download_button(t("rep_plan_download", lang),
+                       data=lambda: story_pdf_pages([inspection_report(found, pid, lang) for pid in members],
+                                                    t("rep_title", lang, markdown=False)),
+                       file_name=f"inspection-{plan}.pdf", mime="application/pdf", key="insp_plan_report",
+                       on_click="ignore")
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

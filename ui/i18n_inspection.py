@@ -92,6 +92,9 @@ INSPECTION_LABELS: dict[str, tuple[str, str]] = {
     "h_insp_none": ("尚无管控约束图层或用地数据：无检查可对比。", "No constraint layer or land-use data yet: no checks to compare."),
     "h_insp_how": ("与资料卡中的检查同一计算（WGS84 椭球面大地面积），分别作用于两个版本的边界。",
                    "The same computation as the profile's Inspection (geodesic areas on the WGS84 ellipsoid), run on each version's outline."),
+    "rep_plan_choose": ("整个规划的检查报告：选择规划（括号内为有边界的园区数）", "Report for a whole plan: choose the plan (parks with an outline)"),
+    "rep_plan_download": ("下载该规划全部园区的检查报告", "Download the report of all its parks"),
+    "rep_plan_none": ("所列园区均无边界：没有可生成报告的园区。", "None of the parks shown has an outline: no report to make."),
     # the inspection report (PDF)
     "rep_button": ("生成检查报告（PDF）", "Make the inspection report (PDF)"),
     "rep_download": ("下载检查报告", "Download the inspection report"),
