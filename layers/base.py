@@ -23,7 +23,8 @@ import pandas as pd
 from geo.validate import invalid_reasons, out_of_lonlat_range
 from layers._errors import LayerValidationError
 
-ColumnKind = Literal["str", "float", "int", "str_list", "date"]
+ColumnKind = Literal["str", "float", "int", "str_list", "date", "json"]
+"""`json`: a list or mapping of plain JSON values (a story's slides), checked by the layer's own checks."""
 
 GEOMETRY_QUALITIES = ("surveyed", "digitised", "reference", "schematic", "approximate-location")
 """How a geometry was made: surveyed data (an official boundary file: 红线, 控规 parcels), digitised
@@ -112,6 +113,9 @@ def _value_problem(col: Column, value: Any) -> str | None:
     elif col.kind == "str_list":
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             return f"{value!r} is not a list of non-empty strings"
+    elif col.kind == "json":
+        if not isinstance(value, (list, dict)):
+            return f"{value!r} is not a list or mapping"
     elif col.kind == "date":
         if not isinstance(value, str) or not AS_OF_PATTERN.match(value):
             return f"{value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"

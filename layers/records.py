@@ -21,9 +21,11 @@ from geo.measure import to_square_metres
 from layers import registry
 from layers._errors import LayerValidationError
 from layers.base import validate_feature
+from layers.story_records import story_problems
 from layers.targets import DIMENSION_UNITS, METRICS
 
-EDITABLE_LAYERS = ("programmes", "parks", "targets", "actuals", "transport_lines", "transport_nodes", "facilities")
+EDITABLE_LAYERS = ("programmes", "parks", "targets", "actuals", "transport_lines", "transport_nodes", "facilities",
+                   "stories")
 """The record layers an editor changes in the app (each a bundled layer of the workspace)."""
 
 AREA_UNITS: dict[str, str] = {"平方公里": "km2", "km²": "km2", "公顷": "ha", "ha": "ha", "亩": "mu", "平方米": "m2", "m²": "m2"}
@@ -133,6 +135,8 @@ def check(layer_id: str, feature_id: str, attrs: dict, geometry: shapely.Geometr
             dim = METRICS[metric].dimension
             if unit not in DIMENSION_UNITS[dim]:
                 say("unit", f"{unit!r} is not a unit of {dim} ({', '.join(DIMENSION_UNITS[dim])}), the target's dimension")
+    elif layer_id == "stories" and not out:  # the schema's check found the slides sound: now the parks they name
+        out += story_problems(feature_id, attrs, ids.get("parks", set()))
     elif layer_id == "facilities":
         park = attrs.get("park_id")
         if not _missing(park) and park not in ids.get("parks", set()):

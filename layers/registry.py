@@ -5,6 +5,7 @@ Use: `load("parks")` returns the validated parks layer (EPSG:4326, indexed by id
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import geopandas as gpd
 
 import pandas as pd
 
-from layers import actuals, facilities, landuse, parks, programmes, targets, transport
+from layers import actuals, facilities, landuse, parks, programmes, story_records, targets, transport
 from layers._errors import UnknownLayerError
 from layers.base import LayerSchema, read_geojson, validate
 
@@ -38,8 +39,8 @@ class LayerEntry:
     schema: LayerSchema | None = None
     finish: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
     records: bool = False
-    """A table of records without geometry (plans, targets, actuals): a CSV in data/, a layer of
-    the workspace whose features all have geometry None."""
+    """A table of records without geometry (plans, targets, actuals, stories): a CSV in data/ (the
+    stories: a folder of YAML files), a layer of the workspace whose features all have geometry None."""
 
     @property
     def path(self) -> Path:
@@ -58,7 +59,32 @@ LAYERS: dict[str, LayerEntry] = {
     "targets": LayerEntry("targets", "targets.csv", lambda path: _bundled_targets(path), targets.SCHEMA,
                           targets.finish, records=True),
     "actuals": LayerEntry("actuals", "actuals.csv", actuals.load, actuals.SCHEMA, records=True),
+    "stories": LayerEntry("stories", "stories", lambda path: _bundled_stories(path), story_records.SCHEMA,
+                          records=True),
 }
+
+
+def _bundled_stories(folder: Path) -> gpd.GeoDataFrame:
+    """data/stories/*.yaml as `stories` records, checked against the bundled parks."""
+    return story_records.load_bundled(folder, set(load("parks").index) if is_bundled("parks") else None)
+
+
+def _bundle_paths(layer_id: str) -> list[Path]:
+    """The file(s) of a bundled layer: its file, or the story files of its folder."""
+    path = LAYERS[layer_id].path
+    return sorted(path.glob("*.yaml")) if path.is_dir() else [path] if path.is_file() else []
+
+
+def fingerprint(layer_id: str) -> str:
+    """SHA-256 of a bundled layer's file (of a folder's files: their names and contents), to see
+    whether a release changed it."""
+    paths = _bundle_paths(layer_id)
+    if len(paths) == 1 and paths[0] == LAYERS[layer_id].path:
+        return hashlib.sha256(paths[0].read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _bundled_targets(path: Path) -> pd.DataFrame:
@@ -112,8 +138,9 @@ def finish(layer_id: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def is_bundled(layer_id: str) -> bool:
-    """Whether the data folder has a file for this layer (optional layers may be absent)."""
-    return layer_id in LAYERS and LAYERS[layer_id].path.is_file()
+    """Whether the data folder has a file for this layer (optional layers may be absent; the
+    stories are a folder with at least one story file)."""
+    return layer_id in LAYERS and bool(_bundle_paths(layer_id))
 
 
 def load(layer_id: str) -> gpd.GeoDataFrame:

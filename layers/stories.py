@@ -12,7 +12,10 @@ A story is a YAML file in data/stories/ whose stem is the story id::
         layers: [parks, transport_lines] # optional, default [parks]
         network_year: 2021               # optional: a year 1990-2060 or "full" (default)
         highlight: [gz-vip-pazhou]       # optional park ids drawn emphasised
-        caption: {zh: ..., en: ...}
+        caption: {zh: ..., en: ...}      # one language is enough: the other falls back to it
+        center: [113.36, 23.10]          # optional: the view as saved in the app (lon, lat) ...
+        zoom: 12.5                       # ... and its zoom
+        hidden: false                    # optional: a hidden slide is kept but not presented
 
 Files are read with `yaml.safe_load` (no tags, no code). Every problem is reported at once as a
 `StoryError` whose lines name the file, the slide (1-based) and the field.
@@ -21,8 +24,8 @@ Files are read with `yaml.safe_load` (no tags, no code). Every problem is report
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -41,19 +44,32 @@ LANGS = ("zh", "en")
 MIN_YEAR, MAX_YEAR = 1990, 2060
 
 _STORY_KEYS = ("title", "description", "basemap", "slides")
-_SLIDE_KEYS = ("title", "bounds", "parks", "layers", "network_year", "highlight", "caption")
+_SLIDE_KEYS = ("title", "bounds", "parks", "layers", "network_year", "highlight", "caption", "center", "zoom", "hidden")
 
 
 @dataclass(frozen=True)
 class Text:
-    """A text in Chinese and English."""
+    """A text in Chinese and English; one of the two may be empty ("")."""
 
     zh: str
-    en: str
+    en: str = ""
 
     def get(self, lang: str) -> str:
-        """The text in `lang` ("zh" or "en")."""
-        return self.zh if lang == "zh" else self.en
+        """The text in `lang` ("zh" or "en"), else in the other language (see `is_fallback`).
+
+        >>> Text("只有中文").get("en"), Text("", "English").get("zh")
+        ('只有中文', 'English')
+        """
+        own = self.zh if lang == "zh" else self.en
+        return own or (self.en if lang == "zh" else self.zh)
+
+    def is_fallback(self, lang: str) -> bool:
+        """Whether `get(lang)` is the other language's text (this one is empty).
+
+        >>> Text("只有中文").is_fallback("en"), Text("只有中文").is_fallback("zh")
+        (True, False)
+        """
+        return not (self.zh if lang == "zh" else self.en) and bool(self.zh or self.en)
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,8 @@ class Slide:
 
     Exactly one of `bounds` ((minlon, minlat, maxlon, maxlat), EPSG:4326 degrees) and `parks`
     (ids to fit the map to) is set. `network_year` is a year or "full" (the whole plan).
+    `center` ((lon, lat), EPSG:4326) and `zoom` are the view as the presenter saved it in the app
+    (bounds say where the map looks; these are kept with it). A `hidden` slide is kept, not shown.
     """
 
     caption: Text
@@ -71,6 +89,9 @@ class Slide:
     network_year: int | str = FULL_PLAN
     highlight: tuple[str, ...] = ()
     title: Text | None = None
+    center: tuple[float, float] | None = None
+    zoom: float | None = None
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +103,10 @@ class Story:
     description: Text
     slides: tuple[Slide, ...]
     basemap: str = "light"
+
+    def shown(self) -> tuple[Slide, ...]:
+        """The slides a presentation shows (the hidden ones left out)."""
+        return tuple(s for s in self.slides if not s.hidden)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -102,19 +127,22 @@ def _text(value: Any, where: str, fld: str, out: _Problems, required: bool = Tru
             out.add(where, f"field '{fld}': is missing")
         return None
     if not isinstance(value, Mapping):
-        out.add(where, f"field '{fld}': must be a mapping with 'zh' and 'en' texts, not {_kind(value)}")
+        out.add(where, f"field '{fld}': must be a mapping with 'zh' and/or 'en' texts, not {_kind(value)}")
         return None
-    texts = {}
+    texts = {lang: "" for lang in LANGS}
+    before = len(out.items)
     for lang in LANGS:
         v = value.get(lang)
-        if not isinstance(v, str) or not v.strip():
-            out.add(where, f"field '{fld}': the '{lang}' text is missing")
-        else:
+        if isinstance(v, str):
             texts[lang] = v.strip()
+        elif v is not None:
+            out.add(where, f"field '{fld}': the '{lang}' text must be a text, not {_kind(v)}")
+    if not any(texts.values()) and len(out.items) == before:
+        out.add(where, f"field '{fld}': needs a text in zh or en (one language is enough)")
     extra = sorted(str(k) for k in value if k not in LANGS)
     if extra:
         out.add(where, f"field '{fld}': unknown language(s) {', '.join(extra)} (use zh and en)")
-    return Text(**texts) if len(texts) == 2 and not extra else None
+    return Text(**texts) if len(out.items) == before else None
 
 
 def _kind(value: Any) -> str:
@@ -197,19 +225,46 @@ def _slide(raw: Any, n: int, park_ids: Collection[str] | None, out: _Problems) -
     highlight = _ids(raw.get("highlight"), where, "highlight", park_ids, out)
     caption = _text(raw.get("caption"), where, "caption", out)
     title = _text(raw.get("title"), where, "title", out, required=False)
+    center, zoom = _view(raw.get("center"), raw.get("zoom"), where, out)
+    hidden = raw.get("hidden", False)
+    if not isinstance(hidden, bool):
+        out.add(where, f"field 'hidden': must be true or false, not {_kind(hidden)}")
     if len(out.items) > before:
         return None
     assert caption is not None  # a missing or bad caption added a problem above
     return Slide(caption=caption, bounds=bounds, parks=parks, layers=tuple(layers), network_year=year,
-                 highlight=highlight, title=title)
+                 highlight=highlight, title=title, center=center, zoom=zoom, hidden=bool(hidden))
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _view(center: Any, zoom: Any, where: str, out: _Problems) -> tuple[tuple[float, float] | None, float | None]:
+    """The optional saved view: center [lon, lat] (degrees) and zoom (0-22)."""
+    c: tuple[float, float] | None = None
+    z: float | None = None
+    if center is not None:
+        if (isinstance(center, list) and len(center) == 2 and all(_number(v) for v in center)
+                and -180 <= center[0] <= 180 and -90 <= center[1] <= 90):
+            c = (float(center[0]), float(center[1]))
+        else:
+            out.add(where, "field 'center': must be [lon, lat] in degrees")
+    if zoom is not None:
+        if _number(zoom) and 0 <= zoom <= 22:
+            z = float(zoom)
+        else:
+            out.add(where, f"field 'zoom': {zoom!r} is not a zoom level (0-22)")
+    return c, z
 
 
 def story_from_dict(data: Any, story_id: str, park_ids: Collection[str] | None = None,
-                    origin: str | None = None) -> Story:
+                    origin: str | None = None, draft: bool = False) -> Story:
     """Build and validate a Story from parsed YAML (a mapping).
 
     park_ids: the ids `parks` and `highlight` may name (None: not checked). origin: the name used
-    in messages (default ``<story_id>.yaml``). Raises StoryError listing every problem.
+    in messages (default ``<story_id>.yaml``). draft: a story being made in the app, which may
+    have no description and no slide yet (a file has both). Raises StoryError listing every problem.
     """
     out = _Problems(origin or f"{story_id}.yaml")
     if not isinstance(data, Mapping):
@@ -220,14 +275,16 @@ def story_from_dict(data: Any, story_id: str, park_ids: Collection[str] | None =
     for key in sorted(str(k) for k in data if k not in _STORY_KEYS):
         out.add("", f"unknown field {key!r} (known: {', '.join(_STORY_KEYS)})")
     title = _text(data.get("title"), "", "title", out)
-    description = _text(data.get("description"), "", "description", out)
+    description = _text(data.get("description"), "", "description", out, required=not draft) or Text("", "")
     basemap = data.get("basemap", "light")
     if basemap not in STORY_BASEMAPS:
         out.add("", f"field 'basemap': {basemap!r} is not one of {', '.join(STORY_BASEMAPS)}")
     raw_slides = data.get("slides")
     slides: list[Slide | None] = []
-    if raw_slides is None or raw_slides == []:
+    if not draft and (raw_slides is None or raw_slides == []):
         out.add("", "field 'slides': must list at least one slide")
+    elif raw_slides is None:
+        pass
     elif not isinstance(raw_slides, list):
         out.add("", f"field 'slides': must be a list of slides, not {_kind(raw_slides)}")
     else:
@@ -240,9 +297,10 @@ def story_from_dict(data: Any, story_id: str, park_ids: Collection[str] | None =
                  basemap=basemap)
 
 
-def parse_story(text: str, story_id: str, park_ids: Collection[str] | None = None, origin: str | None = None) -> Story:
-    """Parse the YAML text of a story (see `story_from_dict`); a YAML syntax error becomes a
-    StoryError naming the line and column."""
+def parse_story(text: str, story_id: str, park_ids: Collection[str] | None = None, origin: str | None = None,
+                draft: bool = False) -> Story:
+    """Parse the YAML text of a story (see `story_from_dict`, and `draft` there); a YAML syntax
+    error becomes a StoryError naming the line and column."""
     name = origin or f"{story_id}.yaml"
     try:
         data = yaml.safe_load(text)
@@ -251,7 +309,7 @@ def parse_story(text: str, story_id: str, park_ids: Collection[str] | None = Non
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise StoryError([f"{name}: YAML syntax error{where}: {problem}"]) from None
-    return story_from_dict(data, story_id, park_ids, name)
+    return story_from_dict(data, story_id, park_ids, name, draft=draft)
 
 
 def load_story(path: Path, park_ids: Collection[str] | None = None) -> Story:
@@ -288,7 +346,7 @@ def load_stories(folder: Path, park_ids: Collection[str] | None = None) -> tuple
 
 
 def _text_dict(t: Text) -> dict[str, str]:
-    return {"zh": t.zh, "en": t.en}
+    return {lang: v for lang, v in (("zh", t.zh), ("en", t.en)) if v}
 
 
 def slide_to_dict(slide: Slide) -> dict[str, Any]:
@@ -304,6 +362,12 @@ def slide_to_dict(slide: Slide) -> dict[str, Any]:
     d["network_year"] = slide.network_year
     d["highlight"] = list(slide.highlight)
     d["caption"] = _text_dict(slide.caption)
+    if slide.center is not None:
+        d["center"] = list(slide.center)
+    if slide.zoom is not None:
+        d["zoom"] = slide.zoom
+    if slide.hidden:
+        d["hidden"] = True
     return d
 
 
@@ -322,48 +386,11 @@ _Dumper.add_representer(list, _represent_list)
 def story_to_yaml(story: Story) -> str:
     """The YAML text of a story (UTF-8, Chinese kept readable); `parse_story` of it gives back an
     equal Story."""
-    data = {"title": _text_dict(story.title), "description": _text_dict(story.description),
-            "basemap": story.basemap, "slides": [slide_to_dict(s) for s in story.slides]}
+    data: dict[str, Any] = {"title": _text_dict(story.title)}
+    if story.description.zh or story.description.en:
+        data["description"] = _text_dict(story.description)
+    data.update(basemap=story.basemap, slides=[slide_to_dict(s) for s in story.slides])
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-
-
-def story_from_view(caption: Mapping[str, str] | Text, *, bounds: Sequence[float] | None = None,
-                    parks: Sequence[str] | None = None, layers: Sequence[str] = ("parks",),
-                    network_year: int | str = FULL_PLAN, highlight: Sequence[str] = (),
-                    title: Mapping[str, str] | Text | None = None, story: Story | None = None,
-                    story_id: str = "my-story", story_title: Mapping[str, str] | Text | None = None,
-                    basemap: str = "light", park_ids: Collection[str] | None = None) -> Story:
-    """The app's "save current view as slide": a slide built from the current map view, appended
-    to `story`, or, with no story, a new one-slide story `story_id` titled `story_title`
-    (default: the slide caption) with an empty-ish description.
-
-    bounds: (minlon, minlat, maxlon, maxlat) in EPSG:4326, or parks: ids to fit. Raises
-    StoryError (naming the new slide's number) when the view does not make a valid slide.
-    """
-    def as_dict(t: Mapping[str, str] | Text | None) -> dict[str, str] | None:
-        return _text_dict(t) if isinstance(t, Text) else (dict(t) if t is not None else None)
-
-    raw: dict[str, Any] = {"caption": as_dict(caption), "layers": list(layers), "network_year": network_year,
-                           "highlight": list(highlight)}
-    if bounds is not None:
-        raw["bounds"] = [float(v) for v in bounds]
-    if parks is not None:
-        raw["parks"] = list(parks)
-    if title is not None:
-        raw["title"] = as_dict(title)
-    origin = f"{story.id if story else story_id}.yaml"
-    out = _Problems(origin)
-    n = len(story.slides) + 1 if story else 1
-    slide = _slide(raw, n, park_ids, out)
-    if out.items:
-        raise StoryError(out.items)
-    assert slide is not None  # _slide returns None only after adding a problem
-    if story is not None:
-        return replace(story, slides=story.slides + (slide,))
-    head = as_dict(story_title) or as_dict(caption)
-    data = {"title": head, "description": {"zh": "由当前地图视图保存", "en": "Saved from the current map view"},
-            "basemap": basemap, "slides": [slide_to_dict(slide)]}
-    return story_from_dict(data, story_id, park_ids, origin)
 
 
 # --------------------------------------------------------------------------- map views
@@ -387,5 +414,5 @@ def slide_bounds(slide: Slide, parks: gpd.GeoDataFrame, pad_deg: float = 0.02) -
 
 
 __all__ = ["STORY_LAYERS", "STORY_BASEMAPS", "Text", "Slide", "Story", "StoryError", "story_from_dict",
-           "parse_story", "load_story", "load_stories", "slide_to_dict", "story_to_yaml", "story_from_view",
+           "parse_story", "load_story", "load_stories", "slide_to_dict", "story_to_yaml",
            "slide_bounds"]

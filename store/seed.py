@@ -11,7 +11,6 @@ version; the skipped updates are listed (`skipped_updates`) so an officer can lo
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -29,10 +28,10 @@ UPDATE_REASON = "the bundled data of a newer ParkAtlas release changed this feat
 
 
 def _bundle_files() -> dict[str, str]:
-    """Every bundled geo layer that data/ has: layer id -> fingerprint (SHA-256) of its file."""
+    """Every bundled layer that data/ has: layer id -> fingerprint (SHA-256) of its file(s)."""
     from layers import registry
 
-    return {layer_id: hashlib.sha256(registry.LAYERS[layer_id].path.read_bytes()).hexdigest()
+    return {layer_id: registry.fingerprint(layer_id)
             for layer_id in registry.workspace_layer_ids() if registry.is_bundled(layer_id)}
 
 

@@ -1,5 +1,6 @@
 """layers.stories: the bundled stories load; each broken file in tests/data/stories/ gives its exact
-error; story -> YAML -> story is the identity; "save current view as slide"."""
+error; story -> YAML -> story is the identity; one language is enough for a text (the other falls
+back and says so); a saved view (center, zoom) and a hidden slide round-trip."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from shapely.geometry import Point, box
 
 from layers import registry
 from layers._errors import LayerError, LayerValidationError, StoryError
-from layers.stories import (Slide, Story, Text, load_stories, load_story, parse_story, slide_bounds,
-                            story_from_view, story_to_yaml)
+from layers.stories import Slide, Story, Text, load_stories, load_story, parse_story, slide_bounds, story_to_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "data" / "stories"
@@ -87,7 +87,8 @@ BROKEN_CASES = {
                            "(parks, transport_lines, transport_nodes, facilities, landuse)"],
     "bad-year.yaml": ["bad-year.yaml: slide 1: field 'network_year': 'soon' is not a year (1990-2060) or 'full'",
                       "bad-year.yaml: slide 2: field 'network_year': 1850 is not a year (1990-2060) or 'full'"],
-    "missing-caption.yaml": ["missing-caption.yaml: slide 1: field 'caption': the 'en' text is missing",
+    "missing-caption.yaml": ["missing-caption.yaml: slide 1: field 'caption': needs a text in zh or en "
+                             "(one language is enough)",
                              "missing-caption.yaml: slide 2: field 'caption': is missing"],
 }
 
@@ -118,7 +119,6 @@ def test_story_level_problems_all_reported():
     assert info.value.problems == [
         "Bad_Id.yaml: the story id 'Bad_Id' (the file name) must be a lowercase slug like 'metro-to-parks'",
         "Bad_Id.yaml: unknown field 'colour' (known: title, description, basemap, slides)",
-        "Bad_Id.yaml: field 'title': the 'en' text is missing",
         "Bad_Id.yaml: field 'description': is missing",
         "Bad_Id.yaml: field 'basemap': 'neon' is not one of light, osm, satellite, gaode, tianditu",
     ]
@@ -128,13 +128,14 @@ def test_slide_problems_bounds_shape_and_types():
     text = ("title: {zh: a, en: b}\ndescription: {zh: a, en: b}\nslides:\n"
             "  - bounds: [113, 23, 114]\n    caption: {zh: a, en: b}\n"
             "  - just a text\n"
-            "  - parks: []\n    caption: {zh: a, en: b, fr: c}\n    zoom: 12\n")
+            "  - parks: []\n    caption: {zh: a, en: b, fr: c}\n    zom: 12\n")
     with pytest.raises(StoryError) as info:
         parse_story(text, "s", TEST_IDS)
     assert info.value.problems == [
         "s.yaml: slide 1: field 'bounds': must be [minlon, minlat, maxlon, maxlat], four numbers",
         "s.yaml: slide 2: must be a mapping (caption, parks or bounds, ...), not a text",
-        "s.yaml: slide 3: unknown field 'zoom' (known: title, bounds, parks, layers, network_year, highlight, caption)",
+        "s.yaml: slide 3: unknown field 'zom' (known: title, bounds, parks, layers, network_year, highlight, caption, "
+        "center, zoom, hidden)",
         "s.yaml: slide 3: field 'parks': must name at least one park",
         "s.yaml: slide 3: field 'caption': unknown language(s) fr (use zh and en)",
     ]
@@ -157,24 +158,29 @@ def test_round_trip_story_yaml_story(tmp_path):
     assert load_story(path, TEST_IDS) == story
 
 
-def test_story_from_view_builds_then_appends():
-    one = story_from_view({"zh": "当前视图", "en": "Current view"}, bounds=(113.0, 23.0, 113.5, 23.5),
-                          layers=("parks", "facilities"), network_year=2025, story_id="my-talk", park_ids=TEST_IDS)
-    assert one.id == "my-talk" and one.title == Text("当前视图", "Current view") and len(one.slides) == 1
-    assert one.slides[0] == Slide(caption=Text("当前视图", "Current view"), bounds=(113.0, 23.0, 113.5, 23.5),
-                                  layers=("parks", "facilities"), network_year=2025)
-    two = story_from_view(Text("佛山", "Foshan"), parks=["test-foshan-base"], highlight=["test-foshan-base"],
-                          story=one, park_ids=TEST_IDS)
-    assert len(two.slides) == 2 and two.slides[0] == one.slides[0] and two.slides[1].parks == ("test-foshan-base",)
-    assert parse_story(story_to_yaml(two), "my-talk", TEST_IDS) == two
+def test_one_language_is_enough_and_the_other_falls_back_marked():
+    text = ("title: {en: Only English}\nslides:\n"
+            "  - parks: [test-point]\n    caption: {zh: 只有中文}\n    center: [113.3, 23.1]\n    zoom: 12.5\n"
+            "    hidden: true\n")
+    story = parse_story(text, "talk", TEST_IDS, draft=True)  # made in the app: no description needed
+    assert story.title == Text("", "Only English") and story.title.get("zh") == "Only English"
+    assert story.title.is_fallback("zh") and not story.title.is_fallback("en")
+    slide = story.slides[0]
+    assert slide.caption.get("en") == "只有中文" and slide.caption.is_fallback("en")
+    assert slide.center == (113.3, 23.1) and slide.zoom == 12.5 and slide.hidden and story.shown() == ()
+    assert parse_story(story_to_yaml(story), "talk", TEST_IDS, draft=True) == story
+    with pytest.raises(StoryError, match="field 'description': is missing"):
+        parse_story(text, "talk", TEST_IDS)  # a story file still has a description
 
 
-def test_story_from_view_names_the_new_slide_number():
-    one = story_from_view({"zh": "a", "en": "b"}, parks=["test-point"], story_id="talk", park_ids=TEST_IDS)
-    with pytest.raises(StoryError, match=re.escape("talk.yaml: slide 2: field 'caption': the 'zh' text is missing")):
-        story_from_view({"zh": "", "en": "b"}, parks=["test-point"], story=one, park_ids=TEST_IDS)
-    with pytest.raises(StoryError, match=re.escape("talk.yaml: slide 2: field 'network_year': 'soon' is not a year")):
-        story_from_view({"zh": "a", "en": "b"}, parks=["test-point"], network_year="soon", story=one, park_ids=TEST_IDS)
+def test_a_saved_view_is_checked():
+    text = ("title: {zh: a}\ndescription: {zh: b}\nslides:\n"
+            "  - parks: [test-point]\n    caption: {zh: c}\n    center: [200, 23]\n    zoom: 30\n    hidden: 1\n")
+    with pytest.raises(StoryError) as info:
+        parse_story(text, "s", TEST_IDS)
+    assert info.value.problems == ["s.yaml: slide 1: field 'center': must be [lon, lat] in degrees",
+                                   "s.yaml: slide 1: field 'zoom': 30 is not a zoom level (0-22)",
+                                   "s.yaml: slide 1: field 'hidden': must be true or false, not a number"]
 
 
 def test_slide_bounds_fits_the_parks_with_padding():

@@ -146,15 +146,14 @@ slides:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_story_of_the_new_plan_presents_the_placed_park(zhongshan, lang, tmp_path, monkeypatch):
-    import shutil
+def test_a_story_of_the_new_plan_presents_the_placed_park(zhongshan, lang):
+    from layers.stories import parse_story as parse
+    from layers.story_records import story_record
 
-    from layers import registry
-
-    data = tmp_path / "data"
-    shutil.copytree(registry.DATA_DIR, data)
-    (data / "stories" / "zhongshan.yaml").write_text(ZS_STORY, encoding="utf-8")
-    monkeypatch.setenv("PARKATLAS_DATA_DIR", str(data))
+    # stories are workspace records (issue 26): the officer's story file, imported
+    zhongshan.save_feature("stories", "zhongshan", None, story_record(parse(ZS_STORY, "zhongshan"), source="test",
+                                                                      as_of=None),
+                           reason="a story of the new plan", expected_version=0)
     st.cache_resource.clear()
     at = run_page({"lang": lang, "story": "zhongshan"}, script="from ui.pages import present\npresent.render()\n")
     text = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.subheader, *at.title, *at.info, *at.warning])

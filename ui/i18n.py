@@ -16,6 +16,7 @@ from ui.i18n_park_edit import PARK_EDIT_LABELS
 from ui.i18n_plans import PLAN_LABELS
 from ui.i18n_records import RECORD_LABELS
 from ui.i18n_sites import SITES_LABELS
+from ui.i18n_stories import STORY_LABELS
 from ui.i18n_review import REVIEW_LABELS
 from ui.i18n_workspace import WORKSPACE_LABELS
 from ui.safe_html import md
@@ -282,8 +283,9 @@ LABELS: dict[str, tuple[str, str]] = {
     # Present page
     "present_heading": ("演示", "Present"),
     "present_story": ("故事", "Story"),
-    "present_no_stories": ("没有可演示的故事：data/stories/ 中没有有效的故事文件（YAML）。",
-                           "No story to present: data/stories/ holds no valid story file (YAML)."),
+    "present_no_stories": ("没有可演示的故事：工作空间中没有故事（内置故事来自 data/stories/ 中的 YAML 文件）。",
+                           "No story to present: the workspace holds no story (the bundled ones come from the YAML "
+                           "files in data/stories/)."),
     "present_broken": ("{n} 处故事文件问题：这些故事未加载", "{n} problem(s) in story files: those stories are not shown"),
     "present_broken_help": ("以下故事文件有误，已跳过；其他故事照常可用。请修改文件后重新加载页面。",
                             "These story files have errors and were skipped; the other stories work. Fix the files and reload the page."),
@@ -304,31 +306,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "present_pdf": ("整个故事导出为 PDF", "Whole story as PDF"),
     "present_pdf_download": ("下载 PDF", "Download PDF"),
     "present_rendering": ("正在绘制第 {i} / {n} 页…", "Drawing slide {i} of {n}…"),
-    "present_save": ("将当前视图保存为幻灯片", "Save current view as slide"),
-    "present_save_help": ("生成故事文件（YAML）供下载；应用不会写入 data/ 目录。把文件放入 data/stories/ 即可加入演示。",
-                          "Builds a story file (YAML) to download; the app never writes into data/. "
-                          "Add the file to data/stories/ to make it part of the deck."),
-    "present_title_zh": ("标题（中文，可选）", "Title in Chinese (optional)"),
-    "present_title_en": ("标题（英文，可选）", "Title in English (optional)"),
-    "present_caption_zh": ("说明（中文）", "Caption in Chinese"),
-    "present_caption_en": ("说明（英文）", "Caption in English"),
-    "present_highlight": ("重点园区", "Highlighted parks"),
-    "present_fit": ("地图范围", "Where the map looks"),
-    "present_fit_highlight": ("适配重点园区", "Fit the highlighted parks"),
-    "present_fit_slide": ("沿用当前页的范围", "Keep this slide's view"),
     "present_layers": ("图层", "Layers"),
     "present_layer_parks": ("园区", "Parks"),
     "present_layer_transport_lines": ("交通线路", "Transport lines"),
     "present_layer_transport_nodes": ("车站与码头", "Stations and piers"),
     "present_layer_facilities": ("配套设施", "Facilities"),
     "present_layer_landuse": ("用地", "Land use"),
-    "present_save_to": ("保存到", "Save to"),
-    "present_save_append": ("当前故事“{title}”（第 {n} 页）", "The current story “{title}” (as slide {n})"),
-    "present_save_new": ("新故事", "A new story"),
-    "present_new_id": ("新故事编号（文件名，小写英文与连字符）", "New story id (file name: lowercase letters, digits, hyphens)"),
-    "present_save_build": ("生成故事文件", "Build the story file"),
-    "present_save_download": ("下载 {name}", "Download {name}"),
-    "present_save_invalid": ("该视图不能构成有效的幻灯片：", "This view does not make a valid slide:"),
 }
 
 LABELS.update(WORKSPACE_LABELS)
@@ -341,6 +324,7 @@ LABELS.update(PARK_EDIT_LABELS)
 LABELS.update(SITES_LABELS)
 LABELS.update(REVIEW_LABELS)
 LABELS.update(INSPECTION_LABELS)
+LABELS.update(STORY_LABELS)
 
 
 def t(key: str, lang: Lang, *, markdown: bool = True, **values: object) -> str:

@@ -1,26 +1,29 @@
 """The Present page's parts: the stories, the story and slide in the URL, presentation mode,
-the slide map, image export and "save current view as slide".
+the slide map (which reports the view the presenter panned to, for an editor) and image export.
 
-The app never writes into data/: a saved slide is offered as a story file to download.
+Stories are records of the workspace (`layers.story_records`), seeded from data/stories/*.yaml;
+they are changed in `ui.story_editor`, never in data/.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from layers import registry
-from layers._errors import StoryError
-from layers.stories import STORY_LAYERS, Slide, Story, load_stories, slide_bounds, story_from_view, story_to_yaml
+from layers.stories import Slide, Story, Text, load_stories, slide_bounds, story_to_yaml
+from layers.story_records import stories_from_records
 from ui import data
-from ui.i18n import Lang, t
+from ui.i18n import LABELS, Lang, t
 from ui.mapview import base_map, layer_control, plan_legend
-from ui.mapview.basemaps import for_display, point_for_display
-from ui.mapview.story import slide_overlays, view_for_bounds
+from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
+from ui.mapview.story import shown_text, slide_overlays, view_for_bounds
 from ui.state import ViewState
 
 MAP_HEIGHT = 640
@@ -49,22 +52,42 @@ as tall as the viewport leaves below the story picker and the slide buttons (the
 frame: `ui.mapview.base.FillFrame`), so the whole slide fits the screen at 1024×768 and above."""
 
 
+VIEW_KEY = "present_view_now"
+"""Session key of the view the presenter panned to: {"story", "bounds", "center", "zoom"} (EPSG:4326)."""
+
+
 def stories_folder() -> Path:
-    """data/stories/ of the data folder in use (PARKATLAS_DATA_DIR), else of the bundled data."""
-    folder = registry.data_dir() / "stories"
-    return folder if folder.is_dir() else registry.DATA_DIR / "stories"
+    """data/stories/ of the data folder in use (PARKATLAS_DATA_DIR): what the workspace seeds from."""
+    return registry.data_dir() / "stories"
 
 
 def stories(parks: gpd.GeoDataFrame) -> tuple[dict[str, Story], list[str]]:
-    """The stories (by id) and one line per problem of the story files that could not be loaded."""
+    """The workspace's stories (by id, hidden slides included) and one line per problem: of a
+    story record that cannot be shown now, and of a story file in data/stories/ that could not
+    be loaded (so was not seeded)."""
+    found, problems = stories_from_records(data.records("stories"), set(parks.index))
     folder = stories_folder()
     files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.yaml"))) if folder.is_dir() else ()
-    return _load(str(folder), files, tuple(parks.index))
+    return found, problems + _file_problems(str(folder), files, tuple(parks.index))
 
 
-@st.cache_resource(show_spinner=False)
-def _load(folder: str, _files_key: tuple, park_ids: tuple[str, ...]) -> tuple[dict[str, Story], list[str]]:
-    return load_stories(Path(folder), set(park_ids))
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _file_problems(folder: str, _files_key: tuple, park_ids: tuple[str, ...]) -> list[str]:
+    return load_stories(Path(folder), set(park_ids))[1]
+
+
+def presented(story: Story, parks: gpd.GeoDataFrame) -> tuple[Story, bool]:
+    """The story as presented: its slides that are not hidden; a story with none yet gets one
+    stand-in slide over every placed park saying so (True then), so there is a map to pan."""
+    shown = story.shown()
+    if shown:
+        return (story if len(shown) == len(story.slides) else replace(story, slides=shown)), False
+    placed = parks.geometry[parks.geometry.notna() & ~parks.geometry.is_empty]
+    minx, miny, maxx, maxy = (float(v) for v in placed.total_bounds) if len(placed) else (112.9, 22.5, 114.0, 23.9)
+    zh, en = LABELS["story_no_slides"]
+    title = Text(*LABELS["story_empty_caption"])
+    slide = Slide(caption=Text(zh, en), bounds=(minx - 0.02, miny - 0.02, maxx + 0.02, maxy + 0.02), title=title)
+    return replace(story, slides=(slide,)), True
 
 
 # ------------------------------------------------------------------ story and slide in the URL
@@ -125,15 +148,37 @@ def keep_widget(key: str, value: object) -> None:
 # ------------------------------------------------------------------ the map
 
 def slide_title(story: Story, slide: Slide, lang: Lang) -> str:
-    """The slide's title, else the story's."""
-    return (slide.title or story.title).get(lang)
+    """The slide's title, else the story's (the other language's, marked, when it has none in `lang`)."""
+    return shown_text(slide.title or story.title, lang)
 
 
-def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: int) -> None:
+def map_view(returned: Any, basemap: str) -> dict | None:
+    """The view streamlit-folium reports (bounds, center, zoom, as displayed over `basemap`) in
+    EPSG:4326: {"bounds": (minlon, minlat, maxlon, maxlat), "center": (lon, lat), "zoom"}; None
+    when the map has not reported one."""
+    if not isinstance(returned, dict):
+        return None
+    b, c, z = returned.get("bounds") or {}, returned.get("center") or {}, returned.get("zoom")
+    try:
+        s, w = click_to_wgs84(float(b["_southWest"]["lat"]), float(b["_southWest"]["lng"]), basemap)
+        n, e = click_to_wgs84(float(b["_northEast"]["lat"]), float(b["_northEast"]["lng"]), basemap)
+        lat, lon = click_to_wgs84(float(c["lat"]), float(c["lng"]), basemap) if c else ((s + n) / 2, (w + e) / 2)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (w < e and s < n):
+        return None
+    clamp = lambda v, lim: min(max(v, -lim), lim)  # noqa: E731 - Leaflet reports beyond ±180 when panned round
+    return {"bounds": (clamp(w, 180), clamp(s, 90), clamp(e, 180), clamp(n, 90)), "center": (clamp(lon, 180), lat),
+            "zoom": float(z) if isinstance(z, (int, float)) else None}
+
+
+def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: int, report_view: bool = False) -> None:
     """The slide's map: the story's basemap, the slide's layers and highlighted parks, its
-    caption on the map, fitted to the slide's bounds. Nothing is returned to the script (no
-    reruns when the presenter pans). The key holds the height: streamlit-folium resizes its
-    frame but not the Leaflet map in it, so a new height is a new map."""
+    caption on the map, fitted to the slide's bounds. With `report_view` (an editor) the map
+    reports where the presenter panned it (`VIEW_KEY` in the session, see `map_view`: every
+    pan reruns the page); otherwise nothing is returned (no reruns when the presenter pans).
+    The key holds the height: streamlit-folium resizes its frame but not the Leaflet map in it,
+    so a new height is a new map."""
     parks = data.parks()
     slide = story.slides[index]
     bm = story.basemap
@@ -152,14 +197,18 @@ def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: in
     home_center, home_zoom = view_for_bounds(slide_bounds(story.slides[0], parks), *size)
     center, zoom = view_for_bounds(slide_bounds(slide, parks), *size)
     presenting = height == PRESENT_MAP_HEIGHT
-    st_folium(
+    returned = st_folium(
         base_map(lang, bm, point_for_display(*home_center, bm), home_zoom, vendor, fill_frame=presenting,
                  minimap=not presenting, legend_open=not presenting,
                  plans=plan_legend(frame["programme"], data.programmes(), lang)),
         key=f"present_map_{story.id}_{height}", height=height, use_container_width=True,
         feature_group_to_add=overlays, layer_control=layer_control(),
-        center=point_for_display(*center, bm), zoom=zoom, returned_objects=[],
+        center=point_for_display(*center, bm), zoom=zoom,
+        returned_objects=["bounds", "center", "zoom"] if report_view else [],
     )
+    seen = map_view(returned, bm) if report_view else None
+    if seen is not None:
+        st.session_state[VIEW_KEY] = {"story": story.id, **seen}
 
 
 # ------------------------------------------------------------------ export
@@ -180,7 +229,7 @@ def _render(story: Story, slide: Slide, lang: Lang, fetcher, pdf: bool = False):
         programmes=data.programmes(),
     )
     view = sm.MapView(bounds=slide_bounds(slide, parks), title=slide_title(story, slide, lang),
-                      caption=slide.caption.get(lang), highlighted=slide.highlight)
+                      caption=shown_text(slide.caption, lang), highlighted=slide.highlight)
     return sm.render_view_png(view, layers, lang=lang, tile_fetcher=fetcher, size_px=EXPORT_SIZE, pdf=pdf)
 
 
@@ -220,55 +269,10 @@ def export_section(story: Story, index: int, lang: Lang) -> None:
                 st.caption("; ".join(notes))
 
 
-# ------------------------------------------------------------------ save current view as slide
-
-def save_slide_section(story: Story, index: int, lang: Lang) -> None:
-    """A form that turns a view (captions, highlighted parks, network year, layers) into a
-    slide, appended to the current story or as a new story, offered as YAML to download."""
-    from ui.filters import NETWORK_YEARS
-
-    parks = data.parks()
-    slide = story.slides[index]
-    name = "name_zh" if lang == "zh" else "name_en"
-    st.caption(t("present_save_help", lang))
-    with st.form("present_save_form"):
-        c1, c2 = st.columns(2)
-        title_zh = c1.text_input(t("present_title_zh", lang), key="present_save_title_zh", max_chars=80)
-        title_en = c2.text_input(t("present_title_en", lang), key="present_save_title_en", max_chars=80)
-        cap_zh = c1.text_area(t("present_caption_zh", lang), key="present_save_caption_zh", max_chars=1000)
-        cap_en = c2.text_area(t("present_caption_en", lang), key="present_save_caption_en", max_chars=1000)
-        highlight = st.multiselect(t("present_highlight", lang), list(parks.index), default=list(slide.highlight),
-                                   format_func=lambda i: f"{parks.at[i, name]} ({i})", key="present_save_highlight")
-        fit = st.radio(t("present_fit", lang), ["highlight", "slide"], horizontal=True, key="present_save_fit",
-                       format_func=lambda v: t(f"present_fit_{v}", lang))
-        c3, c4 = st.columns(2)
-        year = c3.select_slider(t("network_year", lang), options=NETWORK_YEARS,
-                                value=slide.network_year if slide.network_year in NETWORK_YEARS else "full",
-                                format_func=lambda v: t("full_plan", lang) if v == "full" else str(v),
-                                key="present_save_year")
-        layers = c4.multiselect(t("present_layers", lang), list(STORY_LAYERS), default=list(slide.layers),
-                                format_func=lambda v: t(f"present_layer_{v}", lang), key="present_save_layers")
-        target = st.radio(t("present_save_to", lang), ["append", "new"], horizontal=True, key="present_save_to",
-                          format_func=lambda v: t(f"present_save_{v}", lang, n=len(story.slides) + 1,
-                                                  title=story.title.get(lang)))
-        new_id = st.text_input(t("present_new_id", lang), value="my-story", key="present_save_new_id", max_chars=60)
-        submitted = st.form_submit_button(t("present_save_build", lang), type="primary")
-    if not submitted:
-        return
-    where = ({"parks": highlight} if fit == "highlight" and highlight
-             else {"bounds": slide_bounds(slide, parks)})
-    title = {"zh": title_zh, "en": title_en} if (title_zh.strip() or title_en.strip()) else None
-    try:
-        built = story_from_view({"zh": cap_zh, "en": cap_en}, **where, layers=layers, network_year=year,
-                                highlight=highlight, title=title, story=story if target == "append" else None,
-                                story_id=new_id.strip(), basemap=story.basemap, park_ids=set(parks.index))
-    except StoryError as exc:
-        st.error(t("present_save_invalid", lang))
-        st.code("\n".join(exc.problems), language=None)
-        return
-    text = story_to_yaml(built)
-    st.download_button(t("present_save_download", lang, name=f"{built.id}.yaml", markdown=False),  # a checked slug
-                       data=text.encode("utf-8"),
-                       file_name=f"{built.id}.yaml", mime="application/x-yaml", key="present_save_download",
-                       on_click="ignore", type="primary", icon=":material/download:")
-    st.code(text, language="yaml")
+def yaml_export(story: Story, lang: Lang) -> None:
+    """The story (hidden slides included) as a story file (YAML) to download: what
+    "import a story file" and data/stories/ read."""
+    st.download_button(t("story_export", lang, name=f"{story.id}.yaml", markdown=False),  # a checked slug
+                       data=story_to_yaml(story).encode("utf-8"), file_name=f"{story.id}.yaml",
+                       mime="application/x-yaml", key="present_yaml_download", on_click="ignore",
+                       icon=":material/download:")

@@ -16,7 +16,7 @@ import geopandas as gpd
 from jinja2 import Template
 
 from geo.generalize import zoom_for_bounds
-from layers.stories import Slide
+from layers.stories import Slide, Text
 from ui.i18n import Lang, t
 from ui.mapview.parks import SELECTED_COLOUR, park_groups
 from ui.mapview.transport import transport_groups
@@ -175,8 +175,19 @@ def slide_overlays(slide: Slide, lang: Lang, frame: gpd.GeoDataFrame, parks: gpd
                                    nodes if "transport_nodes" in wanted else nodes.iloc[0:0],
                                    facilities if "facilities" in wanted else facilities.iloc[0:0], parks, lang)
     groups.append(highlight_group(frame, slide.highlight, lang))
-    groups.append(caption_group(title, slide.caption.get(lang), counter, bounds))
+    groups.append(caption_group(title, shown_text(slide.caption, lang), counter, bounds))
     return groups
+
+
+def shown_text(text: Text, lang: Lang) -> str:
+    """A story's text in `lang`; when it has none in `lang`, the other language's, marked so
+    ("[Chinese only]", "〔仅有英文〕"). Plain text: escape it where it goes into HTML.
+
+    >>> shown_text(Text("只有中文"), "en"), shown_text(Text("甲", "A"), "en")
+    ('只有中文 [Chinese only]', 'A')
+    """
+    value = text.get(lang)
+    return f"{value} {t('story_fallback', lang)}" if text.is_fallback(lang) else value
 
 
 def view_for_bounds(bounds: tuple[float, float, float, float], width_px: int, height_px: int,
