@@ -19,7 +19,7 @@ from jinja2 import Template
 
 from geo.generalize import simplify_for_display
 from ui.i18n import Lang, t
-from ui.mapview.user_layers import MAX_DRAWN_FEATURES
+from ui.mapview.user_layers import tooltip_frame
 from ui.safe_html import esc
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -93,14 +93,9 @@ def constraint_group(name: str, gdf: gpd.GeoDataFrame, colour: str, kind_name: s
     feature's tooltip naming the layer, the kind and the feature (escaped)."""
     colour = safe_colour(colour)
     group = folium.FeatureGroup(name=esc(f"{name} · {kind_name}"), show=show)
-    shown = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
-    if len(shown) > MAX_DRAWN_FEATURES:
-        shown = shown.sample(MAX_DRAWN_FEATURES, random_state=0)
-    if shown.empty:
+    frame = tooltip_frame(gdf, f"<b>{esc(kind_name)}</b><br>{esc(name)}")
+    if frame is None:
         return group
-    names = shown["name_zh"] if "name_zh" in shown.columns else shown.index.astype(str)
-    frame = gpd.GeoDataFrame({"tip": [f"<b>{esc(kind_name)}</b><br>{esc(name)}<br>{esc(n)}" for n in names]},
-                             geometry=simplify_for_display(shown.geometry), crs=shown.crs)
     folium.GeoJson(
         json.loads(frame.to_json(drop_id=True)),
         style_function=lambda _: {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.2},

@@ -17,18 +17,27 @@ MAX_DRAWN_FEATURES = PREVIEW_FEATURES
 """Past this many features a preview draws a sample (the map stays usable; the layer is intact)."""
 
 
-def user_layer_group(name: str, gdf: gpd.GeoDataFrame, colour_index: int = 0, show: bool = True) -> folium.FeatureGroup:
-    """One FeatureGroup drawing `gdf` (EPSG:4326) with a tooltip of its name column, escaped."""
-    colour = USER_COLOURS[colour_index % len(USER_COLOURS)]
-    group = folium.FeatureGroup(name=esc(name), show=show)
+def tooltip_frame(gdf: gpd.GeoDataFrame, heading_html: str) -> gpd.GeoDataFrame | None:
+    """The features of `gdf` (EPSG:4326) to draw — those with a geometry, a sample past
+    MAX_DRAWN_FEATURES — simplified for display, each with a `tip`: `heading_html` (already
+    escaped) then its name, escaped; None when there is nothing to draw."""
     shown = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if len(shown) > MAX_DRAWN_FEATURES:
         shown = shown.sample(MAX_DRAWN_FEATURES, random_state=0)
     if shown.empty:
-        return group
+        return None
     names = shown["name_zh"] if "name_zh" in shown.columns else shown.index.astype(str)
-    frame = gpd.GeoDataFrame({"tip": [f"<b>{esc(name)}</b><br>{esc(n)}" for n in names]},
-                             geometry=simplify_for_display(shown.geometry), crs=shown.crs)
+    return gpd.GeoDataFrame({"tip": [f"{heading_html}<br>{esc(n)}" for n in names]},
+                            geometry=simplify_for_display(shown.geometry), crs=shown.crs)
+
+
+def user_layer_group(name: str, gdf: gpd.GeoDataFrame, colour_index: int = 0, show: bool = True) -> folium.FeatureGroup:
+    """One FeatureGroup drawing `gdf` (EPSG:4326) with a tooltip of its name column, escaped."""
+    colour = USER_COLOURS[colour_index % len(USER_COLOURS)]
+    group = folium.FeatureGroup(name=esc(name), show=show)
+    frame = tooltip_frame(gdf, f"<b>{esc(name)}</b>")
+    if frame is None:
+        return group
     folium.GeoJson(
         json.loads(frame.to_json(drop_id=True)),
         style_function=lambda _: {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.25},
