@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,19 @@ def own_workspace(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PARKATLAS_WORKSPACE", str(path))
     monkeypatch.setenv("PARKATLAS_MAP_FIRST", "0")  # AppTest has no browser to ask for the sidebar
     return path
+
+
+@pytest.fixture(autouse=True)
+def real_main_module():
+    """Put pytest's own `__main__` back after every test. AppTest leaves `sys.modules["__main__"]`
+    as the module it ran the page in, whose file (for `AppTest.from_function`) is a temporary
+    script deleted afterwards; a process-based Dask cluster started by a later test spawns workers
+    that import the parent's main module by that path, and they die at start ("Nanny failed to
+    start"). Under `streamlit run` the main module is streamlit_app.py, which exists and does
+    nothing as `__mp_main__` (tests/test_import_check.py)."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
