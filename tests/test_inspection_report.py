@@ -19,6 +19,14 @@ from tests.test_app_inspection import farmland, small_data  # noqa: F401 (fixtur
 PDFTOTEXT, PDFFONTS = "/usr/bin/pdftotext", "/usr/bin/pdffonts"
 
 
+@pytest.fixture(autouse=True)
+def offline_basemap(monkeypatch):
+    """The app's reports ask for no basemap tile over the network in these tests."""
+    from ui.exports.static_tiles import no_tiles
+
+    monkeypatch.setattr("ui.panels.inspection_section.TILE_FETCHER", no_tiles)
+
+
 def test_report_data_names_the_outline_and_every_check():
     park = pd.Series({"name_zh": "测试园", "name_en": "Test park", "geometry_quality": "digitised", "area_m2": 1e6})
     rows = pd.DataFrame({"check": ["永久基本农田", "green_ratio"], "kind": ["constraint", "indicator"],
@@ -114,11 +122,11 @@ def test_the_history_panel_compares_the_inspection_of_two_versions(farmland):  #
     ws = open_workspace(default_location(), user="测试员", role="editor")
     ws.save_feature("parks", "test-square-park", box(113.37, 23.09, 113.38, 23.10), {}, reason="moved east of the strip")
     at = run_page({"park": "test-square-park", "lang": "en"})
-    tables = [d.value for d in at.dataframe if "Verdict changed" in d.value.columns]
+    tables = [h.proto.body for h in at.get("html") if "parkatlas-history-inspection" in h.proto.body]
     assert tables, "no side-by-side inspection"
     table = tables[0]
-    assert table["Verdict changed"].tolist() == ["yes"]
-    assert table["Change (b − a)"].iloc[0].startswith("-")
+    assert table.count("<tr>") == 2 and table.count("class='verdict-changed'") == 1  # header + the one check
+    assert "<span class='delta'>-" in table and "<script>" not in table
 
 
 def test_report_data_of_a_park_with_a_known_overlap():
@@ -258,11 +266,14 @@ def test_a_report_for_all_parks_of_a_plan(farmland, tmp_path):  # noqa: F811
     assert chooser.options and at.get("download_button")
     script = ("import streamlit as st\n"
               "from ui.inspection import inspection\n"
-              "from ui.panels.inspection_section import inspection_report\n"
-              "from ui.exports.static_pdf import story_pdf_pages\n"
-              "found = inspection()\n"
-              "st.session_state['pdf'] = story_pdf_pages([inspection_report(found, p, 'en')\n"
-              "    for p in ('test-square-park', 'test-square-phase')], 'plan report')\n")
+              "from ui.panels.inspection_section import plan_report\n"
+              "st.session_state['pdf'] = plan_report(inspection(), ['test-square-park', 'test-square-phase'], 'en')\n")
     made = run_page({"lang": "en"}, script=script)
-    text, fonts = pdf_text(made.session_state["pdf"], tmp_path)
+    pdf = made.session_state["pdf"]
+    text, fonts = pdf_text(pdf, tmp_path)
     assert "test-square-park" in text and "test-square-phase" in text and text.count("\f") >= 2
+    assert all_fonts_embedded(fonts), fonts
+    from pypdf import PdfReader
+
+    marks = [m.title for m in PdfReader(__import__("io").BytesIO(pdf)).outline]
+    assert len(marks) == 2 and marks[0].startswith("1. Inspection report") and marks[1].startswith("2. ")

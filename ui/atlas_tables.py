@@ -120,8 +120,7 @@ def _plan_report(found, ids: tuple[str, ...], lang: Lang) -> None:
     park's report (`ui.panels.inspection_section.inspection_report`) one after the other in one
     PDF, made on click."""
     from layers.parks import is_placed
-    from ui.exports.static_pdf import story_pdf_pages
-    from ui.panels.inspection_section import inspection_report
+    from ui.panels.inspection_section import plan_report
     from ui.plan_names import plan_name
 
     parks = data.parks().loc[[i for i in ids if i in data.parks().index]]
@@ -135,8 +134,7 @@ def _plan_report(found, ids: tuple[str, ...], lang: Lang) -> None:
                         format_func=lambda p: f"{plan_name(p, lang)} ({int((outlined['programme'] == p).sum())})")
     members = [str(i) for i in outlined.index[outlined["programme"] == plan]][:MAX_REPORT_PARKS]
     c2.download_button(t("rep_plan_download", lang),
-                       data=lambda: story_pdf_pages([inspection_report(found, pid, lang) for pid in members],
-                                                    t("rep_title", lang, markdown=False)),
+                       data=lambda: plan_report(found, members, lang),
                        file_name=f"inspection-{plan}.pdf", mime="application/pdf", key="insp_plan_report",
                        on_click="ignore")
 

@@ -134,8 +134,10 @@ INSPECTION_LABELS: dict[str, tuple[str, str]] = {
     "rep_continued": ("（续）", "(continued)"),
     "rep_page": ("第 {n} 页，共 {total} 页", "page {n} of {total}"),
     "rep_how": ("面积为 WGS84 椭球面上的大地面积（m²，另折合公顷、亩）；占比为冲突面积占园区大地面积之比；"
-                "每项的图层、版本与日期见其“计算方法”。",
+                "每项的图层、版本与日期见其“计算方法”。地图以 Web 墨卡托投影绘制，仅供定位，不据以量算。",
                 "Areas are geodesic on the WGS84 ellipsoid (m², also in ha and 亩); a share is the area in "
                 "conflict over the park's geodesic area; each check's layer, version and date are in its "
-                "“How computed”."),
+                "“How computed”. The map is drawn in Web Mercator for orientation only; no figure is measured on it."),
+    "rep_no_basemap": ("未能获取底图（离线）：仅绘矢量图层", "Basemap not available (offline): vector layers only"),
+    "rep_record_version": ("记录当前版本", "the record's current version"),
 }

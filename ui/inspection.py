@@ -73,8 +73,11 @@ def layer_as_of(layer: UserLayer) -> str:
     return f"{layer.created_at:%Y-%m-%d}" if layer.created_at else ""
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _checks(key: tuple) -> tuple[list[ConstraintCheck], list[str], list[str]]:
-    """(checks, their map colours, problems) of the constraint layers of the workspace."""
+    """(checks, their map colours, problems) of the constraint layers of the workspace, prepared
+    once per revision of the layers (a 10⁶-patch layer takes seconds to index); shared between
+    sessions: never mutate them."""
     from ui import workspace
 
     revisions = workspace.revisions()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pandas as pd
+import shapely
 
 from geo.measure import convert_area
 from layers.constraints import ConstraintCheck
@@ -60,8 +61,10 @@ def layers_used(checks: Sequence[ConstraintCheck], *, english: bool = False) -> 
 
 @dataclass
 class ReportData:
-    """Everything a report of one park holds. `outline_*` describe the outline version inspected
-    (None for a park without one); `made_at` is UTC."""
+    """Everything a report of one park holds. `outline_*` describe the outline version inspected:
+    the version that brought in the outline the park has now (None for a park without one);
+    `record_version` the record's latest version when a later edit (of other attributes) kept
+    that outline, else None; `made_at` is UTC."""
 
     park_id: str
     name_zh: str
@@ -77,6 +80,7 @@ class ReportData:
     lines: list[ReportLine] = field(default_factory=list)
     made_at: str = ""
     layers: list[LayerUsed] = field(default_factory=list)
+    record_version: int | None = None
 
     def constraint_lines(self) -> list[ReportLine]:
         """The constraint checks, in the order of the table."""
@@ -99,18 +103,42 @@ def _text(v: object) -> str | None:
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
+def _same_geometry(a: object, b: object) -> bool:
+    if isinstance(a, shapely.Geometry) and isinstance(b, shapely.Geometry):
+        return bool(shapely.equals(a, b))
+    return a is not None and a == b
+
+
+def outline_version(history: pd.DataFrame | None) -> tuple[pd.Series | None, pd.Series | None]:
+    """(the version that brought in the park's current outline, the record's latest version) of a
+    history (`Workspace.history`, oldest first; a `geometry` column): later versions that kept the
+    same outline (an edit of the name, say) do not make it theirs; a restore does. (None, None)
+    for no history."""
+    if history is None or history.empty:
+        return None, None
+    latest = history.iloc[-1]
+    if "geometry" not in history.columns:
+        return latest, latest
+    placed = [i for i, g in enumerate(history["geometry"]) if g is not None]
+    if not placed:
+        return latest, latest
+    at = placed[-1]
+    geometry = history["geometry"].iloc[at]
+    while at > 0 and _same_geometry(history["geometry"].iloc[at - 1], geometry):
+        at -= 1
+    return history.iloc[at], latest
+
+
 def report_data(park_id: str, park: pd.Series, rows: pd.DataFrame, history: pd.DataFrame | None,
                 plan_name: str = "", now: datetime | None = None,
                 layers: Sequence[LayerUsed] = ()) -> ReportData:
     """The report of park `park_id`: `park` its row of the parks layer (name_zh, name_en,
     geometry_quality, area_m2), `rows` its inspection rows (`ui.inspection.Inspection.of_park`:
     ROW_COLUMNS and `kind`), `history` its versions (`Workspace.history`, oldest first; None when
-    there is no workspace), `plan_name` the plan it belongs to as shown, `layers` the layers the
-    rows were computed from (`layers_used`, plus land use where indicators were computed)."""
-    current = None
-    if history is not None and not history.empty:
-        placed = history[history["geometry"].notna()] if "geometry" in history.columns else history
-        current = (placed if not placed.empty else history).iloc[-1]
+    there is no workspace; the outline's version is `outline_version`'s), `plan_name` the plan it
+    belongs to as shown, `layers` the layers the rows were computed from (`layers_used`, plus land
+    use where indicators were computed)."""
+    current, latest = outline_version(history)
     when = current.get("time") if current is not None else None
     lines = []
     for r in rows.to_dict("records"):
@@ -129,4 +157,7 @@ def report_data(park_id: str, park: pd.Series, rows: pd.DataFrame, history: pd.D
         outline_reason=_text(current.get("reason")) if current is not None else None,
         outline_evidence=_text(current.get("evidence")) if current is not None else None,
         outline_quality=_text(park.get("geometry_quality")), lines=lines, made_at=stamp,
-        layers=list(layers))
+        layers=list(layers),
+        record_version=(int(latest["version"]) if latest is not None and current is not None
+                        and _number(latest.get("version")) and latest.get("version") != current.get("version")
+                        else None))

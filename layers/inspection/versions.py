@@ -19,7 +19,8 @@ import shapely
 from layers.constraints import ConstraintCheck, constraint_rows
 from layers.inspection.indicators import indicator_rows
 
-SIDE_COLUMNS = ["check", "kind", "rule", "verdict_a", "value_a", "verdict_b", "value_b", "delta", "verdict_changed"]
+SIDE_COLUMNS = ["check", "kind", "rule", "verdict_a", "value_a", "share_a", "verdict_b", "value_b", "share_b", "delta",
+                "verdict_changed"]
 
 
 def version_rows(park: Mapping[str, object], outlines: Mapping[str, shapely.Geometry | None],
@@ -40,10 +41,15 @@ def version_rows(park: Mapping[str, object], outlines: Mapping[str, shapely.Geom
     return pd.concat(parts, ignore_index=True)
 
 
+def _finite(v: object) -> float | None:
+    return float(v) if isinstance(v, (int, float, np.number)) and np.isfinite(v) else None
+
+
 def side_by_side(rows: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
-    """One row per check: version `a`'s and `b`'s verdict and value (m² in conflict for a
-    constraint, the indicator's value for an indicator), the change b − a and whether the verdict
-    changed (SIDE_COLUMNS)."""
+    """One row per check: version `a`'s and `b`'s verdict, value (geodesic m² in conflict for a
+    constraint, the indicator's value for an indicator: a share 0–1, or floor/land for `far`) and
+    share (of the version's own outline area), the change of the value b − a and whether the
+    verdict changed (SIDE_COLUMNS). A check one version lacks has None there."""
     out = []
     for (check, kind, rule), group in rows.groupby(["check", "kind", "rule"], sort=False, dropna=False):
         by = group.set_index("park_id")
@@ -52,11 +58,10 @@ def side_by_side(rows: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
         def pick(label: str, col: str) -> object:
             return by.at[label, col] if label in by.index else None
 
-        va, vb = pick(a, value), pick(b, value)
-        fa = float(va) if isinstance(va, (int, float)) and np.isfinite(va) else None
-        fb = float(vb) if isinstance(vb, (int, float)) and np.isfinite(vb) else None
+        fa, fb = _finite(pick(a, value)), _finite(pick(b, value))
         out.append({"check": check, "kind": kind, "rule": rule, "verdict_a": pick(a, "verdict"), "value_a": fa,
-                    "verdict_b": pick(b, "verdict"), "value_b": fb,
+                    "share_a": _finite(pick(a, "share")), "verdict_b": pick(b, "verdict"), "value_b": fb,
+                    "share_b": _finite(pick(b, "share")),
                     "delta": fb - fa if fa is not None and fb is not None else None,
                     "verdict_changed": pick(a, "verdict") != pick(b, "verdict")})
     return pd.DataFrame(out, columns=SIDE_COLUMNS)

@@ -119,7 +119,7 @@ def _compare_inspection(park_id: str, ga, gb, a: int, b: int, lang: Lang) -> Non
     and what the change did (Δ m² in conflict, Δ indicator, verdict changed)."""
     from layers.inspection.versions import side_by_side, version_rows
     from ui import data
-    from ui.inspection import check_label, constraint_checks, verdict_label
+    from ui.inspection import constraint_checks
 
     checks = constraint_checks()
     parcels = data.real_parcels()
@@ -132,23 +132,62 @@ def _compare_inspection(park_id: str, ga, gb, a: int, b: int, lang: Lang) -> Non
     if table.empty:
         return
 
-    def value(v, kind: str) -> str:
-        if v is None or v != v:
-            return "—"
-        return f"{v:,.0f} m²" if kind == "constraint" else f"{v * 100:.1f} %"
-
     st.markdown(t("h_insp_title", lang, a=a, b=b))
-    st.dataframe(pd.DataFrame({
-        t("insp_col_check", lang): [check_label(c, k, lang) for c, k in zip(table["check"], table["kind"])],
-        t("h_version_n", lang, n=a): [f"{verdict_label(str(v), lang)} · {value(x, k)}"
-                                      for v, x, k in zip(table["verdict_a"], table["value_a"], table["kind"])],
-        t("h_version_n", lang, n=b): [f"{verdict_label(str(v), lang)} · {value(x, k)}"
-                                      for v, x, k in zip(table["verdict_b"], table["value_b"], table["kind"])],
-        t("h_insp_delta", lang): ["—" if d is None or d != d else (f"{d:+,.0f} m²" if k == "constraint" else f"{d * 100:+.1f} pp")
-                                  for d, k in zip(table["delta"], table["kind"])],
-        t("h_insp_changed", lang): [t("h_insp_yes", lang) if c else "" for c in table["verdict_changed"]],
-    }), hide_index=True, width="stretch")
+    st.html(side_html(table, a, b, lang))
     st.caption(t("h_insp_how", lang))
+
+
+def side_value(value: float | None, share: float | None, kind: str, check: str) -> str:
+    """One version's figure of a check as text: m² in conflict (and ha, % of that version's
+    outline) for a constraint; the indicator's value (a %, or a ratio for the floor-area ratio)."""
+    if value is None:
+        return "—"
+    if kind == "constraint":
+        return f"{value:,.0f} m² ({value / 1e4:,.2f} ha" + (f", {share * 100:.1f} %)" if share is not None else ")")
+    return f"{value:.2f}" if check == "far" else f"{value * 100:.1f} %"
+
+
+def side_delta(delta: float | None, kind: str, check: str) -> str:
+    """The change b − a of a check's figure: m² for a constraint, percentage points for a share,
+    the ratio's change for the floor-area ratio; "—" when a version has no figure."""
+    if delta is None or delta != delta:
+        return "—"
+    if kind == "constraint":
+        return f"{delta:+,.0f} m² ({delta / 1e4:+,.2f} ha)"
+    return f"{delta:+.2f}" if check == "far" else f"{delta * 100:+.1f} pp"
+
+
+def side_html(table: pd.DataFrame, a: int, b: int, lang: Lang) -> str:
+    """The side-by-side inspection (`layers.inspection.versions.side_by_side`) as an escaped HTML
+    table that wraps in the profile's narrow column: each check, version a's and b's verdict
+    (coloured as in the profile) and figure, and the change b − a, marked when the verdict changed."""
+    from ui.inspection import check_label, verdict_label
+    from ui.panels.inspection_section import VERDICT_COLOURS
+    from ui.safe_html import esc
+
+    cell_style = "padding:3px 6px;vertical-align:top;border-top:1px solid #e6e6e6"
+
+    def version_cell(verdict: object, value: float | None, share: float | None, kind: str, check: str) -> str:
+        if not isinstance(verdict, str):
+            return f"<td style='{cell_style}'>—</td>"
+        colour = VERDICT_COLOURS.get(verdict, "#333333")
+        return (f"<td style='{cell_style}'><b style='color:{colour}'>{esc(verdict_label(verdict, lang))}</b><br>"
+                f"<span style='color:#555'>{esc(side_value(value, share, kind, check))}</span></td>")
+
+    body = []
+    for r in table.to_dict("records"):
+        changed = (f"<br><b class='verdict-changed'>{esc(t('h_insp_changed', lang))}</b>"
+                   if r["verdict_changed"] else "")
+        body.append(
+            f"<tr><td style='{cell_style}'><b>{esc(check_label(r['check'], r['kind'], lang))}</b></td>"
+            + version_cell(r["verdict_a"], r["value_a"], r["share_a"], r["kind"], r["check"])
+            + version_cell(r["verdict_b"], r["value_b"], r["share_b"], r["kind"], r["check"])
+            + f"<td style='{cell_style}'><span class='delta'>{esc(side_delta(r['delta'], r['kind'], r['check']))}"
+              f"</span>{changed}</td></tr>")
+    head = "".join(f"<th style='padding:3px 6px;text-align:left'>{esc(h)}</th>" for h in (
+        t("insp_col_check", lang), t("h_version_n", lang, n=a), t("h_version_n", lang, n=b), t("h_insp_delta", lang)))
+    return (f"<table class='parkatlas-history-inspection' style='border-collapse:collapse;font-size:0.85em;"
+            f"width:100%'><tr>{head}</tr>{''.join(body)}</table>")
 
 
 def _restore(state: ViewState, park_id: str, versions: list[int], hist: gpd.GeoDataFrame | None = None) -> None:

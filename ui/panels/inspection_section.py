@@ -119,8 +119,23 @@ def _report_button(found: Inspection, park_id: str, lang: Lang) -> None:
                            mime="application/pdf", key=key + "_download")
 
 
-def inspection_report(found: Inspection, park_id: str, lang: Lang) -> bytes:
-    """The inspection report of one park as PDF bytes (`ui.exports.inspection_report`)."""
+TILE_FETCHER = None
+"""The report map's basemap tiles (a `ui.exports.static_tiles.TileFetcher`): None tries the light
+basemap online and, when it cannot be had, draws the vector layers alone and says so."""
+
+
+def report_tiles():
+    """A TileFetcher for one click's reports: TILE_FETCHER (or the light basemap online), asked no
+    more once a tile could not be had (`LatchingFetcher`: a plan's report waits for the network once)."""
+    from ui.exports.inspection_report import LatchingFetcher
+    from ui.exports.static_tiles import url_tile_fetcher
+
+    return LatchingFetcher(TILE_FETCHER if TILE_FETCHER is not None else url_tile_fetcher())
+
+
+def inspection_report(found: Inspection, park_id: str, lang: Lang, tiles=None) -> bytes:
+    """The inspection report of one park as PDF bytes (`ui.exports.inspection_report`); `tiles`
+    the basemap's TileFetcher (default `report_tiles()`)."""
     import shapely
 
     from layers.inspection.report import layers_used, report_data
@@ -153,7 +168,17 @@ def inspection_report(found: Inspection, park_id: str, lang: Lang) -> bytes:
     conflicts = rows[(rows["kind"] == "constraint") & rows.geometry.notna()]
     return inspection_pdf(report, outline, layers, conflicts, lambda k, **v: t(k, lang, markdown=False, **v),
                           lambda line: check_label(line.check, line.kind, lang), lambda v: verdict_label(v, lang),
-                          landuse=parcels)
+                          landuse=parcels, tile_fetcher=tiles if tiles is not None else report_tiles())
+
+
+def plan_report(found: Inspection, park_ids: list[str], lang: Lang) -> bytes:
+    """One PDF of the reports of `park_ids` (a plan's outlined parks), in order, each bookmarked;
+    the basemap is asked for once for all of them (`report_tiles`)."""
+    from ui.exports.inspection_report import combined_pdf
+
+    tiles = report_tiles()
+    return combined_pdf([inspection_report(found, pid, lang, tiles) for pid in park_ids],
+                        t("rep_title", lang, markdown=False))
 
 
 def _landuse_layers(lang: Lang) -> list:
