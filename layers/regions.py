@@ -1,7 +1,8 @@
 """Names of administrative regions (province, city) in both languages: a gazetteer kept as data.
 
-data/regions.csv lists Guangdong and its 21 prefecture-level cities with their GB/T 2260 codes as
-the citation and the official romanisation. A city the table does not have is shown by its
+data/regions.csv lists Guangdong, its 21 prefecture-level cities and the districts our parks lie
+in (level `district`, parent the city) with their GB/T 2260 codes as the citation and the official
+romanisation ("Haizhu District"). A city the table does not have is shown by its
 Chinese name in English too, and marked as such by the page (`label` says whether it fell back).
 Which cities the app offers is decided by the parks, never by this table.
 """

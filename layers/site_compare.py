@@ -1,5 +1,10 @@
 """Two to four parks side by side (`compare_parks`): one row per attribute, one column per park,
-every cell a display string, labels in Chinese or English."""
+every cell a display string, labels in Chinese or English.
+
+In English every cell is English wherever the data has English: cities and districts from the
+gazetteer (`layers.regions`), units in words (`layers.target_units`), operators in English where
+the record has one, else the Chinese original after a gloss (`layers.glossary`). Chinese stays only
+as a name's original (the park's Chinese name, a document's title, a station without English)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import pandas as pd
 from geo.measure import convert_area
 from layers._site_text import area_basis, finite, format_distance, label_of, line_names, num, pick, station_text
 from layers.facilities import CATEGORY_LABELS
+from layers.glossary import english_or_gloss
 from layers.parks import KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, area_for_filtering_km2
 from layers.programmes import Catalogue
 from layers.regions import city_label
@@ -24,7 +30,7 @@ AIRPORT_COLUMN = "nearest_airport_m"
 _ROWS = {
     "name_zh": ("名称", "Name (Chinese)"), "name_en": ("英文名称", "Name (English)"), "kind": ("类型", "Kind"),
     "programme": ("规划/园区体系", "Programme"), "status": ("状态", "Status"), "place": ("城市/区", "City / district"),
-    "area_km2": ("面积（km²）", "Area (km²)"), "area_ha": ("面积（公顷）", "Area (ha)"), "area_mu": ("面积（亩）", "Area (亩)"),
+    "area_km2": ("面积（km²）", "Area (km²)"), "area_ha": ("面积（公顷）", "Area (ha)"), "area_mu": ("面积（亩）", "Area (mu)"),
     "area_basis": ("面积来源", "Area basis"), "industries": ("主导产业", "Leading industries"),
     "operator": ("开发运营主体", "Operator"), "station": ("最近车站", "Nearest station"),
     "lines_800m": ("800米内线路", "Lines within 800 m"), "hsr": ("最近高铁站", "Nearest HSR station"),
@@ -37,8 +43,12 @@ _ROWS = {
 _BASIS = {"computed": ("由边界计算（测地线）", "computed from the boundary (geodesic)"),
           "stated": ("文件所述", "stated in the document"), "unknown": ("不明", "unknown")}
 _NO_DATA = ("无交通数据", "no transport data")
-_FROM = {"outline": ("园区边界", "the park's outline"), "point": ("大致位置点（无边界）", "the approximate point (no outline)"),
+_FROM = {"outline": ("园区边界", "the boundary"),
+         "schematic": ("示意边界（依文件描述绘制）", "the schematic boundary (drawn from the text)"),
+         "rough": ("大致边界", "the approximate outline"),
+         "point": ("大致位置点（无边界）", "the approximate point (no outline)"),
          "none": ("未落位，无距离", "not placed: no distances")}
+"""What a park's distances are measured from (`measured_from`), in zh and en."""
 _FACILITY_STATUS = {"existing": ("已建成", "existing"), "under-construction": ("在建", "under construction"),
                     "planned": ("规划", "planned")}
 
@@ -50,7 +60,7 @@ def _target_line(t: pd.Series, lang: str) -> str:
     year = t.get("target_year")
     when = f" ({int(year)})" if year is not None and not pd.isna(year) else ""
     shown = str(t["unit"]) if lang == "zh" else unit_in_english(str(t["unit"]))
-    unit = shown if t["unit"] == "%" else f" {shown}"
+    unit = shown if t["unit"] == "%" or not shown else f" × {shown}" if shown[:1].isdigit() else f" {shown}"
     colon = "：" if lang == "zh" else ": "
     return f"{name}{colon}{comp}{num(float(t['value']))}{unit}{when}"
 
@@ -65,13 +75,16 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
     park id, every cell a display string ("—" when unknown).
 
     Areas are computed (geodesic) for polygons or stated in the document for points; the
-    "area basis" row says which. Distances come from `access` (metres, EPSG:4547, from the
-    boundary) or read "no transport data" when access is None; each station says its state in
-    `year` (`layers.access.station_status`) and the "access network" row names `network` (what
-    the distances are measured on, e.g. "plan links, in service in 2026"). Targets: one line per target
-("name: ≥value unit (year)"); facilities: one line per facility of the park. inspection: each
-    park's inspection verdicts as a display string in `lang` ({park id: text}); with it, an
-    "inspection" row after the facilities ("—" for a park it does not name).
+    "area basis" row says which. Distances come from `access` (metres, EPSG:4547) or read "no
+    transport data" when access is None; the "distances measured from" row says, per park, what
+    they are measured from (`measured_from`: the boundary, or the approximate point of a park
+    without an outline); each station says its state in `year` (`layers.access.station_status`)
+    and the "access network" row names `network` (what the distances are measured on, e.g. "plan
+    links, in service in 2026"). Targets: one line per target ("name: ≥value unit (year)"; in
+    English the unit in English, `layers.target_units.unit_in_english`); facilities: one line per
+    facility of the park. inspection: each park's inspection verdicts as a display string in
+    `lang` ({park id: text}); with it, an "inspection" row after the facilities ("—" for a park it
+    does not name).
     Raises ValueError for fewer than 2 or more than 4 ids, a repeated id, or an unknown id.
     """
     ids = list(ids)
@@ -94,7 +107,7 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
         col["kind"][fid] = label_of(KIND_LABELS, p["kind"], lang)
         col["programme"][fid] = programmes.name(p["programme"], lang) if programmes is not None else str(p["programme"])
         col["status"][fid] = label_of(STATUS_LABELS, p["status"], lang)
-        col["place"][fid] = f"{city_label(p['city'], lang)} / {p['district']}"
+        col["place"][fid] = f"{city_label(p['city'], lang)} / {city_label(p['district'], lang) or '—'}"
         a = area[fid]
         if finite(a):
             m2 = float(a) * 1e6
@@ -107,13 +120,13 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
         col["area_basis"][fid] = pick(_BASIS[basis[fid]], lang)
         terms = p["industries"] if lang == "zh" else p["industries_en"]
         col["industries"][fid] = ("、" if lang == "zh" else ", ").join(terms) or "—"
-        col["operator"][fid] = p["operator"] if isinstance(p["operator"], str) and p["operator"] else "—"
+        col["operator"][fid] = _operator(p, lang)
         _access_cells(col, fid, access, lang, nodes, lines, year)
         col["network"][fid] = network or "—"
-        col["measured_from"][fid] = pick(_FROM[_measured_from(p.geometry)], lang)
+        col["measured_from"][fid] = pick(_FROM[measured_from(p.geometry, p.get("geometry_quality"))], lang)
         col["targets"][fid] = _targets_cell(targets, fid, lang)
         col["facilities"][fid] = _facilities_cell(facilities, fid, lang)
-        col["source"][fid] = str(p["source"])
+        col["source"][fid] = _source(p, lang, programmes)
         col["geometry_quality"][fid] = label_of(QUALITY_LABELS, p["geometry_quality"], lang)
     if inspection is not None:
         rows = {**{k: v for k, v in rows.items() if k not in ("source", "geometry_quality")},
@@ -124,11 +137,42 @@ def compare_parks(parks: gpd.GeoDataFrame, ids: Sequence[str], access: pd.DataFr
     return table
 
 
-def _measured_from(geom: object) -> str:
-    """What a park's distances are measured from: its outline, its approximate point, or nothing."""
+def measured_from(geom: object, quality: object = None) -> str:
+    """What a park's distances are measured from, a key of `_FROM`: "point" (a Point: the park has
+    no outline), "outline" (a surveyed or reference boundary), "schematic" (a boundary drawn from
+    the text), "rough" (an outline of quality approximate-location) or "none" (not placed).
+
+    >>> from shapely.geometry import Point, box
+    >>> measured_from(Point(113, 23)), measured_from(box(0, 0, 1, 1), "reference"), measured_from(None)
+    ('point', 'outline', 'none')
+    """
     if geom is None or getattr(geom, "is_empty", True):
         return "none"
-    return "point" if getattr(geom, "geom_type", "") in ("Point", "MultiPoint") else "outline"
+    if getattr(geom, "geom_type", "") in ("Point", "MultiPoint"):
+        return "point"
+    return {"schematic": "schematic", "approximate-location": "rough"}.get(str(quality), "outline")
+
+
+def _operator(p: pd.Series, lang: str) -> str:
+    """The operator in `lang`: in English its English where the record has one (`operator_en`),
+    else the Chinese original after a gloss of what it is (`layers.glossary`); "—" when none."""
+    original = p.get("operator")
+    if not isinstance(original, str) or not original.strip():
+        return "—"
+    if lang == "zh":
+        return original
+    from layers.registry import data_dir  # as layers.regions does: the registry imports the layers
+
+    english = p.get("operator_en")
+    return english_or_gloss(original, english if isinstance(english, str) else None, data_dir())
+
+
+def _source(p: pd.Series, lang: str, programmes: Catalogue | None) -> str:
+    """The park's source as written (a document's title and section: a name, kept as the
+    original); in English after the English name of its plan when the plan record has one."""
+    source = str(p["source"])
+    plan = programmes.get(str(p["programme"])) if programmes is not None and lang != "zh" else None
+    return f"{plan.name_en} — {source}" if plan is not None and plan.name_en else source
 
 
 def _access_cells(col: dict, fid: str, access: pd.DataFrame | None, lang: str,

@@ -59,26 +59,24 @@ _DIMENSION: dict[str, str] = {u: dim for dim, units in DIMENSION_UNITS.items() f
 
 
 UNIT_ENGLISH: dict[str, str] = {
-    "亿元": "hundred million yuan", "万元": "ten thousand yuan", "亿美元": "hundred million US dollars", "元": "yuan",
-    "亩": "mu", "万㎡": "ten thousand m²", "个": "", "家": "firms", "项": "projects", "套": "units", "人": "people",
-    "万人": "ten thousand people", "所": "schools", "座": "", "条": "", "件/万人": "per ten thousand people",
-    "吨标准煤/万元": "tonnes of standard coal per ten thousand yuan",
+    "亿元": "100 million yuan", "万元": "10,000 yuan", "亿美元": "100 million US dollars", "元": "yuan",
+    "亩": "mu", "万㎡": "10,000 m² of floor area", "㎡": "m² of floor area", "个": "", "家": "firms",
+    "项": "projects", "套": "units", "人": "people", "万人": "10,000 people", "所": "schools", "座": "",
+    "条": "", "件/万人": "per 10,000 people", "吨标准煤/万元": "tonnes of standard coal per 10,000 yuan",
 }
-"""Our units in English words, for exports in English ("" where the count needs no word); a
-Chinese unit is kept beside them as the original (`unit_in_english`)."""
+"""Our units in English, for exports in English ("" where a count needs no word: "4 个" is "4").
+Every unit of `layers.targets.DIMENSION_UNITS` has an entry (a test holds them to it); a unit is
+not a name, so the English export writes no Chinese beside it."""
 
 
 def unit_in_english(unit: str) -> str:
-    """A unit as an English export writes it: the English words with the unit as written in
-    brackets, the unit alone where it is international (%, km², m²) or has no English entry.
+    """A unit as an English export writes it: its English words (`UNIT_ENGLISH`; "" for a bare
+    count), the unit itself where it is international (%, km², ha, m²) or has no entry.
 
-    >>> unit_in_english("亿元"), unit_in_english("%"), unit_in_english("个")
-    ('hundred million yuan (亿元)', '%', '(个)')
+    >>> unit_in_english("亿元"), unit_in_english("%"), unit_in_english("个"), unit_in_english("万人")
+    ('100 million yuan', '%', '', '10,000 people')
     """
-    words = UNIT_ENGLISH.get(unit)
-    if words is None:
-        return unit
-    return f"{words} ({unit})" if words else f"({unit})"
+    return UNIT_ENGLISH.get(unit, unit)
 
 
 def canonical_unit(text: str) -> str:

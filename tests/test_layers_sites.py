@@ -277,22 +277,23 @@ def test_compare_two_parks(parks, access_full, targets, facilities, network):
     assert list(table.columns) == ["a", "c"]
     assert list(table.index) == [
         "Name (Chinese)", "Name (English)", "Kind", "Programme", "Status", "City / district", "Area (km²)", "Area (ha)",
-        "Area (亩)", "Area basis", "Leading industries", "Operator", "Nearest station", "Lines within 800 m",
+        "Area (mu)", "Area basis", "Leading industries", "Operator", "Nearest station", "Lines within 800 m",
         "Nearest HSR station", "Nearest airport", "Access network", "Distances measured from", "Targets",
         "Planned facilities", "Source", "Geometry quality"]
     a, c = table["a"], table["c"]
-    assert a["Distances measured from"] == "the park's outline"
+    assert a["Distances measured from"] == "the schematic boundary (drawn from the text)"  # a is a schematic outline
     assert c["Distances measured from"] == "the approximate point (no outline)"  # c is a point: never "the boundary"
-    assert a["Area (km²)"] == "1.00" and a["Area (ha)"] == "100" and a["Area (亩)"] == "1,500"
+    assert a["Area (km²)"] == "1.00" and a["Area (ha)"] == "100" and a["Area (mu)"] == "1,500"
     assert a["Area basis"] == "computed from the boundary (geodesic)"
-    assert c["Area (km²)"] == "3.00" and c["Area (ha)"] == "300" and c["Area (亩)"] == "4,500"
+    assert c["Area (km²)"] == "3.00" and c["Area (ha)"] == "300" and c["Area (mu)"] == "4,500"
     assert c["Area basis"] == "stated in the document"
-    assert a["City / district"] == "Guangzhou / 增城区" and c["Status"] == "Planned"
+    assert a["City / district"] == "Guangzhou / Zengcheng District" and c["Status"] == "Planned"
     assert a["Leading industries"] == "New display, E-commerce" and c["Operator"] == "—"
+    assert a["Operator"] == "Company: 甲公司"  # no English on record: the original after a gloss
     assert a["Nearest station"] == "S1, open since 2021, 420 m" and a["Lines within 800 m"] == "Line 13"
     assert a["Nearest HSR station"] == "HSR, existing, 3.2 km" and a["Nearest airport"] == "Airport, existing, 9.0 km"
     assert c["Lines within 800 m"] == "—"
-    assert a["Targets"] == "Output: 1000 hundred million yuan (亿元) (2020)\nGreen ratio: ≥20%"  # English, the original kept
+    assert a["Targets"] == "Output: 1000 × 100 million yuan (2020)\nGreen ratio: ≥20%"  # a unit in English only
     assert c["Targets"] == "—"
     assert a["Planned facilities"] == ("Parking: 5503 parking spaces (planned)\n"
                                        "School: Middle school (under construction)")
@@ -330,7 +331,7 @@ def test_compare_on_the_bundled_test_fixtures():
     assert table.at["Nearest station", "test-square-park"] == "Node Test Station, existing, 0 m"
     assert table.at["Lines within 800 m", "test-square-park"] == "Line test-metro, Line test-tram"
     assert table.at["Area basis", "test-point"] == "stated in the document"
-    assert table.at["Area (亩)", "test-point"] == "750"
+    assert table.at["Area (mu)", "test-point"] == "750"
     assert table.at["Planned facilities", "test-square-park"] == (
         "Parking: fac-test-parking (planned)\nGreen space: fac-test-green (planned)")
     query = SiteQuery(industries=("互联网",), metro_within_m=800)

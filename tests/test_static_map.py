@@ -236,19 +236,26 @@ def test_cjk_font_none_when_no_font_installed(monkeypatch):
 # ---------------------------------------------------------------- PDFs
 
 def test_story_pdf_one_page_per_slide(layers):
-    slides = [sm.render_view_png(sm.MapView(b), layers, tile_fetcher=sm.no_tiles, size_px=(800, 500), dpi=80).png
-              for b in (GZ_VIEW.bounds, AROUND_POINT, (112.9, 22.9, 113.5, 23.8))]
-    pdf = sp.story_pdf(slides, "Story")
+    """Issue 26: the story PDF joins the slides' own one-page PDFs (no images of text), each slide's
+    title a bookmark."""
+    from pypdf import PdfReader
+
+    slides = [sm.render_view_png(sm.MapView(b, title=f"Slide {i}"), layers, tile_fetcher=sm.no_tiles,
+                                 size_px=(800, 500), dpi=80, pdf=True).pdf
+              for i, b in enumerate((GZ_VIEW.bounds, AROUND_POINT, (112.9, 22.9, 113.5, 23.8)))]
+    pdf = sp.story_pdf_pages(slides, "Story")
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    assert page_count(pdf) == 3
-    assert page_count(sp.story_pdf(slides[:1], "One")) == 1
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 3 and reader.metadata.title == "Story"
+    assert [o.title for o in reader.outline] == ["1. Slide 0", "2. Slide 1", "3. Slide 2"]
+    assert len(PdfReader(io.BytesIO(sp.story_pdf_pages(slides[:1], "One"))).pages) == 1
 
 
 def test_story_pdf_errors():
-    with pytest.raises(sm.StaticMapError, match="story_pdf needs at least one slide image; got none"):
-        sp.story_pdf([], "Empty")
-    with pytest.raises(sm.StaticMapError, match="slide 2 of 2 is not a readable image"):
-        sp.story_pdf([solid_png(TILE_RGB), b"not a png"], "Broken")
+    with pytest.raises(sm.StaticMapError, match="story_pdf_pages needs at least one slide page; got none"):
+        sp.story_pdf_pages([], "Empty")
+    with pytest.raises(sm.StaticMapError, match="slide 2 of 2 is not a readable PDF page"):
+        sp.story_pdf_pages([sp.comparison_pdf(COMPARISON, "t", "n"), b"not a pdf"], "Broken")
 
 
 COMPARISON = pd.DataFrame(

@@ -13,9 +13,7 @@ import importlib.util
 import io
 import math
 import os
-import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -26,7 +24,6 @@ from matplotlib import font_manager, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
@@ -34,6 +31,9 @@ from geo.crs import project, require_wgs84
 from layers.facilities import CATEGORY_COLOURS
 from layers.programmes import Catalogue
 from layers.transport import line_style
+from ui.exports.static_furniture import (NO_BASEMAP_NOTE, NO_BASEMAP_NOTE_EN, NO_CJK_NOTE,  # noqa: F401
+                                          above_footer, basemap_note, bold_weight, bottom_band, draw_legend,
+                                          draw_scale_bar, footer_lines, has_cjk, wrap, wrap_to_width)
 from ui.exports.static_layout import box_of, free_rect, pixel_in, place_labels, view_extent_in
 from ui.exports.static_tiles import BACKGROUND, BASEMAP, MAX_TILES, TileFetcher, no_tiles, tile_grid, url_tile_fetcher  # noqa: F401
 from ui.exports.static_tiles import mosaic as mosaic_of
@@ -46,9 +46,6 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto S
              "Noto Serif CJK JP", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback")
 """Fonts that can draw Chinese, best first."""
 
-NO_BASEMAP_NOTE = "Basemap not available offline — vector layers only / 离线：未加载底图，仅矢量图层"
-NO_BASEMAP_NOTE_EN = "Basemap not available offline — vector layers only"
-NO_CJK_NOTE = "No Chinese (CJK) font found: names drawn in English, Chinese text left out"
 HIGHLIGHT_EDGE = "#1a1a1a"
 
 
@@ -178,36 +175,6 @@ def _rc(font: str | None) -> dict:
             "lines.scale_dashes": False, "pdf.fonttype": 42, "text.parse_math": False}
 
 
-def has_cjk(text: str) -> bool:
-    """True when `text` holds a character DejaVu Sans cannot draw (CJK ideographs, kana, hangul,
-    full-width punctuation)."""
-    return any(unicodedata.east_asian_width(c) in ("W", "F") for c in text)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """`text` broken into lines of at most `width` columns (a CJK character counts 2): breaks at
-    spaces, or between CJK characters, or inside a word longer than a line."""
-    lines: list[str] = []
-    for para in str(text).split("\n"):
-        line, used = "", 0
-        for tok in re.findall(r"\s+|[^\s\u2e80-\uffef]+|[\u2e80-\uffef]", para):
-            if tok.isspace():
-                if line:
-                    line, used = line + " ", used + 1
-                continue
-            w = sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in tok)
-            if used + w > width and line.strip():
-                lines.append(line.rstrip())
-                line, used = "", 0
-            while w > width:  # a word longer than a line: cut it
-                lines.append(tok[:width])
-                tok = tok[width:]
-                w = len(tok)
-            line, used = line + tok, used + w
-        lines.append(line.rstrip())
-    return lines
-
-
 # ---------------------------------------------------------------- geometry helpers
 
 def _merc(lon: float, lat: float) -> tuple[float, float]:
@@ -334,48 +301,6 @@ def _draw_facilities(ax, fac, dpi: int, k: float) -> None:
                 ax.plot(xy[:, 0], xy[:, 1], color=colour, lw=_pt(3 * k, dpi), alpha=0.8, zorder=2)
 
 
-def _draw_legend(ax, parks: gpd.GeoDataFrame, lang: str, font: str | None, fs: float, y: float,
-                 programmes: Catalogue):
-    """The plans of the parks drawn, colour and name, at the bottom right (the Legend, or None).
-    Without a CJK font a plan with no English name is listed by its id."""
-    shown = programmes.in_use(parks["programme"])
-
-    def name(p: str) -> str:
-        plan = programmes.get(p)
-        if lang == "zh" and font:
-            return programmes.name(p, "zh")
-        return plan.name_en if plan is not None and plan.name_en else (programmes.name(p, "zh") if font else p)
-
-    handles = [Line2D([], [], marker="s", ls="", ms=fs, mfc=programmes.colour(p), mec=programmes.colour(p), alpha=0.8,
-                      label=name(p)) for p in shown]
-    if handles:
-        leg = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.99, y), fontsize=fs * 0.85,
-                        framealpha=0.92, edgecolor="#bbbbbb")
-        leg.set_zorder(11)
-        return leg
-    return None
-
-
-def _nice_km(km: float) -> float:
-    exp = 10 ** math.floor(math.log10(km))
-    return max(m * exp for m in (1, 2, 5) if m * exp <= km)
-
-
-def _draw_scale_bar(ax, extent, fs: float, y: float) -> None:
-    """A scale bar (km, true length at the view's centre latitude) at the bottom left, at height y
-    (axes fraction)."""
-    x0, y0, x1, y1 = extent
-    lat = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2 / 6378137.0)) - math.pi / 2)
-    width_km = (x1 - x0) * math.cos(math.radians(lat)) / 1000
-    km = _nice_km(width_km / 5)
-    frac = km / width_km
-    ax.plot([0.02, 0.02 + frac], [y, y], transform=ax.transAxes, color="#222222", lw=fs / 3,
-            solid_capstyle="butt", zorder=10)
-    label = f"{km:g} km"
-    ax.text(0.02 + frac / 2, y + 0.01, label, transform=ax.transAxes, ha="center", va="bottom", fontsize=fs,
-            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")], zorder=10)
-
-
 def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", tile_fetcher: TileFetcher | None = None,
                     size_px: tuple[int, int] = (1600, 1000), dpi: int = 160, pdf: bool = False) -> RenderResult:
     """Draw `view` of `layers` as a PNG of `size_px` (width, height) pixels, in EPSG:3857.
@@ -409,14 +334,16 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
         box = {"boxstyle": "round,pad=0.5", "facecolor": "white", "edgecolor": "#bbbbbb", "alpha": 0.92}
         caption = None
         if view.title or view.caption:
-            body = "\n".join(wrap(text_ok(view.caption), 60)) if view.caption else ""
-            caption = ax.text(0.015, 0.975, text_ok(view.title) + ("\n" + body if body else ""), transform=ax.transAxes,
+            parts = [text_ok(view.title)] * bool(view.title) + wrap(text_ok(view.caption), 60) * bool(view.caption)
+            pad_px = 2 * 0.5 * fs * 1.15 * dpi / 72  # the box's padding, both sides
+            lines = wrap_to_width(fig, parts, fs * 1.15, w * 0.95 - pad_px)  # never wider than the page
+            caption = ax.text(0.015, 0.975, "\n".join(lines), transform=ax.transAxes,
                               ha="left", va="top", fontsize=fs * 1.15, bbox=box, zorder=11, linespacing=1.4)
         caption_px = box_of(caption, fig) if caption is not None else None
         # The bottom band (footer, scale bar, legend) measured as it will be at its largest, then
         # the view fitted into what the caption and the band leave free (issue 15).
         subject = _in_view(layers.parks, view_extent(view.bounds, size_px), "parks")
-        band = _bottom_band(ax, fig, subject, lang, font, fs, text_ok, h, dpi, layers.programmes)
+        band = bottom_band(ax, fig, subject, lang, font, fs, text_ok, h, dpi, layers.programmes)
         extent = view_extent_in(view.bounds, size_px, free_rect(size_px, caption_px, band, 60 * k))
 
         fetcher = tile_fetcher if tile_fetcher is not None else url_tile_fetcher()
@@ -425,7 +352,7 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
             img, (left, right, bottom, top) = mosaic
             ax.imshow(np.asarray(img), extent=(left, right, bottom, top), interpolation="bilinear", zorder=0)
         else:
-            notes.append(NO_BASEMAP_NOTE if font else NO_BASEMAP_NOTE_EN)
+            notes.append(basemap_note(lang, font))
         if not font:
             notes.append(NO_CJK_NOTE)
 
@@ -444,20 +371,21 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
         ax.set_ylim(extent[1], extent[3])
         ax.set_aspect("auto")
 
-        footer_text = _footer(parks, mosaic is not None, notes, text_ok, w, dpi, fs, layers.programmes)
+        footer_text = footer_lines(fig, parks, mosaic is not None, notes, text_ok, fs, layers.programmes, lang)
         footer = ax.text(0.5, 0.012, "\n".join(footer_text), transform=ax.transAxes, ha="center", va="bottom",
                          fontsize=fs * 0.8, color="#333333", bbox={**box, "boxstyle": "square,pad=0.35"}, zorder=11)
-        above = 0.012 + (len(footer_text) + 0.7) * fs * 0.8 * 1.2 / (h / dpi * 72) + 0.015  # axes fraction
-        _draw_scale_bar(ax, extent, fs, above)
+        above = above_footer(len(footer_text), fs, h, dpi)  # axes fraction
+        draw_scale_bar(ax, extent, fs, above)
+        bold = bold_weight(font)
         ax.annotate("N\n▲", (0.975, 0.96), xycoords="axes fraction", ha="center", va="top", fontsize=fs * 1.2,
-                    fontweight="bold", zorder=10)
-        legend = (_draw_legend(ax, parks, lang, font, fs, above, layers.programmes)
+                    fontweight=bold, zorder=10)
+        legend = (draw_legend(ax, parks, lang, font, fs, above, layers.programmes)
                   if parks is not None and not parks.empty else None)
 
         m_per_px = (extent[3] - extent[1]) / h
         halo = [patheffects.withStroke(linewidth=_pt(4 * k, dpi), foreground="white")]
         texts = [ax.text(x, y + lift * m_per_px, name, ha="center", va="bottom", fontsize=_pt(22 * k, dpi),
-                         fontweight="bold", color=HIGHLIGHT_EDGE, path_effects=halo, zorder=9)
+                         fontweight=bold, color=HIGHLIGHT_EDGE, path_effects=halo, zorder=9)
                  for name, (x, y), lift in labels]
         place_labels(ax, texts, [xy for _, xy, _ in labels],
                      [a for a in (caption, footer, legend) if a is not None])
@@ -475,33 +403,6 @@ def render_view_png(view: MapView, layers: RenderLayers, *, lang: str = "zh", ti
             page = out.getvalue()
     return RenderResult(png=buf.getvalue(), basemap=mosaic is not None, note="; ".join(notes), notes=tuple(notes),
                         extent=extent, caption_px=caption_px, label_px=label_px, pdf=page)
-
-
-def _footer(parks: gpd.GeoDataFrame | None, basemap: bool, notes: list[str], text_ok, w: int, dpi: int,
-            fs: float, programmes: Catalogue) -> list[str]:
-    """The footer's lines: the data's documents, the view's CRS, the basemap's attribution, notes."""
-    documents = dict.fromkeys(programmes.citation(p) for p in (parks["programme"] if parks is not None else []))
-    footer = [text_ok(f"ParkAtlas 园区图谱 · data: {'; '.join(documents) or '—'} · EPSG:3857 view")]
-    if basemap:
-        footer.append(BASEMAP.get("attribution", BASEMAP.get("name", "")))
-    footer.extend(n for n in notes if n != NO_CJK_NOTE)
-    cols = int(w / dpi * 72 * 0.95 / (fs * 0.8 * 0.55))  # columns of ~0.55 em across the image
-    return [ln for part in footer for ln in wrap(part, cols)]
-
-
-def _bottom_band(ax, fig, parks, lang: str, font: str | None, fs: float, text_ok, h: int, dpi: int,
-                 programmes: Catalogue) -> float:
-    """Pixels at the bottom of the image that the footer, scale bar and legend take at most
-    (drawn once to be measured, then removed)."""
-    worst = _footer(parks, True, [NO_BASEMAP_NOTE if font else NO_BASEMAP_NOTE_EN], text_ok, int(fig.bbox.width),
-                    dpi, fs, programmes)
-    above = 0.012 + (len(worst) + 0.7) * fs * 0.8 * 1.2 / (h / dpi * 72) + 0.015
-    tallest = above * h + 3 * fs * dpi / 72  # the scale bar and its label
-    legend = _draw_legend(ax, parks, lang, font, fs, above, programmes) if parks is not None and not parks.empty else None
-    if legend is not None:
-        tallest = max(tallest, h - box_of(legend, fig)[1])
-        legend.remove()
-    return tallest + 8
 
 
 # ---------------------------------------------------------------- PDFs

@@ -1,7 +1,7 @@
-"""PDFs for presenters and investors: a story as one PDF (a page per slide image) and a park
-comparison on one A4 landscape page. Drawn with matplotlib, Chinese text in a TrueType CJK font
-(`ui.exports.static_map.pdf_cjk_font`: the one requirements.txt installs, else Debian's), which
-the PDF embeds cleanly."""
+"""PDFs for presenters and investors: a story as one PDF (the slides' own one-page PDFs, their text
+kept as text) and a park comparison on one A4 landscape page. Drawn with matplotlib's PDF backend,
+Chinese text in a TrueType CJK font (`ui.exports.static_map.pdf_cjk_font`: the one requirements.txt
+installs, else Debian's), which the PDF embeds (subset, TrueType) cleanly."""
 
 from __future__ import annotations
 
@@ -14,28 +14,14 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from PIL import Image
 
-from ui.exports.static_map import StaticMapError, _rc, has_cjk, pdf_cjk_font, wrap
-
-def story_pdf(pngs: list[bytes], title: str) -> bytes:
-    """One PDF with one page per slide image (PNG bytes), in order; `title` is its document title."""
-    if not pngs:
-        raise StaticMapError("story_pdf needs at least one slide image; got none")
-    images = []
-    for i, data in enumerate(pngs):
-        try:
-            images.append(Image.open(io.BytesIO(data)).convert("RGB"))
-        except (OSError, ValueError) as exc:
-            raise StaticMapError(f"slide {i + 1} of {len(pngs)} is not a readable image: {exc}") from exc
-    buf = io.BytesIO()
-    images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=160.0, title=title)
-    return buf.getvalue()
-
+from ui.exports.static_furniture import bold_weight, has_cjk, wrap
+from ui.exports.static_map import StaticMapError, _rc, pdf_cjk_font
 
 def story_pdf_pages(pages: list[bytes], title: str) -> bytes:
     """One PDF of the slides' one-page PDFs (`RenderResult.pdf`), in order: captions, legend and
-    footer stay text a reader can search, copy and read aloud; `title` is the document title."""
+    footer stay text a reader can search, copy and read aloud (fonts embedded as each page has
+    them); each page's own title (its slide's) becomes a bookmark; `title` is the document title."""
     from pypdf import PdfReader, PdfWriter
 
     if not pages:
@@ -43,11 +29,16 @@ def story_pdf_pages(pages: list[bytes], title: str) -> bytes:
     writer = PdfWriter()
     for i, page in enumerate(pages):
         try:
-            for p in PdfReader(io.BytesIO(page)).pages:
+            reader = PdfReader(io.BytesIO(page))
+            first = len(writer.pages)
+            for p in reader.pages:
                 writer.add_page(p)
+            heading = reader.metadata.title if reader.metadata is not None else None
         except Exception as exc:  # pypdf raises many kinds for a damaged page
             raise StaticMapError(f"slide {i + 1} of {len(pages)} is not a readable PDF page: {exc}") from exc
+        writer.add_outline_item(title=f"{i + 1}. {heading}" if heading else f"{i + 1}", page_number=first)
     writer.add_metadata({"/Title": title, "/Creator": "ParkAtlas"})
+    writer.page_mode = "/UseOutlines"
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
@@ -82,14 +73,6 @@ def _line_height_in(size: float) -> float:
 def _columns(text: str) -> int:
     """Text columns `text` takes (a CJK character counts 2)."""
     return sum(2 if has_cjk(c) else 1 for c in text)
-
-
-def _has_bold(font: str | None) -> bool:
-    """Whether `font` (None: DejaVu Sans) is installed with a bold face."""
-    from matplotlib import font_manager
-
-    name = font or "DejaVu Sans"
-    return any(f.name == name and f.weight in ("bold", 700, "700") for f in font_manager.fontManager.ttflist)
 
 
 def _strip_cjk(s: str) -> str:
@@ -130,7 +113,7 @@ def comparison_figure(table: pd.DataFrame, title: str, note: str) -> Figure:
     ax.set_axis_off()
     ax.set_xlim(0, page_w)
     ax.set_ylim(page_h, 0)  # y in inches from the top
-    bold = "bold" if _has_bold(font) else "normal"  # no faked bold (and no findfont warnings)
+    bold = bold_weight(font)  # no faked bold (and no findfont warnings)
     ax.text(margin, margin, clean(title), fontsize=15, fontweight=bold, va="top")
     y = margin + title_h
     xs = np.cumsum([margin] + [f * usable_w for f in fracs])
