@@ -220,6 +220,49 @@ def score_doc(path: Path) -> dict[str, object]:
                 not_in_text=sum(norm(p.name) not in clean_text for p in r.parks), seconds=seconds)
 
 
+def explain_doc(path: Path) -> list[str]:
+    """What the reading of one test document missed or added, one line each (for the reader's
+    author working on a tuning document; never run it on a held-out one before its measure)."""
+    exp = json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
+    src = read_document(path.read_bytes(), path.name)
+    r = read_plan(src.text, sha256=src.sha256, file_name=src.file_name)
+    expected = exp["parks"]
+    found = [full_name(p) for p in r.parks]
+    m = match(found, [_full(e["name"], e["kind"], e.get("parent")) for e in expected])
+    lines = []
+    for i, e in enumerate(expected):
+        if i not in m:
+            lines.append(f"  missed park: {e['name']} ({e['kind']}, parent {e.get('parent')})")
+            continue
+        p = r.parks[m[i]]
+        if not ((e.get("parent") is None and p.parent is None)
+                or (e.get("parent") and p.parent and match([p.parent], [e["parent"]]))):
+            lines.append(f"  parent of {e['name']}: expected {e.get('parent')}, read {p.parent}")
+        for a in e["areas"]:
+            if not any(norm(x.text) == norm(a["text"]) and abs(x.km2 - a["km2"]) < 1e-6 for x in p.areas):
+                lines.append(f"  area of {e['name']}: expected {a['text']} ({a['km2']} km²), "
+                             f"read {[(x.text, x.km2) for x in p.areas]}")
+        if e.get("boundary"):
+            got = p.boundary.parts() if p.boundary else None
+            if not got or not all(norm(got[k]) == norm(v) for k, v in e["boundary"].items()):
+                lines.append(f"  四至 of {e['name']}: expected {e['boundary']}, read {got}")
+    for j, p in enumerate(r.parks):
+        if j not in m.values():
+            lines.append(f"  extra park: {p.name} ({p.kind}, parent {p.parent}) areas {[x.text for x in p.areas]}")
+    ts = all_targets(r)
+    for t in exp["targets"]:
+        if not target_hit(ts, float(t["value"]), t["unit"], t["year"]):
+            near = [(x.value, x.unit, x.year) for x in ts if abs(x.value - float(t["value"])) < 1e-9]
+            lines.append(f"  missed target: {t['metric_text']} {t['value']} {t['unit']} {t['year']} (read with that value: {near})")
+    not_areas = {norm(t) for t in exp.get("not_areas", [])}
+    floors = {norm(f["text"]) for e in expected for f in e["floor_areas"]}
+    for p in r.parks:
+        for a in p.areas:
+            if norm(a.text) in not_areas | floors:
+                lines.append(f"  not a land area, read as one: {a.text} on {p.name}")
+    return lines
+
+
 def _fmt(v: object) -> str:
     if isinstance(v, tuple):
         k, n = v
@@ -244,8 +287,13 @@ def main() -> None:
     """Print the table per document: seeds, tuning, and with --heldout the held-out documents."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--heldout", action="store_true", help="also score tests/data/plan_docs/heldout")
-    ap.add_argument("--only", choices=("seeds", "tuning", "heldout"), help="score one set only")
+    ap.add_argument("--only", help="score one set only: seeds or a folder of tests/data/plan_docs (tuning, heldout4 …)")
+    ap.add_argument("--explain", action="store_true", help="with --only FOLDER: list each document's misses")
     args = ap.parse_args()
+    if args.explain and args.only and args.only != "seeds":
+        for path in sorted((DOCS / args.only).glob("*.txt")) + sorted((DOCS / args.only).glob("*.html")):
+            print(path.name, *explain_doc(path), sep="\n")
+        return
     parks_geo = json.loads((ROOT / "data" / "parks.geojson").read_text(encoding="utf-8"))["features"]
     with open(ROOT / "data" / "targets.csv", encoding="utf-8") as f:
         targets_rows = list(csv.DictReader(f))

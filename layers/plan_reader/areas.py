@@ -80,6 +80,7 @@ FLOOR_WORDS = ("建筑面积|建面|厂房|载体|楼宇|公寓|用房|写字楼
 USE_RULES: tuple[UseRule, ...] = (
     UseRule("floor-words-before", "floor", ("m2", "land"), before=FLOOR_WORDS),
     UseRule("floor-words-after", "floor", ("m2",), after=r"(?:的)?(?:[\u4e00-\u9fff]{0,6})?(?:载体|厂房|用房|楼宇|公寓|空间|建筑)"),
+    UseRule("project-land", "other", ("m2", "land"), before=r"项目[^，,。；;]{0,8}(?:占地|用地)|地块|宗地"),
     UseRule("land-words-m2", "land", ("m2",), before="占地面积|用地面积|占地|土地面积|用地规模|规划面积"),
     UseRule("m2-is-floor", "floor", ("m2",)),
     UseRule("other-area", "other", ("land",), before="绿地|绿化|水域|水面|湿地|耕地|林地|公园|森林|生态用地|农用地|海域"),
@@ -89,6 +90,7 @@ USE_RULES: tuple[UseRule, ...] = (
             sentence=r"(?:到|至|力争|争取|确保|计划)\s*(?:19|20)\d{2}\s*年|年底前|年内"),
     UseRule("target-land-after", "target", ("land",), after=r"(?:的)?土地(?:合作)?(?:开发|供应|出让|整备|收储)",
             sentence=r"(?:到|至|力争|争取|确保)\s*(?:19|20)\d{2}\s*年"),
+    UseRule("quota", "other", ("land", "m2"), before=r"指标|缺口"),
     UseRule("land", "land", ("land",)),
 )
 """Tried in order; the first rule that fits a figure decides what it is."""

@@ -29,7 +29,7 @@ OPPOSITE = {"east": "west", "west": "east", "south": "north", "north": "south"}
 VERBS = "至|到|达|抵|临|接|靠|邻|依|望|及|界|起|止|连"
 """Verbs after a direction (东至, 南抵, 西接, 北靠 …)."""
 _SEP = "[,，;；、 ]|以及|及|和"
-_STOP = ",，;；、。\n(（:："
+_STOP = ",，;；、。\n\t|(（:："
 _VALUE = f"[^{_STOP}]{{1,40}}"
 
 
@@ -52,7 +52,8 @@ BOUNDARY_RULES: tuple[BoundaryRule, ...] = (
 )
 """The forms of 四至, tried in this order (a run may mix 以X为界 with 至: see `_found`)."""
 MIN_DIRECTIONS = 2
-"""A run of clauses is a 四至 when it names at least this many directions."""
+"""A run of clauses is a 四至 when it names at least this many directions (a lone 北以X为界 counts
+when it continues a run of another form: 西起A，南至B，东至C，北以D为界)."""
 _LEAD = re.compile(r"^.*?(?:范围为|规划为|区域为|位于|为|于|在)")
 
 
@@ -69,7 +70,7 @@ class Found:
 
 _RXS = [(r, re.compile(r.clause)) for r in BOUNDARY_RULES]
 _SEP_RX = re.compile(f"(?:{_SEP})*")
-_GOOD_BEFORE = set(",，;；、。:：(（ \n为是到至围区其园") | {""}
+_GOOD_BEFORE = set(",，;；、。:：(（ \n\t|为是到至围区其园") | {""}
 """What may stand before the first clause of a 四至 run (范围为东至…, 。北至…, 片区东至…)."""
 
 
@@ -102,7 +103,8 @@ def find_boundaries(view: View, start: int = 0, end: int | None = None) -> list[
             out.append(found)
             taken = found.end
             pos = found.end
-    return _joined(view, sorted(out, key=lambda f: f.start))
+    joined = _joined(view, sorted(out, key=lambda f: f.start))
+    return [f for f in joined if len(_named(f)) >= MIN_DIRECTIONS]
 
 
 def _joined(view: View, found: list[Found]) -> list[Found]:
@@ -149,7 +151,7 @@ def _found(view: View, rule: BoundaryRule, run: list[re.Match[str]]) -> Found | 
                 named += 1
         if first_start is None:
             first_start = value_start if rule.inverted else m.start()
-    if named < MIN_DIRECTIONS or first_start is None:
+    if named < (1 if rule.id == "bounded-by" else MIN_DIRECTIONS) or first_start is None:  # 北以X为界 joins a run
         return None
     end = run[-1].end() if rule.id == "bounded-by" else run[-1].end("value") if not rule.inverted else run[-1].end("dirs")
     return Found(rule.id, parts, view.written(first_start, end), first_start, end)

@@ -7,6 +7,8 @@ structure or wording, and the merging of what they propose.
 | heading | 3 | a heading whose title is a name (（一）马鞍岛东片区。), or a short title under a heading about places (核心区, 分园, 地标) |
 | lead | 3 | a paragraph opening with a name and a full stop (南部园区。面积约87平方公里…) |
 | defined | 3 | a name with its short name (以下简称“翠亨园区”) |
+| nickname | 3 | a name with what people call it (被业内称为“钱塘芯谷”的…产业园; …小镇，当地人习惯称之为“医药港”) |
+| carrier | 3 | a building named as a park's carrier (位于…的钱塘科创中心，是…重要载体) |
 | area-named | 3 | 规划约1平方公里的中国新材料CID(中央创新区) |
 | phase | 3 | 一期/第二期/首期/起步区/启动区 with its area, 四至 or land (一期工程计划用地面积…) |
 | located | 3 | a name with any suffix followed by where it is or how large (庆盛枢纽区块位于…, …区块规划面积…) |
@@ -20,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from layers.plan_reader._text import View, canonical
-from layers.plan_reader.names import (PHASE_WORD, STOP_WORDS, counted, is_generic, is_org, name_start, split_place,
+from layers.plan_reader.names import (MAX_NAME, PHASE_WORD, STOP_WORDS, counted, is_generic, is_org, name_start, split_place,
                                       standalone, start_of_name_ending, suffix_names, suffix_of)
 from layers.plan_reader.numerals import NUMBER
 from layers.plan_reader.sections import Sections
@@ -45,6 +47,14 @@ _SUB_AREA_TITLE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:片区|组团|区块)$")
 """A heading that is a sub-area's name, however generic its words (二、智能制造片区)."""
 MORE_ALIASES = re.compile(r"(?:又称|也称|简称|或称)[为:：]?\s*[“\"「]?(?P<alias>[^”\"」(),，、]{2,14})")
 AREA_UNIT = r"(?:平方公里|平方千米|km²|公顷|亩)"
+NICKNAMED_BEFORE = re.compile(r"被[^，,。；;“”]{0,8}?(?:称为|称作|誉为)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]的")
+"""被业内称为“钱塘芯谷”的 + the name it is said of (the name follows)."""
+NICKNAMED_AFTER = re.compile(r"[，,]\s*(?:当地人|业内|业界|市民|群众|大家|人们|企业)?(?:习惯|通常|俗|也|又|亦)?"
+                             r"(?:称之?为|称作|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]")
+"""The name + ，当地人习惯称之为“医药港” (the name precedes)."""
+CARRIER = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:中心|大厦|综合体|广场|孵化器|大楼|总部园))[，,]\s*"
+                     r"(?:是|为|作为)[^。；;]{0,24}?载体")
+"""A building the text calls a park's carrier (…的钱塘科创中心，是园区企业研发和孵化的重要载体)."""
 OPERATOR_HEADING = re.compile(r"运营主体|协调单位|运营单位|建设主体|管理机构|责任单位|牵头单位")
 """A section naming who runs a park: a name opening its paragraph is a body, not a park."""
 NAME_RULES: tuple[NameRule, ...] = (
@@ -52,11 +62,14 @@ NAME_RULES: tuple[NameRule, ...] = (
     NameRule("heading", 3),
     NameRule("lead", 3, r"^(?P<name>[\u4e00-\u9fffA-Za-z0-9+·()]{2,20})[。:：]"),
     NameRule("defined", 3, DEFINED),
+    NameRule("nickname", 3),
+    NameRule("carrier", 3),
     NameRule("area-named", 3, f"(?:在(?P<loc>[^,，。;；、]{{2,12}}?))?规划(?:建设)?(?:约)?{NUMBER}{AREA_UNIT}的"
                               r"(?P<name>[^,，。;；、]{2,24})"),
     NameRule("phase", 3, r"(?P<name>(?:第?[一二三四五六七八九十]|首)期|起步区|启动区)(?!厂房|标准厂房|载体|用房|楼宇|建筑)(?:工程|"
                          r"(?=[^,，。;；]{0,4}(?:用地|占地|面积|四至|位于|[东南西北]至|约[\d一二三四五六七八九]))|"
-                         r"(?=(?:已建成|在建|建成|规划建设|已投产|投产)))"),
+                         r"(?=(?:已建成|在建|建成|规划建设|已投产|投产))|"
+                         f"(?={NUMBER}{AREA_UNIT}))"),
     NameRule("located", 3, r"(?:位于|地处|坐落于|坐落在|规划总?面积|总面积|占地面积|用地面积|面积约|面积为)"),
     NameRule("org", 2, r"(?=管委会|管理委员会|管理局|管理办公室|开发建设办公室)"),
     NameRule("suffix", 1),
@@ -114,6 +127,8 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
             place = view.written(a, a + len(place))
             a += len(place)
             name, key = view.written(a, b), rest
+        if re.match(r"\s*[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]", text[b:b + 10]):
+            return None  # 甬经信园〔2024〕15号: a document number, not a park
         suffix = suffix_of(key)
         kind = kind or (suffix.kind if suffix else "park")
         cand = Cand(key, name, kind, rule, a, b, scope, place=place)
@@ -179,6 +194,22 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
                 base = m.start("more")
                 for more in MORE_ALIASES.finditer(m.group("more")):
                     cand.aliases.append(view.written(base + more.start("alias"), base + more.end("alias")))
+    for m in NICKNAMED_BEFORE.finditer(text):
+        named = next((n for n in suffix_names(view, m.end(), min(len(text), m.end() + MAX_NAME + 4)) if n[0] == m.end()), None)
+        if named:
+            cand = add(named[0], named[1], named[2], "nickname")
+            if cand:
+                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
+    for m in NICKNAMED_AFTER.finditer(text):
+        a = start_of_name_ending(text, m.start())
+        if m.start() - a >= 3 and suffix_of(text[a:m.start()]):
+            cand = add(a, m.start(), None, "nickname")
+            if cand:
+                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
+    for m in CARRIER.finditer(text):
+        a = max(m.start("name"), start_of_name_ending(text, m.end("name"), m.start("name")))
+        if m.end("name") - a >= 4 and not is_generic(text[a:m.end("name")]):
+            add(a, m.end("name"), "carrier", "carrier")
     for m in _RX["area-named"].finditer(text):
         name = m.group("name")
         if len(name) >= 3 and not name.startswith(STOP_WORDS):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from layers.plan_reader._text import View
+from layers.plan_reader._text import View, canonical
 from layers.plan_reader.candidates import Cand, category_keys
 from layers.plan_reader.names import PHASE_WORD, Suffix, is_generic, standalone, suffix_of
 
@@ -148,7 +148,23 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
     kept = [c for c in kept if not (c.rule == "suffix" and c.kind == "zone") or len(text.split(c.key)) > 2
             or any(o is not c and o.key.startswith(c.key) for o in kept) or BUILT.search(text, max(0, c.start - 6), c.start)]
     kept += _phases(view, cands, kept)
+    _place_free_aliases(text, kept)
     return sorted(kept, key=lambda c: c.start)
+
+
+_PLACE_STEM = re.compile(r"([\u4e00-\u9fff]{2})(?:区|市|县|新区)(?![\u4e00-\u9fff]{0,2}(?:园|谷|城))")
+
+
+def _place_free_aliases(text: str, parks: list[Cand]) -> None:
+    """A nickname that starts with a place the text names (钱塘芯谷, with 钱塘区 in the text) is
+    also used without it where the text quotes that (“芯谷”): the shorter form is an alias too."""
+    stems = {m.group(1) for m in _PLACE_STEM.finditer(text)}
+    for p in parks:
+        for alias in list(p.aliases):
+            for stem in stems:
+                short = canonical(alias)[len(stem):] if canonical(alias).startswith(stem) else ""
+                if len(short) >= 2 and short not in p.match_names and re.search(f"[“\"「]{re.escape(short)}[”\"」]", text):
+                    p.aliases.append(short)
 
 
 GOAL_VERBS = re.compile(r"(?:建成|打造成?|建设成|成为|创建|争创)[^，,。；;]*的$")

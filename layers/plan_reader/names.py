@@ -69,7 +69,7 @@ NOT_PARK_ENDINGS = ("公园", "花园", "果园", "校园", "家园", "乐园", 
                     "低谷", "机场", "港口", "海港", "空港", "码头", "半岛", "群岛", "城区", "老城", "名城", "中心城", "县城",
                     "都城", "皇城")
 """Endings that name something else (a public park, a campus, a training base, a port …)."""
-STOP_WORDS = ("园区内", "园内", "辖区内", "区内", "境内", "加快推进", "加快建设", "建设", "打造", "推动", "推进", "加快", "依托", "位于", "地处", "坐落", "支持", "包括",
+STOP_WORDS = ("园区内", "园内", "辖区内", "区内", "境内", "整个", "整座", "扩区后", "调区后", "调整后", "整合后", "扩容后", "理顺", "确定", "计入", "加快推进", "加快建设", "建设", "打造", "推动", "推进", "加快", "依托", "位于", "地处", "坐落", "支持", "包括",
               "围绕", "发展", "培育", "引进", "形成", "构建", "提升", "建成", "开展", "布局", "规划", "实施", "组建", "设立",
               "成立", "申报", "创建", "争创", "筹建", "共建", "联合", "对接", "链接", "毗邻", "邻近", "临近", "紧邻", "以及",
               "其中", "同时", "作为", "成为", "属于", "借助", "结合", "利用", "通过", "重点", "大力", "积极", "全力", "着力",
@@ -92,7 +92,7 @@ GENERIC_WORDS = ("世界", "全球", "国际", "国内", "全国", "一流", "�
                  "优质", "优势", "主题", "功能", "配套", "公共", "农业", "物流", "商贸", "文化", "旅游", "总部", "所在",
                  "相关", "周边", "区内", "市内", "省内", "其他", "其它", "现有", "已有", "全市", "全区", "全省", "同类", "城市",
                  "区域", "地区", "经济", "开发", "技术", "价值", "信息", "新能源", "先行", "核心", "融合", "协同",
-                 "合作", "共享", "开放", "质量", "一体化", "集群", "链", "各类")
+                 "合作", "共享", "开放", "质量", "一体化", "集群", "链", "各类", "小微", "中小")
 """Words that alone make no proper name (世界领先科技园区 is a kind of park, not a park)."""
 COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百几多若干]+)\s*(?:个|家|大|类|批|座|处)$|(?:各|每|该|本|首批|一批|等|各类|这些|这个)$")
 """Words right before a name that make it a category (10个价值创新园区, 各园区)."""
@@ -108,7 +108,7 @@ ORG_WORDS = ("有限公司", "公司", "集团", "研究院", "研究所", "大�
 
 _NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9+·]"
 _BRACKET = r"\((?![一二三四五六七八九十\d]{1,3}\))[\u4e00-\u9fffA-Za-z]{1,8}\)"
-_COUNT = re.compile(r"[一二两三四五六七八九十\d]+(?:个|家|类|大|批|座|处|期)")
+_COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+|多|几|若干)(?:个|家|类|大|批|座|处|期)")
 _SUFFIX_RX = re.compile("|".join(re.escape(s.text) for s in SUFFIXES))
 _PLACE_PREFIX = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,3}?(?:市|区|县))(?P<rest>[\u4e00-\u9fff(（].+)$")
 _NOT_PLACE = ("园区", "片区", "新区", "高新区", "开发区", "集聚区", "功能区", "示范区", "试验区", "合作区", "智慧区", "核心区",
@@ -219,8 +219,8 @@ def split_place(name: str) -> tuple[str | None, str]:
 
 def is_generic(name: str) -> bool:
     """True when `name` is only generic words and a suffix (see GENERIC_WORDS), or a slogan such as
-    一区五园."""
-    if re.fullmatch(r"[一二两三四五六七八九十多]+[区园城]+(?:[一二两三四五六七八九十多]+[区园城]+)*", name):
+    一区五园 or 一核两翼多园."""
+    if re.fullmatch(r"(?:[一二两三四五六七八九十多]+[区园城核翼带廊轴心片极圈]+)+", name):
         return True
     core = name
     for s in SUFFIXES:
@@ -231,7 +231,7 @@ def is_generic(name: str) -> bool:
     for w in sorted(GENERIC_WORDS, key=len, reverse=True):
         core = core.replace(w, "")
     core = re.sub(r"[\d\s()（）“”\"]", "", core)
-    if re.fullmatch(r"[一二两三四五六七八九十百千]*[大个类批座处家]?", core):  # 十大, 三个: a count, no name
+    if re.fullmatch(r"(?:[一二两三四五六七八九十百千]*|多|几|若干)[大个类批座处家]?", core):  # 十大, 三个, 多个: a count
         return True
     return len(core) < 2  # a numeral inside a place name stays (三灶科技工业园)
 

@@ -152,6 +152,24 @@ NAMED_PHASE = re.compile(r"^(?P<base>.{2,}?)(?:第?[一二三四五六七八九�
 """A phase named after its park: 科创园一期, 知识城二期 (the base is the park's name or ends it)."""
 
 
+HELD_BY = re.compile(r"(?:在|位于|地处)[“\"]?(?P<loc>[^，,。；;、在位“”\"]{2,24}?)[”\"]?(?:核心区|范围|区域)?(?:内|里|中)?的?"
+                     r"(?:规划建设|规划|建设|布局|设立|打造|新建|建成)?$")
+"""Words right before a park's name that put it in a park named there (在创新核内建设X, 位于“芯谷”核心区的X)."""
+
+
+def _held_by_named(text: str, p: Cand, strong: dict[str, Cand]) -> str | None:
+    """The key of the park a mention of `p` is said to lie in (HELD_BY), or None."""
+    for m in re.finditer(re.escape(p.key), text):
+        held = HELD_BY.search(text, max(0, m.start() - 32), m.start())
+        if not held:
+            continue
+        loc = held.group("loc")
+        for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
+            if q is not p and q.key != p.key and loc == n:
+                return q.key
+    return None
+
+
 def _phase_of_named(p: Cand, parks: list[Cand]) -> bool:
     """Nest a phase named after its park (NAMED_PHASE) under it, in place: the park whose section
     holds the phase first, else the strongest whose name is or ends with the base. True when done."""
@@ -206,6 +224,9 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
                     break
             if p.parent:
                 break
+        if p.parent is None:  # "在创新核内建设X", "位于芯谷核心区的X": the park named before X holds it
+            p.parent = _held_by_named(text, p, strong)
+            p.parent_rule = "located-in" if p.parent else None
         if p.parent is None:  # a sentence "X位于…" that names X by a pronoun (小镇位于智慧区西部)
             for h_start, h_end in [p.scope] if p.scope else []:
                 loc = re.search(r"(?:位于|地处)(?P<loc>[^，,。；;]{2,40})", text[h_start:min(h_end, h_start + 200)])

@@ -29,14 +29,21 @@ from layers.plan_reader.tables import Table
 
 TARGET_UNITS = ("万元/亩", "亿元/平方公里", "万亿元", "亿美元", "万美元", "亿元", "万元", "万亿", "亿吨", "万标箱", "亿", "元", "万平方米", "万㎡", "平方米", "㎡", "平方公里",
                 "公顷", "亩", "万人次", "万人", "人次", "人", "名", "家", "个", "项", "件", "套", "所", "座", "条", "万辆",
-                "辆", "万台", "台", "万吨", "吨", "个百分点", "%", "‰", "吨标准煤/万元")
+                "辆", "万台", "台", "万吨", "吨", "万小时", "小时", "个百分点", "%", "‰", "吨标准煤/万元")
 """Units a target may be given in, as written (longest first where one holds another)."""
 
 _YEAR = r"(?:(?:19|20)\d{2}|[二][〇零○][一二三四五六七八九〇零○]{2})"
 TARGET_CUES = re.compile(
     f"(?<![增长加升降高])(?:到|至|力争|争取|确保|预计到|计划|目标)\\s*(?P<year>{_YEAR})\\s*年(?!的)|"
-    f"(?P<year2>{_YEAR})\\s*年(?:底|末)?前|力争|争取|确保|目标|不少于|不低于|不小于|不超过|规划建设")
-"""A sentence with any of these is read for targets (a year before the document's own is no cue)."""
+    f"(?P<year2>{_YEAR})\\s*年(?:底|末)?前|力争|争取|确保|目标|不少于|不低于|不小于|不超过|规划建设|"
+    f"由\\s*{_YEAR}\\s*年(?:底|末)?的?\\s*{NUMBER}[^,，;；。]{{0,12}}?(?:提高|增加|增长|提升|扩大|上升|下降|降低|减少|缩小)(?:到|至)(?!\\s*{_YEAR}\\s*年)")
+"""A sentence with any of these is read for targets (a year before the document's own is no cue;
+"由2020年的3260亿元提高到6000亿元" is a cue whatever its baseline year)."""
+FROM_TO = re.compile(f"由\\s*(?P<year>{_YEAR})\\s*年(?:底|末)?的?\\s*(?P<num>{NUMBER})[^,，;；。\\d]{{0,12}}?"
+                     f"(?:(?:提高|增加|增长|提升|扩大|上升|下降|降低|减少|缩小)?(?:到|至)\\s*(?:{_YEAR}\\s*年(?:底|末)?的?)?)?\\s*$")
+""""由2020年的3260亿元提高到" right before a figure: the figure is a target whose baseline is the
+first number in its year; the target's year is the one the sentence or section gives (到2025年),
+or the one written after 提高到 ("增长至2020年的1816件": history when that year is past)."""
 
 COMPARISONS: tuple[tuple[str, str], ...] = (
     ("不少于", "≥"), ("不低于", "≥"), ("不小于", "≥"), ("≥", "≥"), (">=", "≥"), ("至少", "≥"),
@@ -65,9 +72,9 @@ FIGURE_RE = re.compile(
     f"(?P<unit>{_UNIT_RX})(?P<after>以上|以下|左右)?")
 BASELINE_RE = re.compile(f"\\s*(?:[(（]|[,，;；]\\s*(?:比|较)?)\\s*(?P<year>{_YEAR})\\s*年(?:底|末)?(?:为|是|:|：)\\s*(?P<num>{NUMBER})"
                          f"|\\s*[(（]\\s*(?P<year2>{_YEAR})\\s*年(?:底|末)?\\s*(?P<num2>{NUMBER})")
-BASELINE_BEFORE = re.compile(f"(?<![到至])(?:{_YEAR})\\s*年(?:底|末)?(?:为|是|:|：)\\s*$")
+BASELINE_BEFORE = re.compile(f"(?<![到至])(?:{_YEAR})\\s*年(?:底|末)?(?:为|是|:|：)\\s*$|由\\s*{_YEAR}\\s*年(?:底|末)?的?\\s*$")
 """A figure right after 2022年为 is a baseline or a past value, not a target."""
-_YEAR_MENTION = re.compile(f"(?<![比较与\\d])(?P<year>{_YEAR})\\s*年(?![度均代])")
+_YEAR_MENTION = re.compile(f"(?<![比较与由\\d])(?P<year>{_YEAR})\\s*年(?![度均代])")
 _SECTION_YEAR = re.compile(f"(?:到|至|预计到)\\s*(?P<year>{_YEAR})\\s*年")
 
 
@@ -144,10 +151,13 @@ def _sentence_targets(view: View, sections: Sections, a: int, b: int) -> list[Fo
         if _inside_brackets_or_quotes(text, a, m.start()) or BASELINE_BEFORE.search(text, a, m.start()):
             continue
         c0 = _clause_start(text, m.start(), a)
+        from_to = FROM_TO.search(text, c0, m.start())
         prev = [p for p in FIGURE_RE.finditer(text, c0, m.start()) if p.end() <= m.start()]
+        if from_to:
+            prev = [p for p in prev if p.end() <= from_to.start()]
         if prev:
             c0 = prev[-1].end()
-        before = view.clean[c0:m.start()]
+        before = view.clean[c0:from_to.start() if from_to else m.start()]
         metric = _clean_metric(before)
         if len(metric) <= 2 or metric in LEAD_VERBS or _STRIP_LEAD.sub("", before).strip() in LEAD_VERBS:
             tail_end = _clause_end(text, m.end(), b)
@@ -157,6 +167,12 @@ def _sentence_targets(view: View, sections: Sections, a: int, b: int) -> list[Fo
             continue
         year = _year_before(view, sections, a, m.start())
         baseline = None
+        if from_to:
+            base_year = parse_year(from_to.group("year"))
+            base_value = parse_number(from_to.group("num"))
+            if year is not None and base_year is not None and year <= base_year:
+                continue  # 由2016年的380件增长至2020年的1816件 in a plan of 2021: what happened
+            baseline = (base_value, base_year) if base_value is not None else None
         bm = BASELINE_RE.match(text, m.end(), b)
         if bm:
             bv = parse_number(bm.group("num") or bm.group("num2"))
