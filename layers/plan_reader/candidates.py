@@ -47,14 +47,19 @@ _SUB_AREA_TITLE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:片区|组团|区块)$")
 """A heading that is a sub-area's name, however generic its words (二、智能制造片区)."""
 MORE_ALIASES = re.compile(r"(?:又称|也称|简称|或称)[为:：]?\s*[“\"「]?(?P<alias>[^”\"」(),，、]{2,14})")
 AREA_UNIT = r"(?:平方公里|平方千米|km²|公顷|亩)"
-NICKNAMED_BEFORE = re.compile(r"被[^，,。；;“”]{0,8}?(?:称为|称作|誉为)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]的")
+NICKNAMED_BEFORE = re.compile(r"被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]的")
 """被业内称为“钱塘芯谷”的 + the name it is said of (the name follows)."""
-NICKNAMED_AFTER = re.compile(r"[，,]\s*(?:当地人|业内|业界|市民|群众|大家|人们|企业)?(?:习惯|通常|俗|也|又|亦)?"
+NICKNAMED_AFTER = re.compile(r"[，,]\s*被?(?:当地人|业内|业界|市民|群众|大家|人们|企业家们|企业)?(?:亲切地|形象地)?(?:习惯|通常|俗|也|又|亦)?"
                              r"(?:称之?为|称作|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]")
 """The name + ，当地人习惯称之为“医药港” (the name precedes)."""
-CARRIER = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:中心|大厦|综合体|广场|孵化器|大楼|总部园))[，,]\s*"
-                     r"(?:是|为|作为)[^。；;]{0,24}?载体")
+PRONOUN = re.compile(r"(?:园区|该园|这里|此地|片区|基地)(?![\u4e00-\u9fff]{0,2}(?:园|区|城|谷)[^区])")
+"""A park referred to by its kind alone (…称为“海洋园”的园区)."""
+CARRIER = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:中心|大厦|综合体|广场|孵化器|大楼|总部园|创新港|双创港|金谷|汇))"
+                     r"(?:[，,](?:[^。；;，,]{0,20}[，,])?\s*(?:是|为|作为)[^。；;]{0,24}?(?:载体|集聚区)"
+                     r"|[，,]?\s*(?:总)?建筑面积)")
 """A building the text calls a park's carrier (…的钱塘科创中心，是园区企业研发和孵化的重要载体)."""
+ADDRESSEES = re.compile(r"\s*各[^。\n]{2,160}[:：]\s*$")
+"""A notice's addressee line (各区县经济信息委，两江新区、万盛经开区经济运行局：): bodies written to, not parks."""
 OPERATOR_HEADING = re.compile(r"运营主体|协调单位|运营单位|建设主体|管理机构|责任单位|牵头单位")
 """A section naming who runs a park: a name opening its paragraph is a body, not a park."""
 NAME_RULES: tuple[NameRule, ...] = (
@@ -66,7 +71,7 @@ NAME_RULES: tuple[NameRule, ...] = (
     NameRule("carrier", 3),
     NameRule("area-named", 3, f"(?:在(?P<loc>[^,，。;；、]{{2,12}}?))?规划(?:建设)?(?:约)?{NUMBER}{AREA_UNIT}的"
                               r"(?P<name>[^,，。;；、]{2,24})"),
-    NameRule("phase", 3, r"(?P<name>(?:第?[一二三四五六七八九十]|首)期|起步区|启动区)(?!厂房|标准厂房|载体|用房|楼宇|建筑)(?:工程|"
+    NameRule("phase", 3, r"(?P<name>(?:第?[一二三四五六七八九十]|首)期|起步区|启动区)(?!厂房|标准厂房|载体|用房|楼宇|建筑|项目)(?:工程|"
                          r"(?=[^,，。;；]{0,4}(?:用地|占地|面积|四至|位于|[东南西北]至|约[\d一二三四五六七八九]))|"
                          r"(?=(?:已建成|在建|建成|规划建设|已投产|投产))|"
                          f"(?={NUMBER}{AREA_UNIT}))"),
@@ -195,15 +200,21 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
                 for more in MORE_ALIASES.finditer(m.group("more")):
                     cand.aliases.append(view.written(base + more.start("alias"), base + more.end("alias")))
     for m in NICKNAMED_BEFORE.finditer(text):
-        named = next((n for n in suffix_names(view, m.end(), min(len(text), m.end() + MAX_NAME + 4)) if n[0] == m.end()), None)
+        named = next(((m.end(), n[1], n[2], n[3]) for n in suffix_names(view, m.end(), min(len(text), m.end() + MAX_NAME + 4))
+                      if not re.search(r"[,，。；;、:：\s“”\"]", text[m.end():n[0]])), None)  # the whole name after 的
+        if named is None and PRONOUN.match(text, m.end()):  # 海洋科技园…。这个被当地人习惯称为“海洋园”的园区: the park before
+            named = next((n for n in reversed(suffix_names(view, max(0, m.start() - 80), m.start())) if n[1] - n[0] >= 4), None)
         if named:
             cand = add(named[0], named[1], named[2], "nickname")
             if cand:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
     for m in NICKNAMED_AFTER.finditer(text):
-        a = start_of_name_ending(text, m.start())
-        if m.start() - a >= 3 and suffix_of(text[a:m.start()]):
-            cand = add(a, m.start(), None, "nickname")
+        a, b = start_of_name_ending(text, m.start()), m.start()
+        if re.search(r"(?:位于|地处|坐落于|落户)$", text[max(0, a - 4):a]):  # X位于五象新区，被业内叫作“数字小镇”: X's
+            first = next(iter(suffix_names(view, view.sentence_at(a).start, a)), None)
+            a, b = (first[0], first[1]) if first else (b, b)
+        if b - a >= 3 and suffix_of(text[a:b]):
+            cand = add(a, b, None, "nickname")
             if cand:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
     for m in CARRIER.finditer(text):
@@ -221,9 +232,10 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
         owner_end = a
         add(a, m.end("name"), "phase", "phase")
         cands[-1].parent = text[name_start(text, owner_end):owner_end] or None
+    addressees = [(line.start, line.end) for line in view.lines if ADDRESSEES.match(text, line.start, line.end)]
     for a, b, kind, suffix in suffix_names(view):
         at = sections.at(a)
-        if any(x <= a < y for x, y in table_spans) or (at is not None and OPERATOR_HEADING.search(at.title)):
+        if any(x <= a < y for x, y in table_spans + addressees) or (at is not None and OPERATOR_HEADING.search(at.title)):
             continue
         if text[a - 1:a] in ("和", "与", "及", "、") and _RX["org"].match(text, b):
             continue  # 琶洲会展总部和互联网创新集聚区管理委员会: the body's name, cut at its 和

@@ -67,6 +67,10 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
                 continue
             alias = key[: -len(long)] + abbrev
             at = text.find(alias)
+            city = re.match(r"[\u4e00-\u9fff]{2}", key)
+            if at < 0 and city and city.group() + "市" in text:  # 天津滨海高新技术产业开发区 → 滨海高新区 (天津市 named)
+                alias = alias[len(city.group()):]
+                at = text.find(alias) if len(alias) >= 4 else -1
             if at < 0 or alias in named.match_names:
                 continue
             named.aliases.append(view.written(at, at + len(alias)))
@@ -112,7 +116,8 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
         owners = [by_key[k] for k in order if k != key and k in by_key and by_key[k].strength >= 3
                   and (re.sub(r"\([^()]*\)$", "", k).endswith(key)) and len(k) > len(key)]
         if len(owners) == 1:
-            owners[0].aliases.append(weak.name)
+            if not (owners[0].start < weak.start and weak.end == owners[0].end):  # not a fragment of its own mention
+                owners[0].aliases.append(weak.name)
             by_key.pop(key)
             order.remove(key)
     # a heading's short name and the full name used elsewhere (知识城 / 中新广州知识城; 聚锦科创园(含…) /
@@ -147,24 +152,28 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
     # name starts with it, it is named again, or the plan builds it (加快建设…集聚区)
     kept = [c for c in kept if not (c.rule == "suffix" and c.kind == "zone") or len(text.split(c.key)) > 2
             or any(o is not c and o.key.startswith(c.key) for o in kept) or BUILT.search(text, max(0, c.start - 6), c.start)]
+    kept = _place_free_aliases(text, kept)
     kept += _phases(view, cands, kept)
-    _place_free_aliases(text, kept)
     return sorted(kept, key=lambda c: c.start)
 
 
 _PLACE_STEM = re.compile(r"([\u4e00-\u9fff]{2})(?:区|市|县|新区)(?![\u4e00-\u9fff]{0,2}(?:园|谷|城))")
 
 
-def _place_free_aliases(text: str, parks: list[Cand]) -> None:
-    """A nickname that starts with a place the text names (钱塘芯谷, with 钱塘区 in the text) is
-    also used without it where the text quotes that (“芯谷”): the shorter form is an alias too."""
-    stems = {m.group(1) for m in _PLACE_STEM.finditer(text)}
+def _place_free_aliases(text: str, parks: list[Cand]) -> list[Cand]:
+    """A nickname that starts with a place the text names (钱塘芯谷, with 钱塘区 in the text; 中国信创谷)
+    is also used without it where the text quotes that (“芯谷”) or uses it again: the shorter form
+    is an alias too, and a weak name of that form is that park."""
+    stems = {m.group(1) for m in _PLACE_STEM.finditer(text)} | {"中国", "全国"}
     for p in parks:
         for alias in list(p.aliases):
             for stem in stems:
                 short = canonical(alias)[len(stem):] if canonical(alias).startswith(stem) else ""
-                if len(short) >= 2 and short not in p.match_names and re.search(f"[“\"「]{re.escape(short)}[”\"」]", text):
+                if len(short) >= 2 and short not in p.match_names and (
+                        re.search(f"[“\"「]{re.escape(short)}[”\"」]", text) or text.count(short) - text.count(alias) >= 2):
                     p.aliases.append(short)
+    aliases = {a: p for p in parks for a in p.match_names[1:]}
+    return [p for p in parks if not (p.strength < 3 and p.key in aliases and aliases[p.key] is not p)]
 
 
 GOAL_VERBS = re.compile(r"(?:建成|打造成?|建设成|成为|创建|争创)[^，,。；;]*的$")

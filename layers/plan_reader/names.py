@@ -69,7 +69,7 @@ NOT_PARK_ENDINGS = ("公园", "花园", "果园", "校园", "家园", "乐园", 
                     "低谷", "机场", "港口", "海港", "空港", "码头", "半岛", "群岛", "城区", "老城", "名城", "中心城", "县城",
                     "都城", "皇城")
 """Endings that name something else (a public park, a campus, a training base, a port …)."""
-STOP_WORDS = ("园区内", "园内", "辖区内", "区内", "境内", "整个", "整座", "扩区后", "调区后", "调整后", "整合后", "扩容后", "理顺", "确定", "计入", "加快推进", "加快建设", "建设", "打造", "推动", "推进", "加快", "依托", "位于", "地处", "坐落", "支持", "包括",
+STOP_WORDS = ("园区内", "园内", "辖区内", "区内", "境内", "整个", "整座", "扩区后", "调区后", "调整后", "整合后", "扩容后", "理顺", "确定", "计入", "走进", "来到", "走入", "新建", "拟建", "改扩建", "在建", "加快推进", "加快建设", "建设", "打造", "推动", "推进", "加快", "依托", "位于", "地处", "坐落", "支持", "包括",
               "围绕", "发展", "培育", "引进", "形成", "构建", "提升", "建成", "开展", "布局", "规划", "实施", "组建", "设立",
               "成立", "申报", "创建", "争创", "筹建", "共建", "联合", "对接", "链接", "毗邻", "邻近", "临近", "紧邻", "以及",
               "其中", "同时", "作为", "成为", "属于", "借助", "结合", "利用", "通过", "重点", "大力", "积极", "全力", "着力",
@@ -153,7 +153,7 @@ def name_start(text: str, suffix_start: int, floor: int = 0) -> int:
     i = suffix_start
     lo = max(floor, suffix_start - MAX_NAME)
     while i > lo:
-        if re.match(_NAME_CHAR, text[i - 1]):
+        if re.match(_NAME_CHAR, text[i - 1]) or _joining_dash(text, i - 1):
             i -= 1
             continue
         if text[i - 1] == ")":
@@ -171,6 +171,15 @@ def name_start(text: str, suffix_start: int, floor: int = 0) -> int:
         if k >= 0:
             cut = max(cut, k + len(w))
     return i + cut
+
+
+def _joining_dash(text: str, i: int) -> bool:
+    """True when text[i] is a dash after a two-character place that opens a name (中国—东盟信息港小镇,
+    广西—东盟经济技术开发区), not a sentence dash (——), a range (2—3个) or a chain (众创空间—孵化器—加速器)."""
+    def cjk(k: int) -> bool:
+        return 0 <= k < len(text) and "\u4e00" <= text[k] <= "\u9fff"
+    return (text[i] in "—－" and cjk(i - 1) and cjk(i - 2) and not cjk(i - 3) and cjk(i + 1)
+            and not re.match(r"[\u4e00-\u9fff]{1,12}[—－]", text[i + 1:i + 14]))
 
 
 def start_of_name_ending(text: str, end: int, floor: int = 0) -> int:

@@ -29,7 +29,8 @@ from layers.plan_reader.names import standalone
 from layers.plan_reader.sections import Sections
 
 PARENT_RULES = ("phase-in-park", "phase-of-named", "located-in", "area-named-in", "zone-prefix", "made-of", "lead-unit",
-                "lead-district", "heading-zone", "table-zone", "inside", "sole-zone")
+                "lead-district", "heading-zone", "table-zone", "inside", "layout", "members", "sole-zone",
+                "carrier-paragraph")
 """Parent rules, in the order they are tried."""
 NOT_SUBJECT_BEFORE = ("位于", "地处", "坐落于", "分为", "包括", "包含", "由", "和", "与", "及", "、", "以", "对", "向",
                       "距", "距离", "临近", "毗邻", "紧邻", "靠近", "在", "于", "至", "到", "赴", "依托", "联合", "赋予", "是",
@@ -105,10 +106,13 @@ class Owners:
         """The owner of clean offset `offset`: the subject named before it in its sentence, else in its
         paragraph, else the park whose section, lead paragraph or table row holds it."""
         line = self.view.line_at(offset)
+        row = next((p for p in self.parks if p.rule == "table-row" and p.scope and p.scope[0] <= offset < p.scope[1]), None)
         if within == "sentence":
             found = self.subject_before(offset, self.view.sentence_at(offset).start)
-            if found is not None:
+            if found is not None and (row is None or found is row or found.parent == row.key):
                 return found
+        if row is not None:  # a table row's cells are its park's (or its phases'), not another name's (所在区: 两江新区)
+            return row
         return self.subject_before(offset, line.start) or _scope_owner(offset, self.parks)
 
     def named_after(self, offset: int) -> Cand | None:
@@ -158,16 +162,42 @@ HELD_BY = re.compile(r"(?:在|位于|地处)[“\"]?(?P<loc>[^，,。；;、在�
 
 
 def _held_by_named(text: str, p: Cand, strong: dict[str, Cand]) -> str | None:
-    """The key of the park a mention of `p` is said to lie in (HELD_BY), or None."""
+    """The key of the park a mention of `p` is said to lie in (HELD_BY; 东翼内的X), or None."""
     for m in re.finditer(re.escape(p.key), text):
         held = HELD_BY.search(text, max(0, m.start() - 32), m.start())
-        if not held:
-            continue
-        loc = held.group("loc")
         for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
-            if q is not p and q.key != p.key and loc == n:
+            if q is p or q.key == p.key:
+                continue
+            if (held and held.group("loc") == n) or re.search(f"{re.escape(n)}[”\"]?(?:范围)?内的$", text[max(0, m.start() - len(n) - 6):m.start()]):
                 return q.key
     return None
+
+
+LAYOUT = re.compile(r"在(?P<loc>[^，,。；;]{2,20}?)(?:范围)?内[^，,。；;]{0,6}?构建[“\"]?(?P<slogan>[一二两三四五六七八九十多]+[核区园城翼带廊轴心片极圈][^”\"，,。]{0,12})")
+"""在沈阳高新区范围内构建“一核两翼多园”: the parts of that layout (the chapter's parks) are the zone's."""
+MEMBERS = re.compile(r"作为(?P<loc>[^，,。；;]{2,20}?)的[^，,。；;]{0,10}?(?:园区|平台|载体|引擎)[，,]")
+"""作为滨海高新区的两个重点园区，A和B…: the parks named after it in its sentence are the zone's."""
+
+
+def _layout_and_members(view: View, sections: Sections, parks: list[Cand], strong: dict[str, Cand]) -> None:
+    """Parents from a layout sentence (LAYOUT: the parks of its chapter with no parent yet) and from
+    a members sentence (MEMBERS: the parks named in the rest of its sentence), in place."""
+    text = view.canon
+    for rx, whole_chapter in ((LAYOUT, True), (MEMBERS, False)):
+        for m in rx.finditer(text):
+            zone = strong.get(m.group("loc").strip("“”\""))
+            if zone is None:
+                continue
+            if whole_chapter:
+                h = sections.at(m.start())
+                while h is not None and h.depth > 1:
+                    h = next((x for x in reversed(sections.headings[:sections.headings.index(h)]) if x.depth < h.depth), None)
+                lo, hi = sections.span_of(h) if h is not None else (0, len(text))
+            else:
+                lo, hi = m.end(), view.sentence_at(m.start()).end
+            for p in parks:
+                if p is not zone and p.parent is None and p.kind != "zone" and lo <= p.start < hi:
+                    p.parent, p.parent_rule = zone.key, "layout" if whole_chapter else "members"
 
 
 def _phase_of_named(p: Cand, parks: list[Cand]) -> bool:
@@ -193,7 +223,7 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
     text = view.canon
     bare_keys = [p.key for p in parks if _bare_phase(p)]
     keys = {n: p for p in parks if not _bare_phase(p) or bare_keys.count(p.key) == 1 for n in p.match_names}
-    strong = {n: p for n, p in keys.items() if p.strength >= 3}
+    strong = {n: p for n, p in keys.items() if p.strength >= 3 or p.kind == "zone"}  # a kept zone is a plan's park
     zones = [p for p in parks if p.kind == "zone"]
     for p in parks:
         if _phase_of_named(p, parks):
@@ -215,7 +245,8 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
             continue
         p.parent, p.parent_rule = None, None
         for m in re.finditer(re.escape(p.key), text):
-            loc = re.match(r"(?:位于|地处|坐落于)(?P<loc>[^，,。；;]{2,40})", text[m.end():m.end() + 45])
+            after = re.sub(r"^\([^()]{0,30}\)", "", text[m.end():m.end() + 80])  # X(简称“Y”)位于…
+            loc = re.match(r"(?:位于|地处|坐落于)(?P<loc>[^，,。；;]{2,40})", after[:45])
             if not loc or re.search(r"交界|之间|结合部|接合部", loc.group("loc")):
                 continue
             for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
@@ -269,7 +300,13 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
             p.parent, p.parent_rule = intro.key, "heading-zone"
     _table_zone(text, parks)
     _inside(text, parks)
+    _layout_and_members(view, sections, parks, keys)
     _sole_zone(view, sections, parks)
+    for p in parks:  # a carrier building with no parent yet: in the park its paragraph is about (园区核心区的信创大厦)
+        if p.parent is None and p.kind == "carrier":
+            owner = owners.subject_before(p.start, view.line_at(p.start).start)
+            if owner is not None and owner is not p and owner.kind != "phase":
+                p.parent, p.parent_rule = owner.key, "carrier-paragraph"
 
 
 INSIDE = ("园区内", "园内", "区内", "基地内", "城内", "岛内")

@@ -131,6 +131,8 @@ def _cells(view: View, a: int, b: int, sep: str) -> list[Cell]:
                 s += 1
             while e > s and view.canon[e - 1] in " \u3000":
                 e -= 1
+            if e - s >= 2 and view.canon[s] == '"' and view.canon[e - 1] == '"':  # a spreadsheet's quoted cell
+                s, e = s + 1, e - 1
             out.append(Cell(view.canon[s:e], view.clean[s:e], s, e))
             start = i + 1
     if sep == "|" and out and not out[0].text:
@@ -169,12 +171,15 @@ def _delimited(view: View) -> list[Table]:
     for sep, rule in (("|", "pipe"), ("\t", "tab")):
         run: list[list[Cell]] = []
         pieces: list[Piece | None] = [*view.lines, None]
+        taken = -1
         for line in pieces:
+            if line is not None and line.start < taken:
+                continue  # the rest of a quoted cell that runs over lines
             if line is not None:
                 # a tab table's lines keep their tabs: read the raw line, not the stripped piece
                 a = view.canon.rfind("\n", 0, line.start) + 1
-                b = view.canon.find("\n", line.end)
-                b = len(view.canon) if b < 0 else b
+                b = _row_end(view.canon, a, view.canon.find("\n", line.end), sep)
+                taken = b
                 if view.canon.count(sep, a, b) >= 2 or (sep == "|" and view.canon.count(sep, a, b) >= 1 and run):
                     run.append(_cells(view, a, b, sep))
                     continue
@@ -183,6 +188,31 @@ def _delimited(view: View) -> list[Table]:
                 tables.append(table)
             run = []
     return tables
+
+
+MAX_QUOTED_LINES = 6
+"""A spreadsheet's quoted cell ("…\n…") may run over at most this many lines."""
+
+
+def _row_end(canon: str, a: int, b: int, sep: str) -> int:
+    """Where the row starting at `a` ends: at `b` (its line's end; -1 for the text's end), or later
+    when a cell of a delimited row opens a quote it closes on a following line (a spreadsheet's
+    cell with line breaks, saved as tab-separated text: …\t"简称“X”。\n一期约2000亩已建成"\n)."""
+    b = len(canon) if b < 0 else b
+    if canon.count(sep, a, b) < 2:
+        return b
+    last = canon.rfind(sep, a, b) + 1
+    if canon[last:b].lstrip().startswith('"') and canon.count('"', last, b) % 2 == 1:
+        end = b
+        for _ in range(MAX_QUOTED_LINES):
+            nxt = canon.find("\n", end + 1)
+            nxt = len(canon) if nxt < 0 else nxt
+            if canon.count('"', end, nxt) % 2 == 1 and sep not in canon[end:nxt]:
+                return nxt
+            if sep in canon[end:nxt] or nxt >= len(canon):
+                break
+            end = nxt
+    return b
 
 
 def _cell_lines(view: View) -> list[Table]:

@@ -36,6 +36,7 @@ _YEAR = r"(?:(?:19|20)\d{2}|[二][〇零○][一二三四五六七八九〇零�
 TARGET_CUES = re.compile(
     f"(?<![增长加升降高])(?:到|至|力争|争取|确保|预计到|计划|目标)\\s*(?P<year>{_YEAR})\\s*年(?!的)|"
     f"(?P<year2>{_YEAR})\\s*年(?:底|末)?前|力争|争取|确保|目标|不少于|不低于|不小于|不超过|规划建设|"
+    f"(?:到|至)[“\"]?十[四五六]五[”\"]?末|[“\"]十[四五六]五[”\"]?(?:期间|时期)|到明年|"
     f"由\\s*{_YEAR}\\s*年(?:底|末)?的?\\s*{NUMBER}[^,，;；。]{{0,12}}?(?:提高|增加|增长|提升|扩大|上升|下降|降低|减少|缩小)(?:到|至)(?!\\s*{_YEAR}\\s*年)")
 """A sentence with any of these is read for targets (a year before the document's own is no cue;
 "由2020年的3260亿元提高到6000亿元" is a cue whatever its baseline year)."""
@@ -74,8 +75,11 @@ BASELINE_RE = re.compile(f"\\s*(?:[(（]|[,，;；]\\s*(?:比|较)?)\\s*(?P<year
                          f"|\\s*[(（]\\s*(?P<year2>{_YEAR})\\s*年(?:底|末)?\\s*(?P<num2>{NUMBER})")
 BASELINE_BEFORE = re.compile(f"(?<![到至])(?:{_YEAR})\\s*年(?:底|末)?(?:为|是|:|：)\\s*$|由\\s*{_YEAR}\\s*年(?:底|末)?的?\\s*$")
 """A figure right after 2022年为 is a baseline or a past value, not a target."""
-_YEAR_MENTION = re.compile(f"(?<![比较与由\\d])(?P<year>{_YEAR})\\s*年(?![度均代])")
-_SECTION_YEAR = re.compile(f"(?:到|至|预计到)\\s*(?P<year>{_YEAR})\\s*年")
+_YEAR_MENTION = re.compile(f"(?<![比较与由\\d])(?P<year>{_YEAR})\\s*年(?![度均代])|(?P<plan>十[一二三四五六七八九]五)[”\"]?(?:末|期间|时期)"
+                           f"|(?<![比较与由])(?P<rel>明年|今年)")
+FIVE_YEAR_PLAN_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+"""The last year of each five-year plan (“十四五”末, “十四五”期间 → 2025)."""
+_SECTION_YEAR = re.compile(f"(?:到|至|预计到)\\s*(?P<year>{_YEAR})\\s*年|(?:到|至)[“\"]?(?P<plan>十[一二三四五六七八九]五)[”\"]?末")
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def find_targets(view: View, sections: Sections, tables: list[Table], *, min_yea
         text = view.canon[view.line_at(sentence.start).start:sentence.end]
         if not any(_is_cue(m, min_year) for m in TARGET_CUES.finditer(text)):
             continue
-        for found in _sentence_targets(view, sections, sentence.start, sentence.end):
+        for found in _sentence_targets(view, sections, sentence.start, sentence.end, min_year):
             if area_uses is not None and found.unit in _AREA_UNITS and area_uses.get(found.start) not in ("target", "floor"):
                 continue
             if min_year is not None and found.year is not None and found.year < min_year:
@@ -134,7 +138,7 @@ def _is_cue(m: re.Match[str], min_year: int | None) -> bool:
     return y is None or y >= min_year
 
 
-def _sentence_targets(view: View, sections: Sections, a: int, b: int) -> list[Found]:
+def _sentence_targets(view: View, sections: Sections, a: int, b: int, doc_year: int | None = None) -> list[Found]:
     text = view.canon
     found = []
     for m in FIGURE_RE.finditer(text, a, b):
@@ -165,7 +169,7 @@ def _sentence_targets(view: View, sections: Sections, a: int, b: int) -> list[Fo
             metric = re.sub(r"^(?:以上|以下|左右)", "", metric)
         if not metric:
             continue
-        year = _year_before(view, sections, a, m.start())
+        year = _year_before(view, sections, a, m.start(), doc_year)
         baseline = None
         if from_to:
             base_year = parse_year(from_to.group("year"))
@@ -219,7 +223,20 @@ def _is_date(text: str, m: re.Match[str]) -> bool:
     return m.group("unit") in ("个", "家") and after in "月年" and after != ""
 
 
-def _year_before(view: View, sections: Sections, a: int, i: int) -> int | None:
+def _mention_year(m: re.Match[str], doc_year: int | None) -> int | None:
+    """The year a _YEAR_MENTION or _SECTION_YEAR match names: written, a plan's last (十四五 → 2025), or
+    relative to the document's year (明年)."""
+    if m.group("year"):
+        return parse_year(m.group("year"))
+    if m.group("plan"):
+        return FIVE_YEAR_PLAN_END.get(m.group("plan"))
+    rel = m.groupdict().get("rel")
+    if rel and doc_year is not None:
+        return doc_year + (1 if rel == "明年" else 0)
+    return None
+
+
+def _year_before(view: View, sections: Sections, a: int, i: int, doc_year: int | None = None) -> int | None:
     text = view.canon
     last = None
     depth = 0
@@ -233,14 +250,14 @@ def _year_before(view: View, sections: Sections, a: int, i: int) -> int | None:
         if k >= j and depth == 0:
             m = _YEAR_MENTION.match(text, k, i)
             if m:
-                last = parse_year(m.group("year"))
+                last = _mention_year(m, doc_year) or last
                 j = m.end()
     if last is not None:
         return last
     line = view.line_at(a)
     s0, _ = sections.innermost_span(a)
     for lo in (line.start, s0):
-        years = [parse_year(m.group("year")) for m in _SECTION_YEAR.finditer(text, lo, a)]
+        years = [y for m in _SECTION_YEAR.finditer(text, lo, a) if (y := _mention_year(m, doc_year)) is not None]
         if years:
             return years[-1]
     h = sections.at(a)  # a heading that names the year (3.2 2027年发展目标)
