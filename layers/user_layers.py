@@ -4,7 +4,8 @@ used as, and how their attributes map onto our schemas.
 An imported layer keeps every attribute of the file. The user says which column holds the name,
 the land-use code and the stated area, and what the layer is used as (`ROLES`): the mapping adds
 our shared columns (`id`, `name_zh`, `name_en`, `source` = the file name, `geometry_quality`,
-`as_of`) without touching the file's own. A new layer never replaces another: `unique_name`
+`as_of`) without touching the file's own, except for land use's floor area and building
+footprint (m²), which are renamed to the columns the inspection reads (`layers.landuse_measures`). A new layer never replaces another: `unique_name`
 gives it a name of its own.
 """
 
@@ -19,6 +20,7 @@ import pandas as pd
 
 from layers._errors import LayerValidationError
 from layers.landuse import CODES
+from layers.landuse_measures import map_measures
 
 ROLES: dict[str, tuple[str, str]] = {
     "overlay": ("普通叠加图层", "Plain overlay"),
@@ -37,11 +39,14 @@ kept on every feature (`layers.constraint_layers`)."""
 
 @dataclass(frozen=True)
 class AttributeMapping:
-    """Which of the file's columns hold the name, the land-use code and a stated area (km²)."""
+    """Which of the file's columns hold the name, the land-use code and a stated area (km²);
+    for land use also the parcel's total floor area (m², 建筑面积) and building footprint (m²)."""
 
     name: str | None = None
     code: str | None = None
     area_km2: str | None = None
+    floor_area_m2: str | None = None
+    footprint_m2: str | None = None
 
 
 @dataclass
@@ -84,6 +89,8 @@ def apply_mapping(gdf: gpd.GeoDataFrame, mapping: AttributeMapping, role: str, o
     origin: the user's file name, kept as `source`. Names come from the name column (else the
     file name and the feature's position); land-use codes must be in the code table when the
     layer is used as land use (LayerValidationError lists every unknown code with its row).
+    Floor area and footprint (land use only) become `floor_area_m2` / `footprint_m2`, numbers
+    ≥ 0 in m² (`layers.landuse_measures.map_measures`: every refused value listed with its row).
     """
     if role not in ROLES:
         raise LayerValidationError([f"{origin}: role {role!r} is not one of {', '.join(ROLES)}"])
@@ -111,4 +118,9 @@ def apply_mapping(gdf: gpd.GeoDataFrame, mapping: AttributeMapping, role: str, o
             if bad:
                 raise LayerValidationError(bad)
         out["code"] = codes
+    if mapping.floor_area_m2 is not None or mapping.footprint_m2 is not None:
+        if role != "landuse":
+            raise LayerValidationError([f"{origin}: floor area and building footprint are mapped only for a layer "
+                                        f"used as land-use parcels, not as {role!r}"])
+        out = map_measures(out, mapping.floor_area_m2, mapping.footprint_m2, origin)
     return out

@@ -192,3 +192,52 @@ def test_no_conflict_round_trips_through_the_url():
     assert query.no_conflict and encode(query_state(query))["nc"] == "1"
     assert not site_query(decode({})).no_conflict and "nc" not in encode(query_state(site_query(decode({}))))
     assert decode({"nc": "yes"})["_problems"]
+
+
+def test_floor_area_mapped_at_import_gives_the_far_in_the_profile(small_data):
+    """A land-use GeoJSON with 建筑面积 and 基底面积 over test-square-park, imported on the Data page:
+    both columns are suggested, the officer adds the layer, and the profile's inspection shows
+    FAR 1.80 and building coverage 35.0 %, each with how it was computed."""
+    import json
+
+    from tests.test_app_data import give_name, page, upload, user_layers
+
+    park = box(113.36, 23.09, 113.37, 23.10)
+    area = truth_m2(park)
+    gdf = gpd.GeoDataFrame({"dldm": ["M1"], "建筑面积": [round(1.8 * area, 1)], "基底面积": [round(0.35 * area, 1)]},
+                           geometry=[park], crs=4326)
+    at = upload(page(), "parcels.geojson", gdf.to_json(ensure_ascii=False).encode())
+    at.selectbox(key="w_imp_role").set_value("landuse").run()
+    assert at.selectbox(key="w_imp_code_col").value == "dldm"
+    assert at.selectbox(key="w_imp_floor_col").value == "建筑面积"  # suggested from its name
+    assert at.selectbox(key="w_imp_footprint_col").value == "基底面积"
+    assert any("suggested as the floor area" in c.value for c in at.caption)
+    give_name(at, "import")
+    at.button(key="w_add_layer").click().run()
+    assert not at.exception and not at.error
+    saved = user_layers()["parcels"]
+    assert saved["floor_area_m2"].iloc[0] == pytest.approx(1.8 * area, abs=0.1) and "建筑面积" not in saved.columns
+    ws = open_workspace(default_location(), seed=False)
+    notes = ws.layers().set_index("name").at["parcels", "notes"]
+    assert "'建筑面积', kept as floor_area_m2" in json.dumps(list(notes), ensure_ascii=False)
+    body = inspection_html(run_page({"park": "test-square-park", "lang": "en"}))
+    assert "Floor-area ratio" in body and ">1.80</td>" in body
+    assert "Building coverage" in body and "35.0 %" in body
+    assert "column floor_area_m2" in body and "weighted by the share of its area inside the outline" in body
+    zh = inspection_html(run_page({"park": "test-square-park", "lang": "zh"}))
+    assert "容积率" in zh and ">1.80</td>" in zh and "建筑密度" in zh
+
+
+def test_a_bad_floor_area_is_refused_at_import_naming_the_feature(small_data):
+    from tests.test_app_data import give_name, page, upload, user_layers
+
+    gdf = gpd.GeoDataFrame({"dldm": ["M1", "B1"], "JZMJ": [1000, -20]},
+                           geometry=[box(113.36, 23.09, 113.365, 23.10), box(113.365, 23.09, 113.37, 23.10)], crs=4326)
+    at = upload(page(), "bad.geojson", gdf.to_json().encode())
+    at.selectbox(key="w_imp_role").set_value("landuse").run()
+    assert at.selectbox(key="w_imp_floor_col").value == "JZMJ"
+    give_name(at, "import")
+    at.button(key="w_add_layer").click().run()
+    assert not at.exception and at.error
+    assert "feature #2: field 'JZMJ' (floor area, m²): -20 is negative" in at.code[0].value
+    assert user_layers() == {}

@@ -220,9 +220,18 @@ def _user_layers(key: tuple) -> list[UserLayer]:
     return out
 
 
+def _parcel_columns(gdf: gpd.GeoDataFrame) -> list[str]:
+    """The columns of a land-use layer the inspection reads: `code`, the floor area and footprint
+    (m², `layers.landuse_measures`) when it has them, and geometry."""
+    from layers.landuse_measures import FLOOR_AREA, FOOTPRINT
+
+    return ["code", *[c for c in (FLOOR_AREA, FOOTPRINT) if c in gdf.columns], "geometry"]
+
+
 def real_parcels(near: shapely.Geometry | None = None) -> gpd.GeoDataFrame | None:
     """Real land-use parcels: the bundled layer and every visible user layer used as land use,
-    together (None when there are none); `code` and geometry, EPSG:4326.
+    together (None when there are none); `code`, `floor_area_m2` and `footprint_m2` (m², mapped
+    at import; NaN where a layer has none) and geometry, EPSG:4326.
 
     near: a geometry (EPSG:4326) to keep only the parcels whose bounding box meets its bounds; a
     big layer saved in spatial partitions is then read from them (only the files and row groups
@@ -236,7 +245,7 @@ def real_parcels(near: shapely.Geometry | None = None) -> gpd.GeoDataFrame | Non
     bundled, _ = optional_layer("landuse")
     window = None if near is None else project(gpd.GeoSeries([near], crs=4326), PLANAR).total_bounds
     if bundled is not None:
-        frames.append(bundled[["code", "geometry"]])
+        frames.append(bundled[_parcel_columns(bundled)])
     any_layer = bundled is not None
     for layer in user_layers():
         if not layer.is_land_use:
@@ -246,7 +255,7 @@ def real_parcels(near: shapely.Geometry | None = None) -> gpd.GeoDataFrame | Non
         if folder is not None:
             frames.append(read_near(folder, window).to_crs(4326))
         else:
-            frames.append(layer.gdf[["code", "geometry"]])
+            frames.append(layer.gdf[_parcel_columns(layer.gdf)])
     if not any_layer:
         return None
     parcels = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)

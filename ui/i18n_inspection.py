@@ -34,6 +34,17 @@ INSPECTION_LABELS: dict[str, tuple[str, str]] = {
     "insp_hatched": ("冲突部分（斜线）", "Conflicting part (hatched)"),
     "insp_hatched_tip": ("{check}：{verdict}，{area}", "{check}: {verdict}, {area}"),
     "insp_method_note": ("面积均为WGS84椭球面上的测地线面积。", "Every area is geodesic on the WGS84 ellipsoid."),
+    # import: floor area and footprint of land-use parcels (ui.panels.landuse_import)
+    "import_floor_col": ("建筑面积字段（m²）", "Floor area column (m²)"),
+    "import_footprint_col": ("建筑基底面积字段（m²）", "Building footprint column (m²)"),
+    "import_measures_help": ("可不选：用于合规检查中的容积率（总建筑面积 ÷ 用地面积）与建筑密度（建筑基底面积 ÷ 用地面积）。",
+                             "Optional: for the inspection's floor-area ratio (floor area ÷ site area) and building "
+                             "coverage (footprint ÷ site area)."),
+    "import_measure_suggested": ("按字段名推荐“{column}”为{what}：请确认其为以 m² 计的数值。",
+                                 "“{column}” is suggested as the {what} from its name: check that it holds m²."),
+    "import_what_floor": ("建筑面积", "floor area"),
+    "import_what_footprint": ("建筑基底面积", "building footprint"),
+    "import_measure_sample": ("“{column}”前几个值：{values}", "First values of “{column}”: {values}"),
     # verdicts
     "verdict_clear": ("无冲突", "clear"),
     "verdict_sliver": ("碎片（容差内）", "sliver (within tolerance)"),

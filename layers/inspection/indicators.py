@@ -10,10 +10,15 @@ with `geo.measure` to ~1e-5):
   and 2023 用地用海分类 codes): its code's longest listed prefix (R21 -> R2, 100101 -> 1001).
 - ``parcel_coverage``: area of all parcels inside the outline / the outline's area (how much of
   the park the land-use data speaks for; shares are of the whole outline, not of the parcels).
-- ``far`` (容积率, gross): floor area of the parcels (column `floor_area_m2`, apportioned by the
-  share of each parcel's area inside the outline) / the outline's area.
-- ``building_coverage`` (建筑密度, gross): building footprint area (column `footprint_m2`,
-  apportioned likewise) / the outline's area.
+- ``far`` (容积率, gross): floor area of the parcels (column `floor_area_m2`, m², apportioned by
+  the share of each parcel's area inside the outline: a parcel half inside brings half its floor
+  area) / the outline's geodesic area (m²); a ratio such as 1.8.
+- ``building_coverage`` (建筑密度, gross): building footprint area (column `footprint_m2`, m²,
+  apportioned likewise) / the outline's area; a share (shown as %).
+
+Both columns are mapped at import (`layers.landuse_measures`). Parcels meeting the outline without
+a value count as none (the figure is then a lower bound, and the method says how many); with no
+value on any of them the indicator has no data.
 
 Parcels overlapping each other are counted twice: bring clean parcels. Rules are rows of
 `data/landuse_rules.csv` (indicator, comparison, value, the plan's words and section), applied to
@@ -125,11 +130,12 @@ def park_indicators(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, *, code_
     parks: EPSG:4326, indexed by park id; parcels: EPSG:4326 with `code_col`, and optionally
     `floor_area_col` / `footprint_col` (m² of floor / of building footprint per parcel).
     Returns columns `park_id`, `indicator`, `area_m2` (geodesic m² of the group, or of the
-    apportioned footprint; NaN for far), `value` (the ratio; NaN = no data). Parks without an
-    outline get no rows.
+    apportioned footprint; NaN for far), `value` (the ratio; NaN = no data), `parcels` (parcels
+    meeting the outline) and `valued` (of those, how many carry the indicator's column: far and
+    building_coverage only, else NaN). Parks without an outline get no rows.
     """
     outlined = parks[parks.geom_type.isin(["Polygon", "MultiPolygon"])]
-    columns = ["park_id", "indicator", "area_m2", "value"]
+    columns = ["park_id", "indicator", "area_m2", "value", "parcels", "valued"]
     if outlined.empty:
         return pd.DataFrame(columns=columns)
     park_area = geodesic_area_m2(outlined.geometry)
@@ -140,7 +146,7 @@ def park_indicators(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, *, code_
     full_area = geodesic_area_m2(parcels.geometry).to_numpy() if len(parcels) else np.zeros(0)
     with np.errstate(invalid="ignore", divide="ignore"):
         fraction = np.where(full_area[rows] > 0, pieces["area_m2"].to_numpy(dtype=float) / full_area[rows], 0.0)
-    frame = pd.DataFrame({"zone": pieces["zone"].to_numpy(), "group": groups[rows],
+    frame = pd.DataFrame({"zone": pieces["zone"].to_numpy(), "group": groups[rows], "row": rows,
                           "area": pieces["area_m2"].to_numpy(dtype=float)})
     frame["floor"] = _apportioned(parcels, floor_area_col, rows, fraction)
     frame["footprint"] = _apportioned(parcels, footprint_col, rows, fraction)
@@ -148,15 +154,18 @@ def park_indicators(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, *, code_
     for park_id, area in park_area.items():
         mine = frame[frame["zone"] == park_id]
         has_parcels = not mine.empty
+        n = mine["row"].nunique()
         for group, indicator in GROUP_INDICATORS.items():
             a = float(mine.loc[mine["group"] == group, "area"].sum()) if has_parcels else np.nan
-            out.append((park_id, indicator, a, a / area if area > 0 else np.nan))
+            out.append((park_id, indicator, a, a / area if area > 0 else np.nan, n, np.nan))
         covered = float(mine["area"].sum()) if has_parcels else np.nan
-        out.append((park_id, "parcel_coverage", covered, covered / area if area > 0 else np.nan))
+        out.append((park_id, "parcel_coverage", covered, covered / area if area > 0 else np.nan, n, np.nan))
         floor = float(mine["floor"].sum()) if has_parcels and mine["floor"].notna().any() else np.nan
-        out.append((park_id, "far", np.nan, floor / area if area > 0 else np.nan))
+        out.append((park_id, "far", np.nan, floor / area if area > 0 else np.nan, n,
+                    mine.loc[mine["floor"].notna(), "row"].nunique()))
         foot = float(mine["footprint"].sum()) if has_parcels and mine["footprint"].notna().any() else np.nan
-        out.append((park_id, "building_coverage", foot, foot / area if area > 0 else np.nan))
+        out.append((park_id, "building_coverage", foot, foot / area if area > 0 else np.nan, n,
+                    mine.loc[mine["footprint"].notna(), "row"].nunique()))
     return pd.DataFrame(out, columns=columns)
 
 
@@ -166,6 +175,31 @@ def _apportioned(parcels: gpd.GeoDataFrame, column: str, rows: np.ndarray, fract
         return np.full(len(rows), np.nan)
     values = pd.to_numeric(parcels[column], errors="coerce").to_numpy(dtype=float)
     return values[rows] * fraction
+
+
+_MEASURES = {"far": ("floor-area ratio (容积率, gross)", "floor area", "a ratio"),
+             "building_coverage": ("building coverage (建筑密度, gross)", "building footprint", "a share, shown as %")}
+"""Indicator -> (its name, what its column holds, how the value reads) for `measure_method`."""
+
+
+def measure_method(indicator: str, column: str, layer_label: str, parcels: float, valued: float) -> str:
+    """How a floor-area ratio or building coverage was computed, for the inspection's `method`.
+
+    parcels: how many parcels meet the outline; valued: how many of them carry `column` (m²).
+    """
+    name, holds, reads = _MEASURES[indicator]
+    n = 0 if pd.isna(parcels) else int(parcels)
+    k = 0 if pd.isna(valued) else int(valued)
+    text = (f"{name} = Σ {holds} (column {column}, m², mapped at import) of {layer_label} meeting the outline, "
+            "each weighted by the share of its area inside the outline (half inside: half counted) / the outline's "
+            f"geodesic area (WGS84); {reads}")
+    if n == 0:
+        return f"{text}. No parcel meets the outline: no data."
+    if k == 0:
+        return f"{text}. None of the {n} parcel(s) meeting the outline carries a {holds}: no data."
+    if k < n:
+        return f"{text}. {k} of {n} parcels carry a {holds}; the other {n - k} count as 0 (a lower bound)."
+    return f"{text}. All {n} parcel(s) carry a {holds}."
 
 
 def indicator_rows(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, rules: list[IndicatorRule] | None = None,
@@ -182,6 +216,8 @@ def indicator_rows(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, rules: li
 
     rules = load_rules() if rules is None else rules
     values = park_indicators(parks, parcels, **columns)
+    measure_columns = {"far": columns.get("floor_area_col", "floor_area_m2"),
+                       "building_coverage": columns.get("footprint_col", "footprint_m2")}
     method = (f"parcels of {layer_label} clipped to the outline; areas geodesic (WGS84 ellipsoid; planar overlay "
               "in EPSG:4547 scaled per park), shares of the outline's area; code groups: data/landuse_codes.csv")
     out = []
@@ -193,6 +229,10 @@ def indicator_rows(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, rules: li
             area = float(mine.at[indicator, "area_m2"]) if indicator in mine.index else np.nan
             value = float(mine.at[indicator, "value"]) if indicator in mine.index else np.nan
             coverage = float(mine.at["parcel_coverage", "value"]) if "parcel_coverage" in mine.index else np.nan
+            how = method
+            if indicator in measure_columns and indicator in mine.index:
+                how = measure_method(indicator, measure_columns[indicator], layer_label,
+                                     mine.at[indicator, "parcels"], mine.at[indicator, "valued"])
             for rule in applicable or [None]:
                 if mine.empty:
                     verdict = "no outline"
@@ -204,7 +244,7 @@ def indicator_rows(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, rules: li
                     verdict = "met" if rule.met(value) else "not met"
                 out.append({"park_id": str(park_id), "check": indicator, "rule": rule.text() if rule else "",
                             "area_m2": area, "share": value, "verdict": verdict, "covered_share": coverage,
-                            "method": method})
+                            "method": how})
     rows = pd.DataFrame(out, columns=["park_id", "check", "rule", "area_m2", "share", "verdict", "covered_share",
                                       "method"])
     rows.insert(6, "area_ha", convert_area(rows["area_m2"], "ha"))

@@ -23,6 +23,7 @@ from geo.io import list_layers
 from layers._errors import LayerValidationError
 from layers.big_layers import is_big
 from layers.import_check import CheckedImport, check_upload
+from layers.landuse_measures import mapping_notes
 from layers.user_layers import ROLES, AttributeMapping, apply_mapping, unique_name
 from ui import big_layers, memory, uploads, workspace
 from ui.data import user_layers as data_layers
@@ -171,6 +172,11 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
     area_col = c2.selectbox(t("import_area_col", lang), columns, key="w_imp_area_col",
                             format_func=lambda v: t("none", lang) if v is None else v)
     wanted = st.text_input(t("layer_name", lang), value=Path(pending.file_name).stem, key="w_imp_layer_name", max_chars=80)
+    floor_col = footprint_col = None
+    if role == "landuse":  # floor area and footprint (m²) for FAR and building coverage (layers.landuse_measures)
+        from ui.panels.landuse_import import measure_options
+
+        floor_col, footprint_col = measure_options(columns, checked.head, lang)
     used_as = None
     if role == "constraint":  # kind, rule and tolerance, kept with the layer (layers.constraint_layers)
         from ui.panels.constraint_import import constraint_options
@@ -186,8 +192,8 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
         return
     if st.button(t("add_layer", lang), key="w_add_layer"):
         try:
-            mapped = apply_mapping(checked.load(), AttributeMapping(name_col, code_col, area_col), role,
-                                   pending.file_name)
+            mapped = apply_mapping(checked.load(), AttributeMapping(name_col, code_col, area_col, floor_col,
+                                                                    footprint_col), role, pending.file_name)
             if used_as is not None:
                 from layers.constraint_layers import mark
 
@@ -198,7 +204,7 @@ def _render_add(state: ViewState, pending: PendingImport, data: bytes, lang: Lan
             return
         name = unique_name(wanted, {layer.name for layer in data_layers()})
         if workspace.save_layer(ws, lang, name, mapped, role=role, origin=pending.file_name,
-                                notes=list(checked.report.warnings),
+                                notes=[*checked.report.warnings, *mapping_notes(floor_col, footprint_col, lang)],
                                 reason=t("import_reason", lang, file=pending.file_name, markdown=False),
                                 evidence=f"{pending.file_name}, sha256 {hashlib.sha256(data).hexdigest()[:12]}"):
             memory.forget(PENDING_IMPORT)  # used: its file goes

@@ -62,8 +62,9 @@ def constraint_html(rows: pd.DataFrame, lang: Lang) -> str:
 
 
 def indicator_html(rows: pd.DataFrame, lang: Lang) -> str:
-    """The land-use indicators of one park: value, the rule with its citation, the verdict; the
-    method once under the table (every indicator is computed the same way)."""
+    """The land-use indicators of one park: value (a share in %, the floor-area ratio as a ratio),
+    the rule with its citation, the verdict; under the table each distinct method once (the shares
+    share one; floor-area ratio and building coverage each say their own, with their columns)."""
     body = "".join(
         f"<tr><td style='{_CELL}'>{esc(check_label(r['check'], 'indicator', lang))}</td>"
         f"<td style='{_CELL};text-align:right'>{_share(r['share'], r['check'])}</td>"
@@ -72,9 +73,8 @@ def indicator_html(rows: pd.DataFrame, lang: Lang) -> str:
         for _, r in rows.iterrows())
     head = "".join(f"<th style='{_CELL};text-align:left'>{esc(t(k, lang))}</th>"
                    for k in ("insp_col_check", "insp_value", "insp_col_verdict", "insp_col_rule"))
-    method = esc(rows["method"].iloc[0]) if not rows.empty else ""
-    return (f"<table style='border-collapse:collapse;font-size:0.9em'><tr>{head}</tr>{body}</table>"
-            f"<div style='{_METHOD}'>{method}</div>")
+    methods = "".join(f"<div style='{_METHOD}'>{esc(m)}</div>" for m in dict.fromkeys(rows["method"].astype(str)))
+    return f"<table style='border-collapse:collapse;font-size:0.9em'><tr>{head}</tr>{body}</table>{methods}"
 
 
 def inspection_html(found: Inspection, park_id: str, lang: Lang) -> str:
