@@ -36,6 +36,10 @@ FLASH = "story_flash"
 CONFLICT = "story_conflict_message"
 NEW_FORM_KEYS = ("story_new_title_zh", "story_new_title_en")
 ADD_FORM_KEYS = ("story_add_caption_zh", "story_add_caption_en", "story_add_reason")
+BLANK = "story_blank_next_run"
+"""Session key: the text fields to empty at the start of the next run (after a save)."""
+ADD_FOR = "story_add_for"
+"""Session key: the (story id, slide) whose highlight, year and layers the add form was set to."""
 
 
 def _record(frame: pd.DataFrame, story_id: str) -> tuple[dict[str, Any], int]:
@@ -75,9 +79,13 @@ def _save(ws: Workspace, story_id: str, attrs: dict[str, Any], *, reason: str, e
     return version
 
 
-def _done(message: str, forget: tuple[str, ...] = ()) -> None:
-    """After a save: the forms forget their input, the page says `message` on the next run."""
-    _forget(*forget)
+def _done(message: str, forget: tuple[str, ...] = (), blank: tuple[str, ...] = ()) -> None:
+    """After a save: the page says `message` on the next run, the fields `forget` are filled
+    afresh from the record, and the fields `blank` are emptied. (Popping a widget's key alone
+    does not empty it in the browser, which keeps showing, and later sends back, what was typed:
+    the next run sets them to "" before they are drawn.)"""
+    _forget(*forget, *blank)
+    st.session_state[BLANK] = tuple(blank)
     st.session_state[FLASH] = message
     st.rerun()
 
@@ -102,7 +110,7 @@ def _new_story(ws: Workspace, frame: pd.DataFrame, state: ViewState, parks: gpd.
                     parks=parks, lang=lang)
     if version is not None:
         state.story_id, state.slide = story_id, 0
-        _done(t("story_created", lang, title=zh.strip() or en.strip(), version=version), NEW_FORM_KEYS)
+        _done(t("story_created", lang, title=zh.strip() or en.strip(), version=version), blank=NEW_FORM_KEYS)
 
 
 # ------------------------------------------------------------------ the current view as a slide
@@ -131,22 +139,25 @@ def _add_view(ws: Workspace, attrs: dict[str, Any], expected: int, story: Story,
     st.markdown(f"**{t('story_add_view', lang)}**")
     st.caption(t("story_add_view_help", lang))
     view = _current_view(story, state.slide, parks, lang)
+    if st.session_state.get(ADD_FOR) != (story.id, state.slide):  # follow the slide shown, not an earlier one's
+        st.session_state[ADD_FOR] = (story.id, state.slide)
+        st.session_state["story_add_highlight"] = list(here.highlight) if here else []
+        st.session_state["story_add_year"] = (here.network_year if here and here.network_year in NETWORK_YEARS
+                                              else "full")
+        st.session_state["story_add_layers"] = list(here.layers) if here else ["parks"]
     with st.form("story_add_form"):
         c1, c2 = st.columns(2)
         cap_zh = c1.text_area(t("story_caption_zh", lang), key="story_add_caption_zh", max_chars=1000)
         cap_en = c2.text_area(t("story_caption_en", lang), key="story_add_caption_en", max_chars=1000)
         st.caption(t("story_one_language", lang))
-        highlight = st.multiselect(t("story_highlight", lang), list(parks.index),
-                                   default=list(here.highlight) if here else [], key="story_add_highlight",
+        highlight = st.multiselect(t("story_highlight", lang), list(parks.index), key="story_add_highlight",
                                    format_func=lambda i: f"{parks.at[i, name] or parks.at[i, 'name_zh']} ({i})")
         fit = st.radio(t("story_fit", lang), ["view", "highlight"], horizontal=True, key="story_add_fit",
                        format_func=lambda v: t(f"story_fit_{v}", lang))
         c3, c4 = st.columns(2)
         year = c3.select_slider(t("network_year", lang), options=NETWORK_YEARS, key="story_add_year",
-                                value=here.network_year if here and here.network_year in NETWORK_YEARS else "full",
                                 format_func=lambda v: t("full_plan", lang) if v == "full" else str(v))
         layers = c4.multiselect(t("story_layers", lang), list(STORY_LAYERS), key="story_add_layers",
-                                default=list(here.layers) if here else ["parks"],
                                 format_func=lambda v: t(f"present_layer_{v}", lang))
         reason = st.text_input(t("story_reason", lang), key="story_add_reason", max_chars=300)
         if not st.form_submit_button(t("story_add", lang), type="primary"):
@@ -169,7 +180,7 @@ def _add_view(ws: Workspace, attrs: dict[str, Any], expected: int, story: Story,
                     parks=parks, lang=lang)
     if version is not None:
         state.slide = len(story.shown())  # the new slide, the last one shown
-        _done(t("story_added", lang, n=n, version=version), ADD_FORM_KEYS)
+        _done(t("story_added", lang, n=n, version=version), blank=ADD_FORM_KEYS)
 
 
 # ------------------------------------------------------------------ the slides: order, hidden, captions
@@ -229,7 +240,7 @@ def _caption_form(ws: Workspace, attrs: dict[str, Any], expected: int, story: St
                     reason=reason.strip() or t("story_reason_caption", lang, n=i + 1, markdown=False),
                     expected=expected, parks=parks, lang=lang)
     if version is not None:
-        _done(t("story_changed", lang, version=version), keys)
+        _done(t("story_changed", lang, version=version), forget=keys[:2], blank=keys[2:])
 
 
 # ------------------------------------------------------------------ YAML import
@@ -267,6 +278,8 @@ def _import(ws: Workspace, frame: pd.DataFrame, state: ViewState, parks: gpd.Geo
 def render(found: dict[str, Story], state: ViewState, parks: gpd.GeoDataFrame, lang: Lang) -> None:
     """The editor's part of the Present page, below the map; for a viewer one line saying they
     may look only."""
+    for key in st.session_state.pop(BLANK, ()):
+        st.session_state[key] = ""
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(flash)
