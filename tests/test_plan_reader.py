@@ -103,6 +103,11 @@ AREAS = [
     # a project's plot and a land quota are not a park's land
     ("此次开工的一个晶圆项目占地约80亩", [("约80亩", "other")]),
     ("尚需新增建设用地指标约600亩", [("约600亩", "other")]),
+    # a boundary change: the area before it, the parcels moved and the change are not the park's land
+    ("调整前，园区规划面积为1342.18公顷；调整后，园区规划面积为1286.45公顷，较调整前减少55.73公顷。",
+     [("1342.18公顷", "other"), ("1286.45公顷", "land"), ("55.73公顷", "other")]),
+    ("上述7个园区规划面积合计约36.7平方公里", [("约36.7平方公里", "other")]),
+    ("占地面积合计约为3平方公里", [("约为3平方公里", "land")]),
 ]
 
 
@@ -141,6 +146,8 @@ BOUNDARIES = [
     # a lone 以X为界 that ends a run of another form; a table's 四至 column between tabs
     ("西起黄兴大道，南至洞阳镇盐山村、东至S103省道，北以捞刀河为界。",
      {"west": "黄兴大道", "south": "洞阳镇盐山村", "east": "S103省道", "north": "捞刀河"}),
+    ("调整后，四至范围为：南以南垭河为界，东起兰海高速公路西侧防护绿带，北以都溪林场南缘为界，西至白云大道北延线。",
+     {"south": "南垭河", "east": "兰海高速公路西侧防护绿带", "north": "都溪林场南缘", "west": "白云大道北延线"}),
     ("约12000\t东至滨海四路，南至兴慈一路，西至金源大道，北至滨海大道\t已建成\t新能源汽车",
      {"east": "滨海四路", "south": "兴慈一路", "west": "金源大道", "north": "滨海大道"}),
 ]
@@ -587,3 +594,27 @@ def test_plan_and_relative_years():
              "到明年，细胞谷将新增产品不少于20个。")
     found = find_targets(v, Sections.of(v), [], min_year=2024)
     assert [(t.value, t.unit, t.year) for t in found] == [(600, "亿元", 2025), (15, "%", 2025), (20, "个", 2025)]
+
+
+def test_rules_fitted_to_the_sixth_held_out_set():
+    """Side-named sub-areas with their areas and a phase inside one; a work plan's section read for
+    targets (三、2025年工作安排); a spoken quote in a news report holding a target; a nickname given
+    with 这里被…称为; a project named like a park; a zone only named where a park lies."""
+    gongshi = ("沙文生态科技产业园（以下简称“沙文园区”）位于白云区。\n三、调整内容\n调整后园区分为北区和南区两个片区，其中北区面积742.30公顷，"
+               "南区面积544.15公顷。南区内的启动区约1800亩，目前在建。\n")
+    parks = _parks(gongshi)
+    assert parks["北区"] == ("phase", "沙文生态科技产业园") and parks["南区"] == ("phase", "沙文生态科技产业园")
+    assert parks["启动区"] == ("phase", "南区")
+    report = ("哈尔滨经济技术开发区2024年工作总结和2025年工作安排\n一、2024年工作完成情况\n（一）指标。全年研发经费投入强度2.1%。\n"
+              "三、2025年工作安排\n（一）提升科技创新能力。全区研发经费投入强度提高到2.8%；全年组织产学研对接活动不少于20场。"
+              "航空园通用航空维修基地项目占地约150亩。\n哈尔滨经济技术开发区管理委员会\n2024年12月20日\n")
+    reading = read_plan(report)
+    targets = {(t.value, t.unit, t.year) for t in reading.targets + [t for p in reading.parks for t in p.targets]}
+    assert (2.8, "%", 2025) in targets and (20, "场", 2025) in targets and (2.1, "%", 2024) not in targets
+    assert "通用航空维修基地" not in {p.name for p in reading.parks}
+    news = ("兰州新区新闻\n发布时间：2024-04-26\n在秦川镇，兰州新区新能源电池产业园里一派繁忙景象。这里被当地人习惯称为“电池谷”，规划面积约8.5平方公里。\n"
+            "“今年电池谷产值要达到200亿元。”李建华说。\n")
+    reading = read_plan(news)
+    park = next(p for p in reading.parks if p.name == "兰州新区新能源电池产业园")
+    assert park.aliases == ["电池谷"] and park.areas[0].text == "约8.5平方公里"
+    assert (200, "亿元", 2024) in {(t.value, t.unit, t.year) for t in reading.targets + park.targets}

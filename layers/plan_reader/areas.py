@@ -84,13 +84,16 @@ USE_RULES: tuple[UseRule, ...] = (
     UseRule("project-land", "other", ("m2", "land"),
             before=r"项目[^，,。；;]{0,8}(?:占地|用地)|地块|宗地|出让[^，,。；;]{0,6}用地|调出|调入"),
     UseRule("moved", "other", ("m2", "land"), following=r"^[^，,。；;]{0,12}?(?:调出|调入)"),
+    UseRule("former-or-change", "other", ("m2", "land"),
+            before=r"原规划|原有|原面积|调整前|调区前|扩区前|较[^，,。；;]{0,8}(?:减少|增加|扩大|缩小|增长)|"
+                   r"(?:上述|以上|各)[^，,。；;]{0,12}?(?:合计|总计|共计)|个园区[^，,。；;]{0,8}?(?:合计|总计|共计)"),
     UseRule("land-words-m2", "land", ("m2",), before="占地面积|用地面积|占地|土地面积|用地规模|规划面积"),
     UseRule("m2-is-floor", "floor", ("m2",)),
     UseRule("other-area", "other", ("land",), before="绿地|绿化|水域|水面|湿地|耕地|农田|林地|公园|森林|生态用地|生态带|农用地|海域"),
     UseRule("other-area-after", "other", ("land",),
             following=r"^[,，]\s*(?:作为|为|属于|均为)?(?:公共|城市|生态|防护)?(?:绿地|水域|湿地|公园)"),
     UseRule("target-verb", "target", ("land",), before="完成|开发|供应|出让|盘活|收储|征收|整备|新增|腾挪|释放",
-            sentence=r"(?:到|至|力争|争取|确保|计划)\s*(?:19|20)\d{2}\s*年|年底前|年内"),
+            sentence=r"(?:到|至|力争|争取|确保|计划)\s*(?:19|20)\d{2}\s*年|年底前|年内|全年计划|明年|力争"),
     UseRule("target-land-after", "target", ("land",), after=r"(?:的)?土地(?:合作)?(?:开发|供应|出让|整备|收储)",
             sentence=r"(?:到|至|力争|争取|确保)\s*(?:19|20)\d{2}\s*年"),
     UseRule("quota", "other", ("land", "m2"), before=r"指标|缺口"),
@@ -183,8 +186,21 @@ def classify(view: View, start: int, end: int, unit: str) -> tuple[str, str]:
             continue
         if f_rx is not None and not f_rx.search(following):
             continue
+        if rule.use == "land" and _last_state(text[sentence.start:start]) == "before":
+            return "other", "former-in-sentence"  # 调整前，园区规划面积为1342.18公顷；调整后，…
         return rule.use, rule.id
     return "land", "land"
+
+
+_STATE = re.compile(r"(?P<before>调整前|调区前|扩区前|原规划|原有)|(?P<after>调整后|调区后|扩区后|现)")
+
+
+def _last_state(text: str) -> str | None:
+    """"before" or "after": the last of 调整前/调整后 (and the like) in `text`, None when neither."""
+    last = None
+    for m in _STATE.finditer(text):
+        last = "before" if m.group("before") else "after"
+    return last
 
 
 def cell_figure(text: str, header_unit: str | None) -> tuple[float, str, bool] | None:

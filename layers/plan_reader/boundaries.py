@@ -52,8 +52,8 @@ BOUNDARY_RULES: tuple[BoundaryRule, ...] = (
 )
 """The forms of 四至, tried in this order (a run may mix 以X为界 with 至: see `_found`)."""
 MIN_DIRECTIONS = 2
-"""A run of clauses is a 四至 when it names at least this many directions (a lone 北以X为界 counts
-when it continues a run of another form: 西起A，南至B，东至C，北以D为界)."""
+"""A run of clauses is a 四至 when it names at least this many directions; runs of different forms
+written one after the other join first (南以A为界，东起B，北以C为界，西至D: one 四至)."""
 _LEAD = re.compile(r"^.*?(?:范围为|规划为|区域为|位于|为|于|在)")
 
 
@@ -151,7 +151,7 @@ def _found(view: View, rule: BoundaryRule, run: list[re.Match[str]]) -> Found | 
                 named += 1
         if first_start is None:
             first_start = value_start if rule.inverted else m.start()
-    if named < (1 if rule.id == "bounded-by" else MIN_DIRECTIONS) or first_start is None:  # 北以X为界 joins a run
+    if named < (MIN_DIRECTIONS if rule.inverted else 1) or first_start is None:  # 北以X为界 alone may join a run
         return None
     end = run[-1].end() if rule.id == "bounded-by" else run[-1].end("value") if not rule.inverted else run[-1].end("dirs")
     return Found(rule.id, parts, view.written(first_start, end), first_start, end)

@@ -52,11 +52,17 @@ NICKNAMED_BEFORE = re.compile(r"被[^，,。；;“”]{0,8}?(?:称为|称作|�
 NICKNAMED_AFTER = re.compile(r"[，,]\s*被?(?:当地人|业内|业界|市民|群众|大家|人们|企业家们|企业)?(?:亲切地|形象地)?(?:习惯|通常|俗|也|又|亦)?"
                              r"(?:称之?为|称作|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]")
 """The name + ，当地人习惯称之为“医药港” (the name precedes)."""
+NICKNAMED_PRONOUN = re.compile(r"(?:这里|该园区|该园|这个园区)被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)"
+                               r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」](?!的)")
+"""…产业园里一派繁忙景象。这里被当地人习惯称为“电池谷”: the nickname of the park named just before."""
 PRONOUN = re.compile(r"(?:园区|该园|这里|此地|片区|基地)(?![\u4e00-\u9fff]{0,2}(?:园|区|城|谷)[^区])")
 """A park referred to by its kind alone (…称为“海洋园”的园区)."""
+SIDE_PHASE = re.compile(r"(?:(?<=[,，。;；:：、\s和及])|(?<=其中))(?P<name>[东南西北中]区|[东南西北中]片区)"
+                        f"(?=(?:规划|用地|占地)?面积(?:约|为)?{NUMBER}{AREA_UNIT})")
+"""A sub-area named by its side, with its area (其中北区面积742.30公顷)."""
 CARRIER = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:中心|大厦|综合体|广场|孵化器|大楼|总部园|创新港|双创港|金谷|汇))"
                      r"(?:[，,](?:[^。；;，,]{0,20}[，,])?\s*(?:是|为|作为)[^。；;]{0,24}?(?:载体|集聚区)"
-                     r"|[，,]?\s*(?:总)?建筑面积)")
+                     r"|(?:建成投用|投入使用|已建成|建成)?[，,]?\s*(?:总)?建筑面积)")
 """A building the text calls a park's carrier (…的钱塘科创中心，是园区企业研发和孵化的重要载体)."""
 ADDRESSEES = re.compile(r"\s*各[^。\n]{2,160}[:：]\s*$")
 """A notice's addressee line (各区县经济信息委，两江新区、万盛经开区经济运行局：): bodies written to, not parks."""
@@ -208,6 +214,12 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
             cand = add(named[0], named[1], named[2], "nickname")
             if cand:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
+    for m in NICKNAMED_PRONOUN.finditer(text):
+        named = next((n for n in reversed(suffix_names(view, max(0, m.start() - 80), m.start())) if n[1] - n[0] >= 4), None)
+        if named:
+            cand = add(named[0], named[1], named[2], "nickname")
+            if cand:
+                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
     for m in NICKNAMED_AFTER.finditer(text):
         a, b = start_of_name_ending(text, m.start()), m.start()
         if re.search(r"(?:位于|地处|坐落于|落户)$", text[max(0, a - 4):a]):  # X位于五象新区，被业内叫作“数字小镇”: X's
@@ -219,6 +231,9 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
     for m in CARRIER.finditer(text):
         a = max(m.start("name"), start_of_name_ending(text, m.end("name"), m.start("name")))
+        by_floor = "载体" not in m.group() and "集聚区" not in m.group()
+        if by_floor and not (a == 0 or text[a - 1] in "。；;，,\n" or re.search(r"(?:内的|核心区的|园区的)$", text[max(0, a - 4):a])):
+            continue  # …所在的绿地国际博览中心建筑面积…: a venue with a floor area, not a park's carrier
         if m.end("name") - a >= 4 and not is_generic(text[a:m.end("name")]):
             add(a, m.end("name"), "carrier", "carrier")
     for m in _RX["area-named"].finditer(text):
@@ -230,8 +245,16 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
     for m in _RX["phase"].finditer(text):
         a = m.start("name")
         owner_end = a
+        inside = re.search(r"(?:内的|内)$", text[max(0, a - 3):a])
+        if inside:  # 南区内的启动区: the phase of the sub-area named before 内
+            owner_end = a - len(inside.group())
+            add(a, m.end("name"), "phase", "phase")
+            cands[-1].parent = text[start_of_name_ending(text, owner_end):owner_end] or None
+            continue
         add(a, m.end("name"), "phase", "phase")
         cands[-1].parent = text[name_start(text, owner_end):owner_end] or None
+    for m in SIDE_PHASE.finditer(text):  # 园区分为北区和南区两个片区，其中北区面积742.30公顷
+        add(m.start("name"), m.end("name"), "phase", "phase")
     addressees = [(line.start, line.end) for line in view.lines if ADDRESSEES.match(text, line.start, line.end)]
     for a, b, kind, suffix in suffix_names(view):
         at = sections.at(a)
@@ -239,6 +262,8 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
             continue
         if text[a - 1:a] in ("和", "与", "及", "、") and _RX["org"].match(text, b):
             continue  # 琶洲会展总部和互联网创新集聚区管理委员会: the body's name, cut at its 和
+        if text.startswith("项目", b):
+            continue  # 通用航空维修基地项目占地约150亩: a project, not a park
         org = _RX["org"].match(text, b)
         rule = "org" if org else "located" if _RX["located"].match(text, b) and not is_generic(text[a:b]) else "suffix"
         if rule == "suffix" and (is_org(text, b) or not standalone(text, b)):

@@ -122,7 +122,7 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
             order.remove(key)
     # a heading's short name and the full name used elsewhere (知识城 / 中新广州知识城; 聚锦科创园(含…) /
     # 禅城聚锦科创园), and a park named without its zone (顺德园 / 佛山高新区顺德园)
-    zones = {c.key for c in by_key.values() if c.kind == "zone"}
+    zones = {n for c in by_key.values() if c.kind == "zone" for n in c.match_names}
     for key in list(order):
         found = by_key.get(key)
         core = re.sub(r"\([^()]*\)$", "", key)
@@ -172,8 +172,20 @@ def _place_free_aliases(text: str, parks: list[Cand]) -> list[Cand]:
                 if len(short) >= 2 and short not in p.match_names and (
                         re.search(f"[“\"「]{re.escape(short)}[”\"」]", text) or text.count(short) - text.count(alias) >= 2):
                     p.aliases.append(short)
-    aliases = {a: p for p in parks for a in p.match_names[1:]}
-    return [p for p in parks if not (p.strength < 3 and p.key in aliases and aliases[p.key] is not p)]
+            core = canonical(alias)[2:]  # 丝路数据港 → 数据港, used again on its own and named like a park
+            if (len(core) >= 3 and core not in p.match_names and suffix_of(core)
+                    and re.search(f"[“\"「]{re.escape(canonical(alias))}[”\"」]", text)
+                    and text.count(core) - text.count(canonical(alias)) >= 2):
+                p.aliases.append(core)
+    aliases = {a: p for p in parks for a in p.match_names[1:] if a}
+    out = []
+    for p in parks:
+        other = aliases.get(p.key)
+        if other is not None and other is not p and p.kind != "phase":
+            other.scope = other.scope or p.scope  # 数据港：算力规模持续扩大 — the park's own paragraph
+            continue
+        out.append(p)
+    return out
 
 
 GOAL_VERBS = re.compile(r"(?:建成|打造成?|建设成|成为|创建|争创)[^，,。；;]*的$")

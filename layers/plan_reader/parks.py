@@ -305,6 +305,8 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
     for p in parks:  # a carrier building with no parent yet: in the park its paragraph is about (园区核心区的信创大厦)
         if p.parent is None and p.kind == "carrier":
             owner = owners.subject_before(p.start, view.line_at(p.start).start)
+            if owner is None and re.search(r"(?:园区内的|园区核心区的|园区的)$", text[max(0, p.start - 6):p.start]):
+                owner = owners.subject_before(p.start, max(0, p.start - 300))  # 园区内的X: the park of the paragraph before
             if owner is not None and owner is not p and owner.kind != "phase":
                 p.parent, p.parent_rule = owner.key, "carrier-paragraph"
 
@@ -330,6 +332,8 @@ def _sole_zone(view: View, sections: Sections, parks: list[Cand]) -> None:
     zones = [z for z in parks if z.kind == "zone"]
     if len(zones) != 1 or zones[0].strength < 3:  # a zone named in passing (位于火炬开发区) is no document's subject
         return
+    if re.search(r"(?:位于|地处|坐落于)$", view.canon[max(0, zones[0].start - 4):zones[0].start]):
+        return  # 1.南昌航空城，位于南昌高新技术产业开发区（以下简称…）: defined, but only where a park lies
     title = next((line for line in view.canon.split("\n") if line.strip()), "")
     titled = any(len(n) >= 4 and n in title for n in zones[0].match_names)
     for p in parks:

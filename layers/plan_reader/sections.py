@@ -53,7 +53,8 @@ RANK: dict[str, int] = {"chapter": 0, "part": 1, "cn-comma": 2, "cn-paren": 3, "
 MAX_TITLE = 40
 """A line longer than this is a heading only when a short title ends at 。/:/：."""
 MAX_INLINE_TITLE = 30
-_NOT_TITLE = re.compile(r"^[\d.,%]|^[年月日]")
+_NOT_TITLE = re.compile(r"^(?!(?:19|20)\d{2}年)[\d.,%]|^[年月日]")
+"""What a title never starts with (一、2.5 is a number) — a year may (三、2025年工作安排)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _heading(view: View, text: str, a: int, b: int) -> tuple[str, int, int, int,
         t_start = m.end()
         while t_start < b and text[t_start] in " \t":
             t_start += 1
-        if t_start >= b or _NOT_TITLE.match(text[t_start:t_start + 1]):
+        if t_start >= b or _NOT_TITLE.match(text[t_start:t_start + 6]):
             return None
         rest = text[t_start:b]
         stop = re.search("[。:：]", rest)

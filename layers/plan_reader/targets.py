@@ -29,7 +29,7 @@ from layers.plan_reader.tables import Table
 
 TARGET_UNITS = ("万元/亩", "亿元/平方公里", "万亿元", "亿美元", "万美元", "亿元", "万元", "万亿", "亿吨", "万标箱", "亿", "元", "万平方米", "万㎡", "平方米", "㎡", "平方公里",
                 "公顷", "亩", "万人次", "万人", "人次", "人", "名", "家", "个", "项", "件", "套", "所", "座", "条", "万辆",
-                "辆", "万台", "台", "万吨", "吨", "万小时", "小时", "个百分点", "%", "‰", "吨标准煤/万元")
+                "辆", "万台", "台", "万吨", "吨", "万小时", "小时", "万个", "万户", "户", "场", "批", "个百分点", "%", "‰", "吨标准煤/万元")
 """Units a target may be given in, as written (longest first where one holds another)."""
 
 _YEAR = r"(?:(?:19|20)\d{2}|[二][〇零○][一二三四五六七八九〇零○]{2})"
@@ -37,6 +37,7 @@ TARGET_CUES = re.compile(
     f"(?<![增长加升降高])(?:到|至|力争|争取|确保|预计到|计划|目标)\\s*(?P<year>{_YEAR})\\s*年(?!的)|"
     f"(?P<year2>{_YEAR})\\s*年(?:底|末)?前|力争|争取|确保|目标|不少于|不低于|不小于|不超过|规划建设|"
     f"(?:到|至)[“\"]?十[四五六]五[”\"]?末|[“\"]十[四五六]五[”\"]?(?:期间|时期)|到明年|"
+    f"(?:今年|明年|全年)[^。；;]{{0,12}}?(?:要|力争|争取|确保|将|计划|预计)|"
     f"由\\s*{_YEAR}\\s*年(?:底|末)?的?\\s*{NUMBER}[^,，;；。]{{0,12}}?(?:提高|增加|增长|提升|扩大|上升|下降|降低|减少|缩小)(?:到|至)(?!\\s*{_YEAR}\\s*年)")
 """A sentence with any of these is read for targets (a year before the document's own is no cue;
 "由2020年的3260亿元提高到6000亿元" is a cue whatever its baseline year)."""
@@ -114,7 +115,7 @@ def find_targets(view: View, sections: Sections, tables: list[Table], *, min_yea
         if any(a <= sentence.start < b for a, b in skip):
             continue
         text = view.canon[view.line_at(sentence.start).start:sentence.end]
-        if not any(_is_cue(m, min_year) for m in TARGET_CUES.finditer(text)):
+        if not any(_is_cue(m, min_year) for m in TARGET_CUES.finditer(text)) and not _plan_section(sections, sentence.start, min_year):
             continue
         for found in _sentence_targets(view, sections, sentence.start, sentence.end, min_year):
             if area_uses is not None and found.unit in _AREA_UNITS and area_uses.get(found.start) not in ("target", "floor"):
@@ -128,6 +129,24 @@ def find_targets(view: View, sections: Sections, tables: list[Table], *, min_yea
 
 
 _AREA_UNITS = ("万平方米", "万㎡", "平方米", "㎡", "平方公里", "公顷", "亩")
+
+
+PLAN_HEADING = re.compile(f"(?P<year>{_YEAR})\\s*年[^，,。]{{0,8}}?(?:工作安排|工作计划|重点工作|主要任务|发展目标|目标任务|工作思路)|"
+                          r"(?:下一步|明年)(?:工作)?(?:安排|计划|打算|重点)")
+"""A heading over a plan's part (三、2025年工作安排): every sentence in it is read for targets."""
+
+
+def _plan_section(sections: Sections, offset: int, min_year: int | None) -> bool:
+    """True when a heading over `offset` names a plan for a year not before the document's (PLAN_HEADING)."""
+    h = sections.at(offset)
+    while h is not None:
+        m = PLAN_HEADING.search(h.title)
+        if m:
+            year = parse_year(m.group("year")) if m.group("year") else None
+            return year is None or min_year is None or year >= min_year
+        i = sections.headings.index(h)
+        h = next((x for x in reversed(sections.headings[:i]) if x.depth < h.depth), None)
+    return False
 
 
 def _is_cue(m: re.Match[str], min_year: int | None) -> bool:
@@ -189,6 +208,12 @@ def _sentence_targets(view: View, sections: Sections, a: int, b: int, doc_year: 
 
 
 def _inside_brackets_or_quotes(text: str, a: int, i: int) -> bool:
+    """True when offset i is inside brackets or quotes opened in [a, i) — but not inside a quote
+    that opens the sentence (someone's words in a news report: “明年，化工谷产值力争突破600亿元。”)."""
+    while a < i and text[a] in " \u3000":
+        a += 1
+    if text[a:a + 1] in ("“", '"'):
+        a += 1
     seg = text[a:i]
     return (seg.count("(") + seg.count("（") > seg.count(")") + seg.count("）")
             or seg.count("“") > seg.count("”"))
