@@ -618,3 +618,27 @@ def test_rules_fitted_to_the_sixth_held_out_set():
     park = next(p for p in reading.parks if p.name == "兰州新区新能源电池产业园")
     assert park.aliases == ["电池谷"] and park.areas[0].text == "约8.5平方公里"
     assert (200, "亿元", 2024) in {(t.value, t.unit, t.year) for t in reading.targets + park.targets}
+
+
+def test_rules_fitted_to_the_seventh_held_out_set():
+    """A 批复 for several zones: 区块 with their areas, a named 起步区 inside 开发区内的, side-named
+    片区 of the zone of their own paragraph, the zones' total not read as land; a work review whose
+    title plans a year (…2024年主要目标) and whose 重点工作 section holds this year's targets."""
+    pifu = ("河北省人民政府关于同意认定河北鹿泉经济开发区等3家开发区区块范围和面积的批复\n"
+            "一、同意认定河北鹿泉经济开发区、河北丰南经济开发区、河北玉田经济开发区3家省级开发区。3家开发区核准面积合计2908.78公顷。\n"
+            "二、河北鹿泉经济开发区（以下简称“鹿泉开发区”）位于石家庄市鹿泉区，核准面积1265.38公顷，由上庄区块和铜冶区块组成。\n"
+            "（一）上庄区块面积842.16公顷，位于上庄镇。\n"
+            "三、河北丰南经济开发区（以下简称“丰南开发区”）位于唐山市丰南区，核准面积9.86平方公里。开发区内的钢铁深加工起步区约1650亩已建成。\n"
+            "四、河北玉田经济开发区位于唐山市玉田县，核准面积657.40公顷，由东片区和西片区组成：东片区面积412.60公顷；西片区面积244.80公顷。\n")
+    reading = read_plan(pifu)
+    parks = {(p.name, p.parent): p for p in reading.parks}
+    assert ("上庄区块", "河北鹿泉经济开发区") in parks and ("钢铁深加工起步区", "河北丰南经济开发区") in parks
+    assert ("东片区", "河北玉田经济开发区") in parks and ("西片区", "河北玉田经济开发区") in parks
+    assert parks[("上庄区块", "河北鹿泉经济开发区")].areas[0].text == "842.16公顷"
+    assert all(a.text != "2908.78公顷" for p in reading.parks for a in p.areas)
+    assert all("开发区" != a for p in reading.parks for a in p.aliases)
+    review = ("山西转型综合改革示范区2023年经济社会发展情况和2024年主要目标\n一、2023年主要指标完成情况\n全年实现地区生产总值1486亿元。\n"
+              "六、重点工作\n一是抓好项目建设，全年实施省市重点工程项目120个以上；二是加强要素保障，全年计划供应工业用地不少于3000亩。\n")
+    reading = read_plan(review)
+    targets = {(t.value, t.unit, t.year) for t in reading.targets + [t for p in reading.parks for t in p.targets]}
+    assert {(120, "个", 2024), (3000, "亩", 2024)} <= targets and not any(v == 1486 for v, _, _ in targets)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from layers.plan_reader._text import View, canonical
-from layers.plan_reader.names import (MAX_NAME, PHASE_WORD, STOP_WORDS, counted, is_generic, is_org, name_start, split_place,
+from layers.plan_reader.names import (AREA_NEXT, MAX_NAME, PHASE_WORD, STOP_WORDS, counted, is_generic, is_org, name_start, split_place,
                                       standalone, start_of_name_ending, suffix_names, suffix_of)
 from layers.plan_reader.numerals import NUMBER
 from layers.plan_reader.sections import Sections
@@ -77,11 +77,12 @@ NAME_RULES: tuple[NameRule, ...] = (
     NameRule("carrier", 3),
     NameRule("area-named", 3, f"(?:在(?P<loc>[^,，。;；、]{{2,12}}?))?规划(?:建设)?(?:约)?{NUMBER}{AREA_UNIT}的"
                               r"(?P<name>[^,，。;；、]{2,24})"),
-    NameRule("phase", 3, r"(?P<name>(?:第?[一二三四五六七八九十]|首)期|起步区|启动区)(?!厂房|标准厂房|载体|用房|楼宇|建筑|项目)(?:工程|"
+    NameRule("phase", 3, r"(?<!项目)(?P<name>(?:第?[一二三四五六七八九十]|首)期|起步区|启动区)(?!厂房|标准厂房|载体|用房|楼宇|建筑|项目)(?:工程|"
                          r"(?=[^,，。;；]{0,4}(?:用地|占地|面积|四至|位于|[东南西北]至|约[\d一二三四五六七八九]))|"
                          r"(?=(?:已建成|在建|建成|规划建设|已投产|投产))|"
                          f"(?={NUMBER}{AREA_UNIT}))"),
-    NameRule("located", 3, r"(?:位于|地处|坐落于|坐落在|规划总?面积|总面积|占地面积|用地面积|面积约|面积为)"),
+    NameRule("located", 3, r"(?:位于|地处|坐落于|坐落在|规划总?面积|总面积|占地面积|用地面积|面积约|面积为|"
+                           r"面积(?=[\d一二三四五六七八九十]))"),
     NameRule("org", 2, r"(?=管委会|管理委员会|管理局|管理办公室|开发建设办公室)"),
     NameRule("suffix", 1),
 )
@@ -266,10 +267,11 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
             continue  # 通用航空维修基地项目占地约150亩: a project, not a park
         org = _RX["org"].match(text, b)
         rule = "org" if org else "located" if _RX["located"].match(text, b) and not is_generic(text[a:b]) else "suffix"
-        if rule == "suffix" and (is_org(text, b) or not standalone(text, b)):
+        area_next = bool(AREA_NEXT.match(text, b)) and not suffix_of(text[a:b - len(suffix)])  # 钢铁深加工起步区约1650亩
+        if rule == "suffix" and (is_org(text, b) or not (standalone(text, b) or area_next)):
             continue
         cand = add(a, b, kind, rule)
-        if cand and kind == "phase" and suffix in ("片区", "起步区", "启动区"):
+        if cand and kind == "phase" and suffix in ("片区", "起步区", "启动区") and not PHASE_WORD.match(cand.key):
             owner = text[a:b - len(suffix)]
             cand.parent = owner or None
     return cands

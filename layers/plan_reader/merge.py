@@ -15,7 +15,7 @@ import re
 
 from layers.plan_reader._text import View, canonical
 from layers.plan_reader.candidates import Cand, category_keys
-from layers.plan_reader.names import PHASE_WORD, Suffix, is_generic, standalone, suffix_of
+from layers.plan_reader.names import BY_TEXT, PHASE_WORD, Suffix, is_generic, standalone, suffix_of
 
 TOO_LONG_PHASE_OWNER = 20
 BUILT = re.compile(r"(?:建设|打造|推进|推动|加快|规划|设立|建成|培育)[\u4e00-\u9fff]{0,2}$")
@@ -169,11 +169,11 @@ def _place_free_aliases(text: str, parks: list[Cand]) -> list[Cand]:
         for alias in list(p.aliases):
             for stem in stems:
                 short = canonical(alias)[len(stem):] if canonical(alias).startswith(stem) else ""
-                if len(short) >= 2 and short not in p.match_names and (
+                if len(short) >= 2 and short not in p.match_names and short not in BY_TEXT and (
                         re.search(f"[“\"「]{re.escape(short)}[”\"」]", text) or text.count(short) - text.count(alias) >= 2):
                     p.aliases.append(short)
             core = canonical(alias)[2:]  # 丝路数据港 → 数据港, used again on its own and named like a park
-            if (len(core) >= 3 and core not in p.match_names and suffix_of(core)
+            if (len(core) >= 3 and core not in p.match_names and suffix_of(core) and core not in BY_TEXT
                     and re.search(f"[“\"「]{re.escape(canonical(alias))}[”\"」]", text)
                     and text.count(core) - text.count(canonical(alias)) >= 2):
                 p.aliases.append(core)
@@ -214,6 +214,8 @@ def _phases(view: View, cands: list[Cand], parks: list[Cand]) -> list[Cand]:
         for c in cands:
             if c.kind != "phase" or len(c.key) > TOO_LONG_PHASE_OWNER:
                 continue
+            if c.rule == "suffix" and any(o.rule == "phase" and (o.start, o.end) == (c.start, c.end) for o in cands):
+                continue  # the phase rule read this one with its owner (南区内的启动区)
             owner, key = None, c.key
             if c.parent and c.parent in names and PHASE_WORD.match(c.key):
                 owner = names[c.parent]

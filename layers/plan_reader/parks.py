@@ -228,6 +228,8 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
     for p in parks:
         if _phase_of_named(p, parks):
             continue
+        if p.kind == "phase" and p.parent and not any(p.parent in k for k, q in keys.items() if q is not p):
+            p.parent = None  # 钢铁深加工起步区: the words before its suffix are its name, not a park
         if p.kind == "phase" and p.parent:
             loc = re.match(r"(?:位于|地处)(?P<loc>[^，,。；;]{2,40})", text[p.end:p.end + 45])
             for n, q in sorted(keys.items(), key=lambda t: -len(t[0])):
@@ -258,6 +260,10 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
         if p.parent is None:  # "在创新核内建设X", "位于芯谷核心区的X": the park named before X holds it
             p.parent = _held_by_named(text, p, strong)
             p.parent_rule = "located-in" if p.parent else None
+        if p.parent is None and re.search(r"(?:开发区|园区|高新区|经开区|新区|基地)内的?$", text[max(0, p.start - 5):p.start]):
+            owner = owners.subject_before(p.start, view.line_at(p.start).start)  # 开发区内的钢铁深加工起步区: the section's zone
+            if owner is not None and owner is not p:
+                p.parent, p.parent_rule = owner.key, "inside"
         if p.parent is None:  # a sentence "X位于…" that names X by a pronoun (小镇位于智慧区西部)
             for h_start, h_end in [p.scope] if p.scope else []:
                 loc = re.search(r"(?:位于|地处)(?P<loc>[^，,。；;]{2,40})", text[h_start:min(h_end, h_start + 200)])

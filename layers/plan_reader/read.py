@@ -15,6 +15,7 @@ and who owns each finding (`attach`).
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
 from layers.plan_reader._text import View
@@ -30,6 +31,17 @@ from layers.plan_reader.parks import Owners, nest
 from layers.plan_reader.sections import Sections
 from layers.plan_reader.tables import find_tables
 from layers.plan_reader.targets import find_targets
+
+
+_PLAN_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年(?:工作安排|工作计划|主要目标|主要预期目标|工作要点|重点工作)")
+
+
+def _plan_year(view: View) -> int | None:
+    """With no date, the year a work plan's title plans for (…2023年工作总结和2024年主要目标 → 2024):
+    the document's own year for targets (an earlier year is history)."""
+    first = next((line for line in view.canon.split("\n") if line.strip()), "")
+    years = [int(m.group(1)) for m in _PLAN_TITLE_YEAR.finditer(first)]
+    return years[-1] if years else None
 
 
 def read_plan(text: str, *, sha256: str = "", file_name: str = "", recognised: bool = False) -> Reading:
@@ -51,7 +63,7 @@ def read_plan(text: str, *, sha256: str = "", file_name: str = "", recognised: b
     kept = keep(view, cands, boundary_values)
     owners = Owners(view, kept)
     nest(view, sections, kept, owners)
-    min_year = int(document.date[:4]) if document.date else None
+    min_year = int(document.date[:4]) if document.date else _plan_year(view)
     found_targets = find_targets(view, sections, tables, min_year=min_year,
                                  area_uses={f.start: f.use for f in figures})
     attacher = Attacher(view, sections, owners)

@@ -132,7 +132,7 @@ _AREA_UNITS = ("万平方米", "万㎡", "平方米", "㎡", "平方公里", "�
 
 
 PLAN_HEADING = re.compile(f"(?P<year>{_YEAR})\\s*年[^，,。]{{0,8}}?(?:工作安排|工作计划|重点工作|主要任务|发展目标|目标任务|工作思路)|"
-                          r"(?:下一步|明年)(?:工作)?(?:安排|计划|打算|重点)")
+                          r"(?:下一步|明年)(?:工作)?(?:安排|计划|打算|重点)|^(?:重点工作|工作安排|主要任务|工作重点)$")
 """A heading over a plan's part (三、2025年工作安排): every sentence in it is read for targets."""
 
 
@@ -290,8 +290,10 @@ def _year_before(view: View, sections: Sections, a: int, i: int, doc_year: int |
         m = re.search(f"(?P<year>{_YEAR})\\s*年", h.title)
         if m and not re.search(f"{_YEAR}\\s*[-—–~至到]", h.title):
             return parse_year(m.group("year"))
-        i = sections.headings.index(h)
-        h = next((x for x in reversed(sections.headings[:i]) if x.depth < h.depth), None)
+        k = sections.headings.index(h)
+        h = next((x for x in reversed(sections.headings[:k]) if x.depth < h.depth), None)
+    if doc_year is not None and re.search("全年|年内", text[a:i]):
+        return doc_year  # 全年计划供应工业用地不少于3000亩, in a plan with no year of its own
     return None
 
 
