@@ -183,6 +183,23 @@ def settle(page, quiet_ms: int = 600, timeout_s: float = 30.0) -> None:
         time.sleep(0.1)
 
 
+def download(page, button, tries: int = 3, timeout_ms: int = 30_000) -> bytes:
+    """Click a download button and return the file's bytes. Streamlit serves a download button's
+    file from its media store, which a rerun replaces: a click that lands while a rerun (the map
+    reporting its first view, say) swaps the button gets "Download.path: canceled", as a user's
+    click would. The page is let settle and the click tried again, at most `tries` times."""
+    for attempt in range(tries):
+        settle(page)
+        try:
+            with page.expect_download(timeout=timeout_ms) as dl:
+                button.click()
+            return dl.value.path().read_bytes()
+        except Exception as exc:  # playwright's Error: canceled / failed
+            if "canceled" not in str(exc) and "failed" not in str(exc) or attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def shot(page, name: str) -> Path:
     """Save a screenshot of the page under test-artifacts/browser/."""
     path = ARTIFACTS / f"{name}.png"

@@ -11,7 +11,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from tests.e2e.conftest import settle, shot
+from tests.e2e.conftest import download, settle, shot
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +27,7 @@ def test_comparison_exports_say_what_network_and_station_states(page, app_url, t
     xlsx_button.wait_for(timeout=60_000)
     xlsx_button.scroll_into_view_if_needed()
     shot(page, "sites-compare")
-    with page.expect_download(timeout=30_000) as dl:
-        xlsx_button.click()
-    book = openpyxl.load_workbook(io.BytesIO(dl.value.path().read_bytes()))
+    book = openpyxl.load_workbook(io.BytesIO(download(page, xlsx_button)))
     sheet, about = book.worksheets
     assert about.title == "About"
     cells = {row[0].value: [c.value for c in row[1:]] for row in sheet.iter_rows()}
@@ -49,9 +47,7 @@ def test_comparison_exports_say_what_network_and_station_states(page, app_url, t
         pdf_button.wait_for(timeout=60_000)
     finally:
         shot(page, "sites-compare-pdf")
-    with page.expect_download(timeout=30_000) as dl:
-        pdf_button.click()
-    pdf = dl.value.path().read_bytes()
+    pdf = download(page, pdf_button)
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, timeout=60)
     assert text.stderr == b"", text.stderr  # fonts embedded cleanly: poppler says nothing
     words = " ".join(text.stdout.decode().split())
