@@ -642,3 +642,27 @@ def test_rules_fitted_to_the_seventh_held_out_set():
     reading = read_plan(review)
     targets = {(t.value, t.unit, t.year) for t in reading.targets + [t for p in reading.parks for t in p.targets]}
     assert {(120, "个", 2024), (3000, "亩", 2024)} <= targets and not any(v == 1486 for v, _, _ in targets)
+
+
+def test_rules_fitted_to_the_eighth_held_out_set():
+    """A breadcrumb is not the title; a five-year plan's undated targets are its last year's; a
+    bare 目标 heading and a 〔〕 total in an indicator table; “X”，说的是Y and ——业内习惯称为“X”——;
+    a zone with 自由 in its name; a park named in a table's note; 两区…合计 and 净增 not land."""
+    plan = ("首页 > 政务公开 > 规划计划\n\n海口国家高新技术产业开发区“十四五”发展规划\n\n第四章　发展目标\n\n第二节　园区目标\n\n"
+            "药谷医药产业产值突破300亿元；云龙产业园食品加工产值达到120亿元。\n\n"
+            "指标\t单位\t2020年\t2025年\n单位工业增加值能耗下降\t%\t—\t〔13.5〕\n")
+    reading = read_plan(plan)
+    assert reading.document.title == "海口国家高新技术产业开发区“十四五”发展规划"
+    targets = {(t.value, t.unit, t.year) for t in reading.targets + [t for p in reading.parks for t in p.targets]}
+    assert {(300, "亿元", 2025), (120, "亿元", 2025), (13.5, "%", 2025)} <= targets
+    news = ("“芯港”，说的是临港新片区集成电路综合性产业基地。中国（上海）自由贸易试验区临港新片区（以下简称“临港新片区”）规划面积873平方公里。"
+            "在生物医药板块，临港生物医药产业园——业内习惯称为“生命蓝湾”——占地面积约280万平方米。\n")
+    parks = {p.name: p for p in read_plan(news).parks}
+    assert parks["临港新片区集成电路综合性产业基地"].aliases[0] == "芯港"
+    assert parks["中国（上海）自由贸易试验区临港新片区"].kind == "zone"
+    assert parks["临港生物医药产业园"].aliases == ["生命蓝湾"]
+    table = ("| 序号 | 分园名称 | 规划面积（平方公里） | 备注 |\n| 1 | 海淀园 | 174.06 | 园内中关村软件园约2.6平方公里，已建成 |\n"
+             "| 2 | 大兴-亦庄园 | 约80.6 |  |\n")
+    assert {(p.name, p.parent) for p in read_plan(table).parks} >= {("中关村软件园", "海淀园"), ("大兴-亦庄园", None)}
+    assert [(f.text, f.use) for f in find_figures(View("调整后两区规划面积合计6218.35公顷，净增334.40公顷。"))] == [
+        ("6218.35公顷", "other"), ("334.40公顷", "other")]

@@ -87,18 +87,19 @@ USE_RULES: tuple[UseRule, ...] = (
     UseRule("moved", "other", ("m2", "land"), following=r"^[^，,。；;]{0,12}?(?:调出|调入)"),
     UseRule("former-or-change", "other", ("m2", "land"),
             before=r"原规划|原有|原面积|调整前|调区前|扩区前|建成区|较[^，,。；;]{0,8}(?:减少|增加|扩大|缩小|增长)|"
-                   r"(?:上述|以上|各)[^，,。；;]{0,12}?(?:合计|总计|共计)|"
-                   r"[个家][^，,。；;]{0,4}?(?:园区|开发区|片区|区块|产业园)[^，,。；;]{0,8}?(?:合计|总计|共计)"),
+                   r"(?:上述|以上|各)[^，,。；;]{0,12}?(?:合计|总计|共计)|净增|净减|"
+                   r"(?:[个家]|两|[二三四五六七八九十]+)[^，,。；;]{0,4}?(?:园区|开发区|片区|区块|产业园|区|园)[^，,。；;]{0,8}?(?:合计|总计|共计)"),
     UseRule("land-words-m2", "land", ("m2",), before="占地面积|用地面积|占地|土地面积|用地规模|规划面积"),
     UseRule("m2-is-floor", "floor", ("m2",)),
     UseRule("other-area", "other", ("land",), before="绿地|绿化|水域|水面|湿地|耕地|农田|林地|公园|森林|生态用地|生态带|农用地|海域"),
     UseRule("other-area-after", "other", ("land",),
             following=r"^[,，]\s*(?:作为|为|属于|均为)?(?:公共|城市|生态|防护)?(?:绿地|水域|湿地|公园)"),
     UseRule("target-verb", "target", ("land",), before="完成|开发|供应|出让|盘活|收储|征收|整备|新增|腾挪|释放",
-            sentence=r"(?:到|至|力争|争取|确保|计划)\s*(?:19|20)\d{2}\s*年|年底前|年内|全年计划|明年|力争"),
+            sentence=r"(?:到|至|力争|争取|确保|计划)\s*(?:19|20)\d{2}\s*年|年底前|年内|全年计划|明年|力争|十[四五六]五[”\"]?期间[^。；;]*计划"),
     UseRule("target-land-after", "target", ("land",), after=r"(?:的)?土地(?:合作)?(?:开发|供应|出让|整备|收储)",
             sentence=r"(?:到|至|力争|争取|确保)\s*(?:19|20)\d{2}\s*年"),
-    UseRule("quota", "other", ("land", "m2"), before=r"指标|缺口"),
+    UseRule("quota", "other", ("land", "m2"), before=r"指标|缺口|可供|(?:中心|站|码头|厂)(?:占地|用地)"),
+    UseRule("project-phase", "other", ("land", "m2"), before=r"期(?:用地|占地)", sentence=r"项目[一二三四五六七八九十首]期"),
     UseRule("land", "land", ("land",)),
 )
 """Tried in order; the first rule that fits a figure decides what it is."""
@@ -162,6 +163,11 @@ def find_figures(view: View, start: int = 0, end: int | None = None) -> list[Fig
         unit = m.group("unit")
         approx = m.group("approx") in APPROX
         use, rule = classify(view, m.start(), m.end(), unit)
+        prev = out[-1] if out else None
+        if (prev is not None and prev.use in ("other", "target") and use == "land"
+                and view.sentence_at(prev.start).start == view.sentence_at(m.start()).start
+                and re.match(r"\s*其中", text[view.clause_start(m.start()):m.start()])):
+            use, rule = prev.use, "part-of-previous"  # 新增供应产业用地约2600亩，其中美安科技新城约1800亩
         a = m.start() if approx else m.start("num")
         out.append(Figure(view.written(a, m.end()), value, unit, approx, use, rule, a, m.end()))
     return out

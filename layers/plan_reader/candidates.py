@@ -49,15 +49,17 @@ MORE_ALIASES = re.compile(r"(?:又称|也称|简称|或称)[为:：]?\s*[“\"�
 AREA_UNIT = r"(?:平方公里|平方千米|km²|公顷|亩)"
 NICKNAMED_BEFORE = re.compile(r"被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]的")
 """被业内称为“钱塘芯谷”的 + the name it is said of (the name follows)."""
-NICKNAMED_AFTER = re.compile(r"[，,]\s*被?(?:当地人|业内|业界|市民|群众|大家|人们|企业家们|企业)?(?:亲切地|形象地)?(?:习惯|通常|俗|也|又|亦)?"
+SAID_TO_BE = re.compile(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」][，,]?\s*(?:说的是|指的是|就是|即)")
+"""“芯港”，说的是临港新片区集成电路综合性产业基地: the quoted nickname of the name that follows."""
+NICKNAMED_AFTER = re.compile(r"(?:[，,]|——)\s*被?(?:当地人|业内|业界|市民|群众|大家|人们|企业家们|企业)?(?:亲切地|形象地)?(?:习惯|通常|俗|也|又|亦)?"
                              r"(?:称之?为|称作|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]")
 """The name + ，当地人习惯称之为“医药港” (the name precedes)."""
-NICKNAMED_PRONOUN = re.compile(r"(?:这里|该园区|该园|这个园区)被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)"
+NICKNAMED_PRONOUN = re.compile(r"(?:这里|该园区|该园|这个园区)(?:[^。；;“”]{0,40}?[，,])?被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)"
                                r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」](?!的)")
 """…产业园里一派繁忙景象。这里被当地人习惯称为“电池谷”: the nickname of the park named just before."""
 PRONOUN = re.compile(r"(?:园区|该园|这里|此地|片区|基地)(?![\u4e00-\u9fff]{0,2}(?:园|区|城|谷)[^区])")
 """A park referred to by its kind alone (…称为“海洋园”的园区)."""
-SIDE_PHASE = re.compile(r"(?:(?<=[,，。;；:：、\s和及])|(?<=其中))(?P<name>[东南西北中]区|[东南西北中]片区)"
+SIDE_PHASE = re.compile(r"(?:(?<=[,，。;；:：、\s和及.])|(?<=其中))(?P<name>[东南西北中]区|[东南西北中]片区|先行启动区|先行区|核心区)"
                         f"(?=(?:规划|用地|占地)?面积(?:约|为)?{NUMBER}{AREA_UNIT})")
 """A sub-area named by its side, with its area (其中北区面积742.30公顷)."""
 CARRIER = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:中心|大厦|综合体|广场|孵化器|大楼|总部园|创新港|双创港|金谷|汇))"
@@ -89,7 +91,7 @@ NAME_RULES: tuple[NameRule, ...] = (
 """The rules, in the order they are applied (a name proposed twice keeps its strongest rule)."""
 STRENGTH = {r.id: r.strength for r in NAME_RULES}
 _RX = {r.id: re.compile(r.pattern, re.M) for r in NAME_RULES if r.pattern}
-_NAME_ONLY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9+·()]+$")
+_NAME_ONLY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9+·()\-—]+$")
 
 
 @dataclass
@@ -166,6 +168,13 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
                 for r in row:
                     for am in MORE_ALIASES.finditer(text, r.start, r.end):
                         cand.aliases.append(view.written(am.start("alias"), am.end("alias")))
+                note = table.role("note")
+                if note is not None:  # 园内中关村软件园约2.6平方公里: a park inside the row's
+                    for a, b, kind, _ in suffix_names(view, row[note].start, row[note].end):
+                        if re.search(r"(?:园内|区内|其中)$", text[max(0, a - 2):a]) and b - a >= 4:
+                            inner = add(a, b, kind, "located", (a, row[note].end))
+                            if inner:
+                                inner.parent, inner.parent_rule = cand.key, "contains"
                 cand.row = {c.role or "": (r.written, r.start, r.end, c.unit, c.header.text)
                             for c, r in zip(table.columns, row) if c.role}
     for heading in sections.headings:
@@ -211,6 +220,13 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
                       if not re.search(r"[,，。；;、:：\s“”\"]", text[m.end():n[0]])), None)  # the whole name after 的
         if named is None and PRONOUN.match(text, m.end()):  # 海洋科技园…。这个被当地人习惯称为“海洋园”的园区: the park before
             named = next((n for n in reversed(suffix_names(view, max(0, m.start() - 80), m.start())) if n[1] - n[0] >= 4), None)
+        if named:
+            cand = add(named[0], named[1], named[2], "nickname")
+            if cand:
+                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
+    for m in SAID_TO_BE.finditer(text):
+        named = next(((m.end(), n[1], n[2], n[3]) for n in suffix_names(view, m.end(), min(len(text), m.end() + MAX_NAME + 4))
+                      if not re.search(r"[,，。；;、:：\s“”\"]", text[m.end():n[0]])), None)
         if named:
             cand = add(named[0], named[1], named[2], "nickname")
             if cand:

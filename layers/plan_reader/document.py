@@ -69,8 +69,9 @@ def read_document_facts(view: View, sections: Sections | None = None) -> Documen
     for want_about in (True, False):
         for line in lines[:TOP_LINES]:
             text = view.canon[line.start:line.end].strip()
-            if len(text) > 80 or len(text) < 8 or DATE_RE.match(text) or NUMBER_RE.match(text) or text[0] in "-•·*>|":
-                continue
+            if len(text) > 80 or len(text) < 8 or DATE_RE.match(text) or NUMBER_RE.match(text) or text[0] in "-•·*>|" \
+                    or re.search(r"\S\s*>\s*\S", text):
+                continue  # (首页 > 政务公开 > 规划计划: a site's breadcrumb, not the title)
             if TITLE_END.search(text) and ("关于" in text or not want_about):
                 notice_line = line
                 break

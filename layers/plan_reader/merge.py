@@ -260,8 +260,8 @@ def _park_before(offset: int, parks: list[Cand], text: str) -> Cand | None:
     """The park mentioned last (by its name or a short name) before `offset`, within NEAR_PARK."""
     best, best_at = None, -1
     for p in parks:
-        if bare_phase(p):
-            continue
+        if bare_phase(p) or (p.kind == "phase" and p.key.endswith(("起步区", "启动区", "先行区"))):
+            continue  # 光伏锂电起步区约3800亩已建成，二期约2600亩在建: the park's second phase, not the 起步区's
         found = [(_last_subject_mention(text, n, max(0, offset - NEAR_PARK), offset), n) for n in p.match_names
                  if len(n) >= 2]
         at = max((a + len(n) for a, n in found if a >= 0), default=-1)  # by where the mention ends: 新区 inside

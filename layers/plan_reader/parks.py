@@ -34,7 +34,7 @@ PARENT_RULES = ("phase-in-park", "phase-of-named", "located-in", "area-named-in"
 """Parent rules, in the order they are tried."""
 NOT_SUBJECT_BEFORE = ("位于", "地处", "坐落于", "分为", "包括", "包含", "由", "和", "与", "及", "、", "以", "对", "向",
                       "距", "距离", "临近", "毗邻", "紧邻", "靠近", "在", "于", "至", "到", "赴", "依托", "联合", "赋予", "是",
-                      "为", "作为", "成为")
+                      "为", "作为", "成为", "下辖", "辖")
 """A park named right after one of these is not the subject of its sentence."""
 MADE_OF = re.compile(r"由(?P<list>[^。；;]{2,120}?)(?:组成|构成)|(?:负责建设管理|托管|下辖|包括|分为)(?P<list2>[^。；;，,]{2,60})")
 LEAD_UNIT = re.compile(r"牵头单位[:：](?P<units>[^;；)]{2,120})")
@@ -88,8 +88,9 @@ class Owners:
         self._starts = [m.start for m in self.mentions]
         self.by_ident = {(p.key if not p.parent or not _bare_phase(p) else f"{p.parent}\x00{p.key}"): p for p in parks}
 
-    def subject_before(self, offset: int, floor: int) -> Cand | None:
-        """The park named as a subject in clean [floor, offset), nearest to `offset`."""
+    def subject_before(self, offset: int, floor: int, *, skip_phases: bool = False) -> Cand | None:
+        """The park named as a subject in clean [floor, offset), nearest to `offset` (not a phase
+        with `skip_phases`)."""
         text = self.view.canon
         i = bisect_right(self._starts, offset) - 1
         while i >= 0 and self.mentions[i].start >= floor:
@@ -98,7 +99,9 @@ class Owners:
             opens_line = bool(_MARKER_ONLY.match(text[self.view.line_at(m.start).start:m.start]))
             if m.end <= offset and (opens_line or not text[max(floor, m.start - 2):m.start].endswith(NOT_SUBJECT_BEFORE)) \
                     and not LOCATED.search(clause) and not _in_brackets(text, floor, m.start):
-                return self.by_ident.get(m.key)
+                found = self.by_ident.get(m.key)
+                if not (skip_phases and found is not None and found.kind == "phase"):
+                    return found
             i -= 1
         return None
 
@@ -260,8 +263,8 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
         if p.parent is None:  # "在创新核内建设X", "位于芯谷核心区的X": the park named before X holds it
             p.parent = _held_by_named(text, p, strong)
             p.parent_rule = "located-in" if p.parent else None
-        if p.parent is None and re.search(r"(?:开发区|园区|高新区|经开区|新区|基地)内的?$", text[max(0, p.start - 5):p.start]):
-            owner = owners.subject_before(p.start, view.line_at(p.start).start)  # 开发区内的钢铁深加工起步区: the section's zone
+        if p.parent is None and re.search(r"(?:开发区|园区|高新区|经开区|新区|基地|新城|小镇|园|城)内的?$", text[max(0, p.start - 5):p.start]):
+            owner = owners.subject_before(p.start, view.line_at(p.start).start, skip_phases=True)  # 开发区内的钢铁深加工起步区
             if owner is not None and owner is not p:
                 p.parent, p.parent_rule = owner.key, "inside"
         if p.parent is None:  # a sentence "X位于…" that names X by a pronoun (小镇位于智慧区西部)
@@ -310,9 +313,9 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
     _sole_zone(view, sections, parks)
     for p in parks:  # a carrier building with no parent yet: in the park its paragraph is about (园区核心区的信创大厦)
         if p.parent is None and p.kind == "carrier":
-            owner = owners.subject_before(p.start, view.line_at(p.start).start)
+            owner = owners.subject_before(p.start, view.line_at(p.start).start, skip_phases=True)
             if owner is None and re.search(r"(?:园区内的|园区核心区的|园区的)$", text[max(0, p.start - 6):p.start]):
-                owner = owners.subject_before(p.start, max(0, p.start - 300))  # 园区内的X: the park of the paragraph before
+                owner = owners.subject_before(p.start, max(0, p.start - 300), skip_phases=True)  # the paragraph before's park
             if owner is not None and owner is not p and owner.kind != "phase":
                 p.parent, p.parent_rule = owner.key, "carrier-paragraph"
 
@@ -340,7 +343,7 @@ def _sole_zone(view: View, sections: Sections, parks: list[Cand]) -> None:
         return
     if re.search(r"(?:位于|地处|坐落于)$", view.canon[max(0, zones[0].start - 4):zones[0].start]):
         return  # 1.南昌航空城，位于南昌高新技术产业开发区（以下简称…）: defined, but only where a park lies
-    title = next((line for line in view.canon.split("\n") if line.strip()), "")
+    title = next((line for line in view.canon.split("\n") if line.strip() and ">" not in line and "首页" not in line), "")
     titled = any(len(n) >= 4 and n in title for n in zones[0].match_names)
     for p in parks:
         if p.parent is not None or p.kind == "zone" or (p.rule != "heading" and not titled):

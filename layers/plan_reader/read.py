@@ -44,6 +44,16 @@ def _plan_year(view: View) -> int | None:
     return years[-1] if years else None
 
 
+_FIVE_YEAR = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
+
+
+def _plan_end(title: str) -> int | None:
+    """The last year of the five-year plan a title names (“十四五”发展规划 → 2025), None otherwise
+    (a 行动方案 (2018—2020年) leaves undated measures undated)."""
+    m = re.search(r"十[一二三四五]五", title)
+    return _FIVE_YEAR.get(m.group()) if m and "规划" in title else None
+
+
 def read_plan(text: str, *, sha256: str = "", file_name: str = "", recognised: bool = False) -> Reading:
     """Read the plan `text` (a document's text, e.g. `sources.read_document(...).text`).
 
@@ -65,7 +75,7 @@ def read_plan(text: str, *, sha256: str = "", file_name: str = "", recognised: b
     nest(view, sections, kept, owners)
     min_year = int(document.date[:4]) if document.date else _plan_year(view)
     found_targets = find_targets(view, sections, tables, min_year=min_year,
-                                 area_uses={f.start: f.use for f in figures})
+                                 area_uses={f.start: f.use for f in figures}, plan_end=_plan_end(document.title or ""))
     attacher = Attacher(view, sections, owners)
     attacher.parents()
     attacher.tables()

@@ -19,7 +19,7 @@ in brackets in the metric cell), the last year column is the target, an earlier 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from layers.plan_reader._text import View
 from layers.plan_reader.metrics import metric_id
@@ -29,7 +29,7 @@ from layers.plan_reader.tables import Table
 
 TARGET_UNITS = ("万元/亩", "亿元/平方公里", "万亿元", "亿美元", "万美元", "亿元", "万元", "万亿", "亿吨", "万标箱", "亿", "元", "万平方米", "万㎡", "平方米", "㎡", "平方公里",
                 "公顷", "亩", "万人次", "万人", "人次", "人", "名", "家", "个", "项", "件", "套", "所", "座", "条", "万辆",
-                "辆", "万台", "台", "万吨", "吨", "万小时", "小时", "万个", "万户", "户", "场", "批", "个百分点", "%", "‰", "吨标准煤/万元")
+                "辆", "万台", "台", "万吨", "吨", "万小时", "小时", "万个", "万户", "户", "场", "万家", "GWh", "吉瓦", "万千瓦", "MW", "个百分点", "%", "‰", "吨标准煤/万元")
 """Units a target may be given in, as written (longest first where one holds another)."""
 
 _YEAR = r"(?:(?:19|20)\d{2}|[二][〇零○][一二三四五六七八九〇零○]{2})"
@@ -103,12 +103,13 @@ class Found:
 
 
 def find_targets(view: View, sections: Sections, tables: list[Table], *, min_year: int | None = None,
-                 area_uses: dict[int, str] | None = None) -> list[Found]:
+                 area_uses: dict[int, str] | None = None, plan_end: int | None = None) -> list[Found]:
     """Every target in the sentences and indicator tables of `view` (see the module docstring).
 
     `min_year`: the document's year, when known (a year cue before it is history, not a target);
     `area_uses`: the use `areas` gave each area figure by its clean start (only "target" and
-    "floor" figures can be targets: a park's stated land area is not one)."""
+    "floor" figures can be targets: a park's stated land area is not one); `plan_end`: the last
+    year of the plan the title names (“十四五”发展规划 → 2025), the year of a target that has none."""
     out: list[Found] = []
     skip = [(t.start, t.end) for t in tables]
     for sentence in view.sentences:
@@ -122,6 +123,8 @@ def find_targets(view: View, sections: Sections, tables: list[Table], *, min_yea
                 continue
             if min_year is not None and found.year is not None and found.year < min_year:
                 continue
+            if found.year is None and plan_end is not None:
+                found = replace(found, year=plan_end)
             out.append(found)
     for table in tables:
         out.extend(_table_targets(view, table))
@@ -132,7 +135,8 @@ _AREA_UNITS = ("万平方米", "万㎡", "平方米", "㎡", "平方公里", "�
 
 
 PLAN_HEADING = re.compile(f"(?P<year>{_YEAR})\\s*年[^，,。]{{0,8}}?(?:工作安排|工作计划|重点工作|主要任务|发展目标|目标任务|工作思路)|"
-                          r"(?:下一步|明年)(?:工作)?(?:安排|计划|打算|重点)|^(?:重点工作|工作安排|主要任务|工作重点)$")
+                          r"(?:下一步|明年)(?:工作)?(?:安排|计划|打算|重点)|^(?:重点工作|工作安排|主要任务|工作重点|发展目标|园区目标|"
+                          r"主要目标|总体目标|目标任务|主要指标)$")
 """A heading over a plan's part (三、2025年工作安排): every sentence in it is read for targets."""
 
 
@@ -214,6 +218,9 @@ def _inside_brackets_or_quotes(text: str, a: int, i: int) -> bool:
         a += 1
     if text[a:a + 1] in ("“", '"'):
         a += 1
+    speech = re.search(r"(?:表示|说|介绍|指出|强调|透露)[:：]?[“\"]", text[a:i])  # …负责人表示：“今年…力争…”
+    if speech:
+        a += speech.end()
     seg = text[a:i]
     return (seg.count("(") + seg.count("（") > seg.count(")") + seg.count("）")
             or seg.count("“") > seg.count("”"))
@@ -323,7 +330,7 @@ def _table_targets(view: View, table: Table) -> list[Found]:
             vi, year, base = ti, None, None
         else:
             continue
-        value = parse_number(row[vi].text)
+        value = parse_number(re.sub(r"^[〔\[［(（]|[〕\]］)）]$", "", row[vi].text))  # 〔13.5〕: a five-year total
         if value is None:
             continue
         baseline: tuple[float, int | None] | None = None
