@@ -155,7 +155,7 @@ def unit_in(text: str) -> str | None:
 def find_figures(view: View, start: int = 0, end: int | None = None) -> list[Figure]:
     """Every area figure in clean [start, end) of `view`, with the use USE_RULES give it."""
     text = view.canon
-    out = []
+    out: list[Figure] = []
     for m in AREA_RE.finditer(text, start, len(text) if end is None else end):
         value = parse_number(m.group("num"))
         if value is None:
