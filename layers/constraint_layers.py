@@ -8,7 +8,15 @@ versioned and exported with the layer like every other attribute):
 - ``constraint_kind``: the id of a bundled kind (`layers.constraints.KINDS`) or, for a kind the
   officer named, ``officer-<name>``; ``constraint_name``: the kind's name as shown (Chinese);
 - ``constraint_rule``: ``avoid`` (must not overlap) or ``within`` (must lie within);
-- ``constraint_tolerance_m2``: conflicts at or below it (m², geodesic) are slivers.
+- ``constraint_tolerance_m2``: conflicts at or below it (m², geodesic) are slivers;
+- ``constraint_coverage`` (optional; absent = ``envelope``): what the data covers, so a park outside
+  it is "not covered" rather than "clear" (`geo.constraints`): ``envelope`` (the bounding box of
+  the features), ``union`` (the union of the features) or ``layer:<layer id>`` /
+  ``layer:<layer id>#<feature id>`` (the outline of another workspace layer, or of one of its
+  features, e.g. a district, as it is when the inspection runs).
+
+The spec is changed by saving every feature again with the new columns (`spec_attributes`): a new
+version of the layer, with its reason and author, like any other edit.
 
 Geometry is EPSG:4326 (lon/lat, as every stored layer); areas come from `geo.constraints`
 (geodesic on the WGS84 ellipsoid, m²).
@@ -17,13 +25,15 @@ Geometry is EPSG:4326 (lon/lat, as every stored layer); areas come from `geo.con
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
-from geo.constraints import RULES, prepare_constraint
+from geo._errors import GeoError
+from geo.constraints import RULES, outline_extent, prepare_constraint
 from layers._errors import LayerValidationError
 from layers.constraints import KINDS, ConstraintCheck, ConstraintKind, officer_kind
 
@@ -31,6 +41,11 @@ ROLE = "constraint"
 KIND_COLUMN, NAME_COLUMN, RULE_COLUMN, TOLERANCE_COLUMN = (
     "constraint_kind", "constraint_name", "constraint_rule", "constraint_tolerance_m2")
 COLUMNS = (KIND_COLUMN, NAME_COLUMN, RULE_COLUMN, TOLERANCE_COLUMN)
+COVERAGE_COLUMN = "constraint_coverage"
+"""Optional (a layer saved before it has none: the envelope)."""
+COVERAGES = ("envelope", "union", "layer")
+"""What a constraint layer's data covers: its envelope, the union of its features, another layer's outline."""
+LAYER_PREFIX = "layer:"
 OFFICER_PREFIX = "officer-"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -40,11 +55,18 @@ OVERALL_ORDER = ("conflict", "not covered", "no outline", "sliver", "clear")
 
 @dataclass(frozen=True)
 class ConstraintSpec:
-    """What a constraint layer is used as: its kind, rule (avoid / within) and tolerance (m²)."""
+    """What a constraint layer is used as: its kind, rule (avoid / within), tolerance (m²) and what
+    its data covers (`coverage`: "envelope", "union" or "layer:<layer id>[#<feature id>]")."""
 
     kind: ConstraintKind
     rule: str
     tolerance_m2: float
+    coverage: str = "envelope"
+
+    @property
+    def coverage_mode(self) -> str:
+        """"envelope", "union" or "layer" (`COVERAGES`)."""
+        return parse_coverage(self.coverage)[0]
 
     @property
     def colour(self) -> str:
@@ -52,10 +74,35 @@ class ConstraintSpec:
         return self.kind.colour if _COLOUR.match(self.kind.colour) else "#636363"
 
 
-def spec(kind_id_or_name: str, rule: str | None = None, tolerance_m2: float | None = None) -> ConstraintSpec:
+def parse_coverage(value: object) -> tuple[str, str, str]:
+    """(mode, layer id, feature id) of a coverage value; ("envelope", "", "") for none. Raises
+    LayerValidationError for a value that is none of `COVERAGES`.
+
+    >>> parse_coverage("layer:L7#d-2"), parse_coverage(None), parse_coverage("union")
+    (('layer', 'L7', 'd-2'), ('envelope', '', ''), ('union', '', ''))
+    """
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    if text in ("", "envelope"):
+        return "envelope", "", ""
+    if text == "union":
+        return "union", "", ""
+    if text.startswith(LAYER_PREFIX) and text[len(LAYER_PREFIX):].split("#")[0].strip():
+        layer_id, _, feature_id = text[len(LAYER_PREFIX):].partition("#")
+        return "layer", layer_id.strip(), feature_id.strip()
+    raise LayerValidationError([f"coverage {text!r} is not envelope, union or layer:<layer id>"])
+
+
+def layer_coverage(layer_id: str, feature_id: str = "") -> str:
+    """The coverage value naming another layer's outline (or one feature's, e.g. a district)."""
+    return f"{LAYER_PREFIX}{layer_id}" + (f"#{feature_id}" if feature_id else "")
+
+
+def spec(kind_id_or_name: str, rule: str | None = None, tolerance_m2: float | None = None,
+         coverage: str | None = None) -> ConstraintSpec:
     """The spec of a bundled kind (by id or name) or an officer-named one, with the kind's default
-    rule and tolerance unless given. Raises LayerValidationError for an empty name, an unknown
-    rule or a negative tolerance.
+    rule and tolerance unless given, and the envelope as coverage unless given. Raises
+    LayerValidationError for an empty name, an unknown rule, a negative tolerance or a coverage
+    that is none of `COVERAGES`.
 
     >>> s = spec("permanent-basic-farmland")
     >>> s.kind.name_zh, s.rule, s.tolerance_m2
@@ -77,7 +124,15 @@ def spec(kind_id_or_name: str, rule: str | None = None, tolerance_m2: float | No
     tolerance = kind.tolerance_m2 if tolerance_m2 is None else float(tolerance_m2)
     if not tolerance >= 0:
         raise LayerValidationError([f"tolerance {tolerance_m2!r} m² must be a number >= 0"])
-    return ConstraintSpec(kind, rule, tolerance)
+    mode, layer_id, feature_id = parse_coverage(coverage)
+    return ConstraintSpec(kind, rule, tolerance, layer_coverage(layer_id, feature_id) if mode == "layer" else mode)
+
+
+def spec_attributes(used_as: ConstraintSpec) -> dict:
+    """The constraint columns of every feature of a layer used as `used_as` (`COLUMNS` and
+    `COVERAGE_COLUMN`): what `mark` writes at import and a change of the spec saves again."""
+    return {KIND_COLUMN: used_as.kind.id, NAME_COLUMN: used_as.kind.name_zh, RULE_COLUMN: used_as.rule,
+            TOLERANCE_COLUMN: float(used_as.tolerance_m2), COVERAGE_COLUMN: used_as.coverage}
 
 
 def mark(gdf: gpd.GeoDataFrame, used_as: ConstraintSpec, origin: str = "") -> gpd.GeoDataFrame:
@@ -88,10 +143,8 @@ def mark(gdf: gpd.GeoDataFrame, used_as: ConstraintSpec, origin: str = "") -> gp
         raise LayerValidationError([f"{origin or 'layer'}: a constraint layer needs polygons; this one has none "
                                     f"({', '.join(sorted(set(map(str, gdf.geom_type.dropna())))) or 'no geometry'})"])
     out = gdf.copy()
-    out[KIND_COLUMN] = used_as.kind.id
-    out[NAME_COLUMN] = used_as.kind.name_zh
-    out[RULE_COLUMN] = used_as.rule
-    out[TOLERANCE_COLUMN] = float(used_as.tolerance_m2)
+    for column, value in spec_attributes(used_as).items():
+        out[column] = value
     return out
 
 
@@ -104,19 +157,55 @@ def spec_of(gdf: gpd.GeoDataFrame, role: str) -> ConstraintSpec | None:
     kind_id = str(first[KIND_COLUMN] or "")
     name = str(first[NAME_COLUMN] or "")
     tolerance = pd.to_numeric(pd.Series([first[TOLERANCE_COLUMN]]), errors="coerce").iloc[0]
+    coverage = first[COVERAGE_COLUMN] if COVERAGE_COLUMN in gdf.columns else None
     try:
         return spec(kind_id if kind_id in KINDS else name or kind_id, str(first[RULE_COLUMN] or "") or None,
-                    None if pd.isna(tolerance) else float(tolerance))
+                    None if pd.isna(tolerance) else float(tolerance), coverage)
     except LayerValidationError:
         return None
 
 
+def coverage_extent(used_as: ConstraintSpec,
+                    layers: Mapping[str, tuple[str, gpd.GeoDataFrame]]) -> tuple[shapely.Geometry | None, str]:
+    """The extent (EPSG:4326 polygon) a layer used as `used_as` covers when it is another layer's
+    outline, and the name to cite it by ("<layer name>" or "<layer name> / <feature name>");
+    (None, "") for the envelope and the union (`prepare_constraint` makes those). `layers`:
+    {layer id: (name, frame in EPSG:4326, indexed by feature id)} of the workspace's visible
+    layers. Raises LayerValidationError when the layer or feature named is not there (hidden,
+    say) or has no polygon."""
+    mode, layer_id, feature_id = parse_coverage(used_as.coverage)
+    if mode != "layer":
+        return None, ""
+    if layer_id not in layers:
+        raise LayerValidationError([f"the layer {layer_id!r} named as the extent the data covers is not in the "
+                                    "workspace (hidden?): change the constraint's coverage"])
+    name, frame = layers[layer_id]
+    if feature_id:
+        if feature_id not in frame.index.astype(str):
+            raise LayerValidationError([f"layer {name!r} has no feature {feature_id!r} (named as the extent the data "
+                                        "covers): change the constraint's coverage"])
+        frame = frame[frame.index.astype(str) == feature_id]
+        label = str(frame.iloc[0].get("name_zh") or feature_id) if "name_zh" in frame.columns else feature_id
+        name = f"{name} / {label}"
+    try:
+        return outline_extent(frame.geometry, name=name), name
+    except GeoError as exc:
+        raise LayerValidationError([str(exc)]) from None
+
+
 def make_check(gdf: gpd.GeoDataFrame, used_as: ConstraintSpec, *, layer_name: str, version: str | None = None,
-               as_of: str | None = None) -> ConstraintCheck:
+               as_of: str | None = None, extent: shapely.Geometry | None = None,
+               extent_name: str = "") -> ConstraintCheck:
     """The check of one saved constraint layer (its polygons prepared: `geo.constraints`), labelled
-    with the kind's name, the layer's name, version (workspace revision) and as-of date."""
+    with the kind's name, the layer's name, version (workspace revision) and as-of date. Its extent
+    is `used_as.coverage`'s: the envelope or the union of its polygons, or, for another layer's
+    outline, `extent` (EPSG:4326, from `coverage_extent`) named `extent_name`."""
     polygons = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
-    layer = prepare_constraint(polygons.geometry, name=layer_name)
+    mode = used_as.coverage_mode
+    if mode == "layer" and extent is None:
+        raise LayerValidationError([f"{layer_name}: its coverage is another layer's outline, but none was given"])
+    layer = prepare_constraint(polygons.geometry, name=layer_name, extent=extent if mode == "layer" else None,
+                               coverage="given" if mode == "layer" else mode, extent_name=extent_name)
     return ConstraintCheck(kind=used_as.kind, layer=layer, rule=used_as.rule, tolerance_m2=used_as.tolerance_m2,
                            version=version, as_of=as_of, label=used_as.kind.name_zh)
 

@@ -92,6 +92,8 @@ class ConstraintCheck:
     as_of: str | None = None
     label: str | None = None
     extra_notes: list[str] = field(default_factory=list)
+    extent_version: str | None = None
+    """The revision of the layer whose outline is the extent (a given extent from a workspace layer)."""
 
     @property
     def name(self) -> str:
@@ -113,9 +115,24 @@ class ConstraintCheck:
         if self.as_of:
             layer += f" as of {self.as_of}"
         notes = "; ".join(self.layer.notes + self.extra_notes)
+        extent = self.layer.extent_source + (f" (revision {self.extent_version})" if self.extent_version else "")
         return (f"geodesic area on the WGS84 ellipsoid (pyproj.Geod), EPSG:4326 geometry; {layer} "
-                f"({len(self.layer)} features, extent: {self.layer.extent_source}); rule {self.effective_rule}, "
+                f"({len(self.layer)} features, extent: {extent}); rule {self.effective_rule}, "
                 f"tolerance {self.effective_tolerance_m2:g} m²" + (f"; input: {notes}" if notes else ""))
+
+    def method_parts(self) -> dict:
+        """The parts `method` is made of, for saying it in another language (`ui.i18n_inspection.
+        method_text`): {"key": "constraint", "layer" (name), "version", "as_of" ("" when unknown),
+        "features" (count), "coverage" (envelope / union / given), "extent_name", "extent_version"
+        (the revision of the layer whose outline it is, "" when none), "rule",
+        "tolerance_m2" (m²), "notes" ([(code, values)], `geo.constraints.ConstraintLayer.note_parts`),
+        "extra" (other notes, as written)}."""
+        return {"key": "constraint", "layer": self.layer.name, "version": self.version or "",
+                "as_of": self.as_of or "", "features": len(self.layer), "coverage": self.layer.coverage,
+                "extent_name": self.layer.extent_name,
+                "extent_version": self.extent_version or "", "rule": self.effective_rule,
+                "tolerance_m2": self.effective_tolerance_m2, "notes": list(self.layer.note_parts),
+                "extra": list(self.extra_notes)}
 
 
 ROW_COLUMNS = ["park_id", "check", "rule", "area_m2", "share", "verdict", "area_ha", "area_mu",

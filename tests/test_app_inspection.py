@@ -61,12 +61,16 @@ def test_import_a_constraint_layer_with_its_kind_rule_and_tolerance(small_data):
     assert at.radio(key="w_imp_c_rule").value == "avoid"  # the kind's default rule
     at.radio(key="w_imp_c_rule").set_value("within").run()
     at.number_input(key="w_imp_c_tol").set_value(25.0).run()
+    assert at.radio(key="w_imp_c_cov").value == "envelope"  # the data covers its bounding box unless said
+    at.radio(key="w_imp_c_cov").set_value("union").run()
+    assert any("never a conflict" in w.value for w in at.warning)  # "within" and the union: said plainly
     give_name(at, "import")
     at.button(key="w_add_layer").click().run()
     assert not at.exception and not at.error
     saved = user_layers()["redline"]
     assert set(saved["constraint_kind"]) == {"ecological-redline"} and set(saved["constraint_name"]) == {"生态保护红线"}
     assert set(saved["constraint_rule"]) == {"within"} and set(saved["constraint_tolerance_m2"]) == {25.0}
+    assert set(saved["constraint_coverage"]) == {"union"}
     ws = open_workspace(default_location(), seed=False)
     assert ws.layers().set_index("name").at["redline", "role"] == "constraint"
 
@@ -241,3 +245,96 @@ def test_a_bad_floor_area_is_refused_at_import_naming_the_feature(small_data):
     assert not at.exception and at.error
     assert "feature #2: field 'JZMJ' (floor area, m²): -20 is negative" in at.code[0].value
     assert user_layers() == {}
+
+
+# --- changing a constraint layer's settings on the Data page; the method in Chinese --------------
+
+VIEWER_PAGE = """
+from ui import workspace
+_current = workspace.current
+workspace.current = lambda: _current().as_user("visitor", "viewer")
+try:
+    from ui.pages import data_page
+    data_page.render()
+finally:
+    workspace.current = _current
+"""
+
+
+def farmland_id() -> str:
+    ws = open_workspace(default_location(), seed=False)
+    return ws.layers().set_index("name").at[LAYER_NAME, "layer_id"]
+
+
+def test_an_editor_changes_the_constraint_as_a_new_version_and_the_inspection_follows(farmland):
+    from tests.test_app_data import give_name, page, user_layers
+
+    at = page()
+    prefix = f"w_cedit_{farmland_id()}"
+    assert any("Used as: Permanent basic farmland · must not overlap · tolerance 100 m² · covers: its bounding box"
+               in c.value.replace("\\", "") for c in at.caption)
+    at.selectbox(key=f"{prefix}_kind").set_value("ecological-redline").run()
+    at.number_input(key=f"{prefix}_tol").set_value(50.0).run()
+    at.radio(key=f"{prefix}_cov").set_value("union").run()  # the data speaks only where it has polygons
+    give_name(at, prefix)
+    assert at.button(key=f"{prefix}_save").disabled  # a reason first
+    at.text_input(key=f"{prefix}_reason").set_value("红线调整 2026").run()
+    at.button(key=f"{prefix}_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("The constraint was saved (a new version of 2 features)" in s.value for s in at.success)
+    saved = user_layers()[LAYER_NAME]
+    assert set(saved["constraint_kind"]) == {"ecological-redline"} and set(saved["constraint_tolerance_m2"]) == {50.0}
+    assert set(saved["constraint_coverage"]) == {"union"} and set(saved["_version"]) == {2}
+    ws = open_workspace(default_location(), seed=False)
+    last = ws.history(farmland_id(), saved.index[0]).iloc[-1]
+    assert (last["version"], last["reason"], last["author"]) == (2, "红线调整 2026", "测试员")
+    table = next(d.value for d in run_page({"lang": "en"}).dataframe if "Verdict" in d.value.columns)
+    verdicts = dict(zip(table.index, table["Verdict"]))
+    assert verdicts["test-square-park"] == "conflict" and verdicts["test-point"] == "no outline"
+    # Inside the old bounding box but outside the union of the two patches: no longer "clear".
+    assert verdicts["test-foshan-base"] == "not covered (no constraint data over the park)"
+    assert set(table["Check"]) == {"Ecological protection red line"}
+    assert "union of the features" in table.loc["test-foshan-base", "Method"]
+    assert "version" in table.loc["test-foshan-base", "Method"]
+
+
+def test_a_stale_save_of_the_constraint_is_refused(farmland):
+    from tests.test_app_data import give_name, page, user_layers
+
+    at = page()
+    layer_id = farmland_id()
+    prefix = f"w_cedit_{layer_id}"
+    give_name(at, prefix)
+    at.number_input(key=f"{prefix}_tol").set_value(30.0).run()
+    at.text_input(key=f"{prefix}_reason").set_value("tighter").run()
+    other = open_workspace(default_location(), user="王工", role="editor")
+    first = other.layer(layer_id).index[0]
+    other.save_feature(layer_id, first, None, {"constraint_tolerance_m2": 10.0}, reason="in between")
+    at.button(key=f"{prefix}_save").click().run()
+    assert not at.exception
+    assert any("Not saved: 王工 saved this layer" in e.value for e in at.error)
+    saved = user_layers()[LAYER_NAME]
+    assert saved["constraint_tolerance_m2"].tolist() == [10.0, 100.0]  # nothing of ours was written
+    assert at.number_input(key=f"{prefix}_tol").value == 30.0  # the input stays
+    at.button(key=f"{prefix}_reload").click().run()
+    at.button(key=f"{prefix}_save").click().run()
+    assert not at.error and set(user_layers()[LAYER_NAME]["constraint_tolerance_m2"]) == {30.0}
+
+
+def test_a_viewer_sees_the_constraint_read_only(farmland):
+    at = AppTest.from_string(VIEWER_PAGE, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    prefix = f"w_cedit_{farmland_id()}"
+    assert any("Used as: Permanent basic farmland" in c.value.replace("\\", "") for c in at.caption)
+    assert at.selectbox(key=f"{prefix}_kind").disabled and at.number_input(key=f"{prefix}_tol").disabled
+    assert any("Only an editor may change the constraint" in i.value for i in at.info)
+    assert f"{prefix}_save" not in [b.key for b in at.button]
+
+
+def test_the_method_reads_chinese_on_a_chinese_profile(farmland):
+    zh = inspection_html(run_page({"park": "test-square-park", "lang": "zh"}))
+    assert "WGS84 椭球面上的大地面积（pyproj.Geod）" in zh and "，版本 1" in zh
+    assert "数据覆盖范围：要素外包矩形" in zh and "规则：不得重叠，容差 100 m²" in zh
+    assert "geodesic" not in zh and "tolerance" not in zh and "features" not in zh

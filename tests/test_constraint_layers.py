@@ -69,3 +69,74 @@ def test_sites_no_conflict_criterion():
     assert "no_conflict" not in criteria_masks(parks.drop(columns=INSPECTION_COLUMN), None, SiteQuery(no_conflict=True))
     explained = explain_search(parks, None, SiteQuery(no_conflict=True))
     assert [(e.key, e.removes_alone) for e in explained.effects] == [("no_conflict", 1)]
+
+
+def test_the_coverage_is_kept_with_the_spec_and_makes_the_extent():
+    from layers.constraint_layers import COVERAGE_COLUMN, coverage_extent, parse_coverage, spec_attributes
+
+    # The constraint: the west half of square A; the park: square B east of A, clear of it.
+    a, b = box(X, Y, X + D, Y + D), box(X + D, Y, X + 2 * D, Y + D)
+    gdf = gpd.GeoDataFrame({"name": ["west half"]}, geometry=[box(X, Y, X + D / 2, Y + D)], crs=4326)
+    parks = gpd.GeoDataFrame(geometry=[b, box(X, Y, X + D / 2, Y + D / 2)], index=["east", "on"], crs=4326)
+    districts = gpd.GeoDataFrame({"name_zh": ["甲区", "乙区"]}, geometry=[a, b], index=["d-a", "d-b"], crs=4326)
+    outlines = {"L-districts": ("districts.gpkg", districts)}
+    verdicts = {}
+    for coverage in ("envelope", "union", "layer:L-districts", "layer:L-districts#d-a"):
+        used_as = spec("永久基本农田", coverage=coverage)
+        marked = mark(gdf, used_as)
+        assert marked[COVERAGE_COLUMN].tolist() == [coverage] and spec_of(marked, "constraint") == used_as
+        extent, name = coverage_extent(used_as, outlines)
+        check = make_check(marked, used_as, layer_name="farmland.gpkg", version="2", extent=extent, extent_name=name)
+        rows = constraint_rows(parks, [check]).set_index("park_id")
+        verdicts[coverage] = rows.at["east", "verdict"]
+        assert rows.at["on", "verdict"] == "conflict"  # on the patch: a conflict whatever the coverage
+        parts = check.method_parts()
+        assert (parts["layer"], parts["version"], parts["tolerance_m2"], parts["features"]) == ("farmland.gpkg", "2",
+                                                                                               100.0, 1)
+    # Envelope and union: B lies outside (the half square's box); both districts: covered and clear;
+    # district A alone: B is outside it.
+    assert verdicts == {"envelope": "not covered", "union": "not covered", "layer:L-districts": "clear",
+                        "layer:L-districts#d-a": "not covered"}
+    assert coverage_extent(spec("永久基本农田", coverage="layer:L-districts#d-b"), outlines)[1] == "districts.gpkg / 乙区"
+    assert "outline of districts.gpkg" in make_check(
+        gdf, spec("永久基本农田", coverage="layer:L-districts"), layer_name="f",
+        extent=a, extent_name="districts.gpkg").method()
+    # A layer saved before the coverage existed reads as the envelope; a bad value is refused.
+    assert spec_of(mark(gdf, spec("永久基本农田")).drop(columns=COVERAGE_COLUMN), "constraint").coverage == "envelope"
+    assert spec_attributes(spec("城镇开发边界", coverage="union"))[COVERAGE_COLUMN] == "union"
+    assert parse_coverage(float("nan")) == ("envelope", "", "")
+    with pytest.raises(LayerValidationError, match="coverage 'district'"):
+        spec("永久基本农田", coverage="district")
+    with pytest.raises(LayerValidationError, match="not in the workspace"):
+        coverage_extent(spec("永久基本农田", coverage="layer:gone"), outlines)
+    with pytest.raises(LayerValidationError, match="no feature 'd-x'"):
+        coverage_extent(spec("永久基本农田", coverage="layer:L-districts#d-x"), outlines)
+    with pytest.raises(LayerValidationError, match="none was given"):
+        make_check(gdf, spec("永久基本农田", coverage="layer:L-districts"), layer_name="f")
+
+
+def test_the_method_is_said_in_chinese_and_in_english_from_its_parts():
+    from geo.constraints import prepare_constraint
+    from layers.constraints import ConstraintCheck
+    from ui.i18n_inspection import method_text
+
+    frame = gpd.GeoDataFrame(geometry=[box(X, Y, X + D, Y + D), Point(X, Y)], crs=4326)
+    layer = prepare_constraint(frame, name="农田.gpkg", extent=box(X, Y, X + 2 * D, Y + D), extent_name="区界.gpkg")
+    check = ConstraintCheck(KINDS["permanent-basic-farmland"], layer, rule="within", tolerance_m2=25, version="4",
+                            as_of="2025-06-30")
+    zh, en = method_text(check.method_parts(), "zh"), method_text(check.method_parts(), "en")
+    assert zh == ("WGS84 椭球面上的大地面积（pyproj.Geod），几何为 EPSG:4326；图层“农田.gpkg”，版本 4，数据日期 2025-06-30"
+                  "（1 个要素，数据覆盖范围：“区界.gpkg”的边界）；规则：须位于其内，容差 25 m²；输入：剔除 1 个要素（非多边形：点或线）")
+    assert en == ("geodesic area on the WGS84 ellipsoid (pyproj.Geod), EPSG:4326 geometry; layer '农田.gpkg' version 4 "
+                  "as of 2025-06-30 (1 features, extent: outline of 区界.gpkg); rule must lie within, tolerance 25 m²; "
+                  "input: 1 features dropped (not polygons: points or lines)")
+    measure = {"key": "measure", "indicator": "far", "column": "floor_area_m2", "layer": "the workspace's land-use parcels",
+               "parcels": 2, "valued": 1}
+    assert method_text(measure, "zh").startswith("容积率（毛） = 与边界相交的工作区的用地地块的建筑面积之和")
+    assert method_text(measure, "zh").endswith("。2 个地块中 1 个有建筑面积，其余 1 个按 0 计（为下限）。")
+    assert method_text(measure, "en").endswith(". 1 of 2 parcels carry a floor area; the other 1 count as 0 (a lower bound).")
+    assert method_text({"key": "indicator", "layer": "the workspace's land-use parcels"}, "zh").startswith("工作区的用地地块裁剪至")
+    assert method_text(None, "zh", fallback="as computed") == "as computed"
+    check.extent_version = "7"  # the outline's layer as of its revision
+    assert "数据覆盖范围：“区界.gpkg”的边界（修订 7））" in method_text(check.method_parts(), "zh")
+    assert "extent: outline of 区界.gpkg (revision 7))" in check.method()

@@ -216,3 +216,58 @@ def test_many_small_patches_add_up_to_geodesic_truth():
     assert close(r["area_m2"], planar_m2(expected))
     within = check_parks(parks(a=park), c, "within").loc["a"]
     assert close(within["area_m2"] + r["area_m2"], r["park_area_m2"], 1e-6)
+
+
+# --- the extent the data covers: envelope, union of the features, another layer's outline -------
+
+def test_the_coverage_decides_between_clear_and_not_covered():
+    # Two patches at opposite corners of a 3 x 3 grid of D-squares: the envelope is the whole grid,
+    # their union only the two corner squares. A park in the empty middle square overlaps nothing.
+    a, b = box(X, Y, X + D, Y + D), box(X + 2 * D, Y + 2 * D, X + 3 * D, Y + 3 * D)
+    p = parks(middle=box(X + D, Y + D, X + 2 * D, Y + 2 * D), on_a=box(X + 0.5 * D, Y, X + D, Y + D),
+              half_a=box(X + 0.5 * D, Y, X + 1.5 * D, Y + D))
+    envelope = check_parks(p, layer(a, b), "avoid", tolerance_m2=100)
+    assert list(envelope["verdict"]) == ["clear", "conflict", "conflict"]
+    union = layer(a, b, coverage="union")
+    assert (union.coverage, union.extent_source) == ("union", "union of the features")
+    assert union.extent.equals(shapely.union_all([a, b]))
+    r = check_parks(p, union, "avoid", tolerance_m2=100)
+    assert list(r["verdict"]) == ["not covered", "conflict", "conflict"]  # outside the union: unknown
+    assert r.loc["middle", "covered_share"] == 0.0 and r.loc["middle", "area_m2"] == 0.0
+    assert r.loc["on_a", "covered_share"] == 1.0
+    assert r.loc["half_a", "covered_share"] == pytest.approx(0.5, rel=1e-7)
+    assert close(r.loc["half_a", "area_m2"], truth_m2(box(X + 0.5 * D, Y, X + D, Y + D)), 1e-9)
+    # A park wholly in the union but clear of conflict stays clear (the "within" rule: inside a).
+    w = check_parks(parks(inside=box(X + 0.2 * D, Y + 0.2 * D, X + 0.8 * D, Y + 0.8 * D), middle=p.geometry["middle"]),
+                    union, "within", tolerance_m2=100)
+    assert list(w["verdict"]) == ["clear", "not covered"]
+
+
+def test_the_outline_of_another_layer_as_the_extent():
+    from geo.constraints import outline_extent
+
+    # A district of two D-squares side by side (two features, unioned), the patch in the first.
+    district = outline_extent(gpd.GeoDataFrame(geometry=[box(X, Y, X + D, Y + D), box(X + D, Y, X + 2 * D, Y + D)],
+                                               crs=4326), name="districts")
+    assert district.equals(box(X, Y, X + 2 * D, Y + D))
+    c = layer(box(X, Y, X + 0.5 * D, Y + D), extent=district, extent_name="districts.gpkg")
+    assert (c.coverage, c.extent_source, c.extent_name) == ("given", "outline of districts.gpkg", "districts.gpkg")
+    p = parks(in_district=box(X + D, Y, X + 2 * D, Y + D), across=box(X + 1.5 * D, Y, X + 2.5 * D, Y + D),
+              beyond=box(X + 3 * D, Y, X + 4 * D, Y + D))
+    r = check_parks(p, c, "avoid", tolerance_m2=100)
+    # The envelope of the patch alone would say all three are "not covered"; the district says
+    # the first is clear (the data speaks for it), the others lie (partly) outside the district.
+    assert list(r["verdict"]) == ["clear", "not covered", "not covered"]
+    assert r.loc["across", "covered_share"] == pytest.approx(0.5, rel=1e-7)
+    assert list(check_parks(p, layer(box(X, Y, X + 0.5 * D, Y + D)), "avoid")["verdict"]) == ["not covered"] * 3
+    with pytest.raises(InputError, match="no polygon"):
+        outline_extent(gpd.GeoSeries([Point(X, Y)], crs=4326))
+    with pytest.raises(ValueError, match="unknown coverage"):
+        layer(box(X, Y, X + D, Y + D), coverage="district")
+
+
+def test_input_notes_come_as_parts_too():
+    c = layer(box(X, Y, X + D, Y + D), Point(X, Y), None)
+    assert ("dropped", {"n": 1, "what": "missing"}) in c.note_parts
+    assert ("dropped", {"n": 1, "what": "not polygonal"}) in c.note_parts
+    assert "1 feature dropped: missing or empty" in c.notes

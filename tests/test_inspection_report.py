@@ -277,3 +277,18 @@ def test_a_report_for_all_parks_of_a_plan(farmland, tmp_path):  # noqa: F811
 
     marks = [m.title for m in PdfReader(__import__("io").BytesIO(pdf)).outline]
     assert len(marks) == 2 and marks[0].startswith("1. Inspection report") and marks[1].startswith("2. ")
+
+
+def test_the_chinese_report_says_how_each_check_was_computed_in_chinese(farmland, tmp_path):  # noqa: F811
+    at = run_page({"park": "test-square-park", "lang": "zh"})
+    next(b for b in at.button if b.key == "insp_report_test-square-park_zh_make").click().run()
+    assert not at.exception and not at.error
+    text, _ = pdf_text(at.session_state["insp_report_test-square-park_zh"], tmp_path)
+    squashed = "".join(text.split())
+    assert "WGS84椭球面上的大地面积" in squashed and "数据覆盖范围：要素外包矩形" in squashed
+    assert "规则：不得重叠，容差100m²" in squashed
+    assert "geodesic" not in text and "tolerance" not in text and "extent:" not in text
+    en = run_page({"park": "test-square-park", "lang": "en"})
+    next(b for b in en.button if b.key == "insp_report_test-square-park_en_make").click().run()
+    text_en, _ = pdf_text(en.session_state["insp_report_test-square-park_en"], tmp_path)
+    assert "geodesicareaontheWGS84ellipsoid" in "".join(text_en.split()) and "椭球面" not in text_en

@@ -1,7 +1,11 @@
 """Labels of inspection (constraint layers, the profile's Inspection section, the atlas's
-Inspection table, Sites' "no conflict"), in Chinese and English; merged into `ui.i18n.LABELS`."""
+Inspection table, Sites' "no conflict"), in Chinese and English; merged into `ui.i18n.LABELS`.
+`method_text` says how a check was computed in either language, from the parts the computation
+reports (`layers.constraints.ConstraintCheck.method_parts`, `layers.inspection.indicators`)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 INSPECTION_LABELS: dict[str, tuple[str, str]] = {
     # import: a layer used as a constraint
@@ -19,6 +23,39 @@ INSPECTION_LABELS: dict[str, tuple[str, str]] = {
     "insp_need_crs": ("用作约束图层前请先确认坐标系：检查结论不能建立在猜测的坐标系上。",
                       "Confirm the CRS before using this layer as a constraint: a verdict must not rest on a guessed CRS."),
     "insp_kind_colour": ("地图颜色：{colour}（{source}）", "Map colour: {colour} ({source})"),
+    "insp_coverage": ("数据覆盖范围", "The data covers"),
+    "insp_coverage_envelope": ("要素外包矩形（默认）", "its bounding box (default)"),
+    "insp_coverage_union": ("要素并集（如城镇开发边界图层）", "the union of its features (e.g. a 城镇开发边界 layer)"),
+    "insp_coverage_layer": ("另一导入图层/行政区的边界", "the outline of an imported layer or district"),
+    "insp_coverage_help": ("园区若不完全位于覆盖范围内，且无超出容差的冲突，结论为“未覆盖”而非“无冲突”。",
+                           "A park not wholly inside the covered extent, without a conflict above the tolerance, is "
+                           "“not covered” rather than “clear”."),
+    "insp_coverage_of": ("覆盖范围图层", "Layer whose outline the data covers"),
+    "insp_coverage_feature": ("其中的要素（如某一行政区）", "Which of its features (e.g. one district)"),
+    "insp_coverage_all": ("全部要素的并集", "all its features together"),
+    "insp_coverage_no_layers": ("尚无其他可用作覆盖范围的多边形图层：请先导入（如行政区划）。",
+                                "No other polygon layer to take the outline from yet: import one first (e.g. districts)."),
+    "insp_coverage_within_union": ("注意：规则为“须位于其内”且覆盖范围为要素并集时，园区位于约束之外的部分也在覆盖范围之外，"
+                                   "结论为“未覆盖”，不会判为冲突。",
+                                   "Note: with “must lie within” and the union of its features as the coverage, a "
+                                   "park's part outside the constraint is outside the coverage too: it is “not "
+                                   "covered”, never a conflict."),
+    # the Data page: change a constraint layer's spec (ui.panels.constraint_edit)
+    "insp_spec_line": ("用作：{kind} · {rule} · 容差 {tolerance} m² · 覆盖范围：{coverage}",
+                       "Used as: {kind} · {rule} · tolerance {tolerance} m² · covers: {coverage}"),
+    "insp_spec_edit": ("修改约束设置", "Change the constraint"),
+    "insp_spec_viewer": ("仅编辑者可修改约束设置（当前角色：{role}）。", "Only an editor may change the constraint (your role: {role})."),
+    "insp_spec_save": ("保存为图层新版本", "Save as a new version of the layer"),
+    "insp_spec_same": ("设置未改变：无需保存。", "Nothing changed: nothing to save."),
+    "insp_spec_saved": ("已保存约束设置（{n} 个要素的新版本）；合规检查已重新计算。",
+                        "The constraint was saved (a new version of {n} features); the inspection was recomputed."),
+    "insp_spec_conflict": ("未保存：{author} 在您打开此表单后保存了该图层（要素 {feature}，版本 {version}）。您的输入保留；"
+                           "请重新载入后再保存。",
+                           "Not saved: {author} saved this layer after you opened the form (feature {feature}, "
+                           "version {version}). Your input stays; reload, then save again."),
+    "insp_spec_reload": ("重新载入当前设置", "Reload the current settings"),
+    "insp_spec_evidence": ("依据（文件、文号等，可不填）", "Evidence (file, document number; optional)"),
+    "insp_spec_reason_default": ("修改约束设置", "constraint changed"),
     # the profile's section
     "insp_section": ("合规检查", "Inspection"),
     "insp_constraints": ("管控约束", "Constraints"),
@@ -151,4 +188,121 @@ INSPECTION_LABELS: dict[str, tuple[str, str]] = {
                 "“How computed”. The map is drawn in Web Mercator for orientation only; no figure is measured on it."),
     "rep_no_basemap": ("未能获取底图（离线）：仅绘矢量图层", "Basemap not available (offline): vector layers only"),
     "rep_record_version": ("记录当前版本", "the record's current version"),
+    # how a check was computed (method_text), from its parts
+    "meth_constraint": ("WGS84 椭球面上的大地面积（pyproj.Geod），几何为 EPSG:4326；图层“{layer}”{version}{as_of}"
+                        "（{features} 个要素，数据覆盖范围：{extent}）；规则：{rule}，容差 {tolerance} m²{notes}",
+                        "geodesic area on the WGS84 ellipsoid (pyproj.Geod), EPSG:4326 geometry; layer '{layer}'"
+                        "{version}{as_of} ({features} features, extent: {extent}); rule {rule}, tolerance "
+                        "{tolerance} m²{notes}"),
+    "meth_version": ("，版本 {version}", " version {version}"),
+    "meth_as_of": ("，数据日期 {as_of}", " as of {as_of}"),
+    "meth_extent_envelope": ("要素外包矩形", "envelope of the features"),
+    "meth_extent_union": ("要素并集", "union of the features"),
+    "meth_extent_given": ("给定范围", "given"),
+    "meth_extent_named": ("“{name}”的边界", "outline of {name}"),
+    "meth_extent_revision": ("（修订 {revision}）", " (revision {revision})"),
+    "meth_notes": ("；输入：{notes}", "; input: {notes}"),
+    "meth_note_sep": ("，", "; "),
+    "meth_note_reprojected": ("由 {crs} 转换为 EPSG:4326", "reprojected from {crs} to EPSG:4326"),
+    "meth_note_repaired": ("{n} 个无效几何已修复", "{n} invalid geometries made valid"),
+    "meth_note_dropped": ("剔除 {n} 个要素（{what}）", "{n} features dropped ({what})"),
+    "meth_dropped_missing": ("缺失或为空", "missing or empty"),
+    "meth_dropped_not polygonal": ("非多边形：点或线", "not polygons: points or lines"),
+    "meth_dropped_beyond repair": ("无法修复：坐标非有限或无面积", "beyond repair: non-finite coordinates or no area"),
+    "meth_indicator": ("{layer}裁剪至园区边界；面积为大地面积（WGS84 椭球面；各园区在 EPSG:4547 中平面叠加并按比例校正），"
+                       "占比为占边界面积之比；用地代码分组：data/landuse_codes.csv",
+                       "parcels of {layer} clipped to the outline; areas geodesic (WGS84 ellipsoid; planar overlay in "
+                       "EPSG:4547 scaled per park), shares of the outline's area; code groups: data/landuse_codes.csv"),
+    "meth_measure": ("{name} = 与边界相交的{layer}的{holds}之和（字段 {column}，m²，导入时映射），每块按其在边界内的面积比例计入"
+                     "（一半在内：计一半）÷ 边界的大地面积（WGS84）；{reads}",
+                     "{name} = Σ {holds} (column {column}, m², mapped at import) of {layer} meeting the outline, each "
+                     "weighted by the share of its area inside the outline (half inside: half counted) / the outline's "
+                     "geodesic area (WGS84); {reads}"),
+    "meth_far": ("容积率（毛）", "floor-area ratio (容积率, gross)"),
+    "meth_building_coverage": ("建筑密度（毛）", "building coverage (建筑密度, gross)"),
+    "meth_far_holds": ("建筑面积", "floor area"),
+    "meth_building_coverage_holds": ("建筑基底面积", "building footprint"),
+    "meth_far_reads": ("为比值", "a ratio"),
+    "meth_building_coverage_reads": ("为比例，以 % 显示", "a share, shown as %"),
+    "meth_none": ("。没有地块与边界相交：无数据。", ". No parcel meets the outline: no data."),
+    "meth_no_value": ("。与边界相交的 {n} 个地块均无{holds}：无数据。",
+                      ". None of the {n} parcel(s) meeting the outline carries a {holds}: no data."),
+    "meth_some": ("。{n} 个地块中 {k} 个有{holds}，其余 {m} 个按 0 计（为下限）。",
+                  ". {k} of {n} parcels carry a {holds}; the other {m} count as 0 (a lower bound)."),
+    "meth_all": ("。{n} 个地块均有{holds}。", ". All {n} parcel(s) carry a {holds}."),
 }
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    """The label `key` in `lang` ("zh" or "en") with `values` put in as they are (plain text)."""
+    zh, en = INSPECTION_LABELS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text
+
+
+def method_text(parts: Mapping | None, lang: str, fallback: str = "") -> str:
+    """How one check was computed, in `lang` ("zh" / "en"), from its parts (a dict with "key":
+    "constraint", "indicator" or "measure"; see the module doc): numbers and layer names put in,
+    the rest in the page's language. Plain text (escape it for HTML). `fallback` (the computation's
+    own English text) when there are no parts.
+
+    >>> method_text({"key": "constraint", "layer": "农田.gpkg", "version": "3", "as_of": "", "features": 2,
+    ...              "coverage": "union", "extent_name": "", "rule": "avoid", "tolerance_m2": 100.0}, "zh").split("；", 1)[1]
+    '图层“农田.gpkg”，版本 3（2 个要素，数据覆盖范围：要素并集）；规则：不得重叠，容差 100 m²'
+    """
+    if not isinstance(parts, Mapping) or parts.get("key") not in ("constraint", "indicator", "measure"):
+        return fallback
+    key = parts["key"]
+    landuse = INSPECTION_LABELS["insp_landuse_label"]
+    layer = str(parts.get("layer") or "")
+    if key != "constraint" and layer in landuse:  # the app's own name for the workspace's parcels
+        layer = _say("insp_landuse_label", lang)
+    if key == "indicator":
+        return _say("meth_indicator", lang, layer=layer)
+    if key == "measure":
+        return _measure(parts, layer, lang)
+    coverage = str(parts.get("coverage") or "envelope")
+    name = str(parts.get("extent_name") or "")
+    extent = (_say("meth_extent_named", lang, name=name) if coverage == "given" and name
+              else _say(f"meth_extent_{coverage}", lang) if f"meth_extent_{coverage}" in INSPECTION_LABELS else coverage)
+    if parts.get("extent_version"):
+        extent += _say("meth_extent_revision", lang, revision=parts["extent_version"])
+    notes = [_note(code, dict(values), lang) for code, values in parts.get("notes") or []]
+    notes += [str(n) for n in parts.get("extra") or []]
+    rule = str(parts.get("rule") or "")
+    return _say("meth_constraint", lang, layer=layer,
+                version=_say("meth_version", lang, version=parts["version"]) if parts.get("version") else "",
+                as_of=_say("meth_as_of", lang, as_of=parts["as_of"]) if parts.get("as_of") else "",
+                features=int(parts.get("features") or 0), extent=extent,
+                rule=_say(f"rule_{rule}", lang) if f"rule_{rule}" in INSPECTION_LABELS else rule,
+                tolerance=f"{float(parts.get('tolerance_m2') or 0):g}",
+                notes=_say("meth_notes", lang, notes=_say("meth_note_sep", lang).join(notes)) if notes else "")
+
+
+def _note(code: str, values: dict, lang: str) -> str:
+    """One note on the constraint layer's input (`geo.constraints.ConstraintLayer.note_parts`)."""
+    if code == "reprojected":
+        return _say("meth_note_reprojected", lang, crs=values.get("crs", "?"))
+    if code == "repaired":
+        return _say("meth_note_repaired", lang, n=int(values.get("n", 0)))
+    what = f"meth_dropped_{values.get('what', '')}"
+    return _say("meth_note_dropped", lang, n=int(values.get("n", 0)),
+                what=_say(what, lang) if what in INSPECTION_LABELS else str(values.get("what", "")))
+
+
+def _measure(parts: Mapping, layer: str, lang: str) -> str:
+    """A floor-area ratio's or building coverage's method (as `layers.inspection.indicators.measure_method`)."""
+    indicator = str(parts.get("indicator"))
+    if f"meth_{indicator}" not in INSPECTION_LABELS:
+        return ""
+    holds = _say(f"meth_{indicator}_holds", lang)
+    text = _say("meth_measure", lang, name=_say(f"meth_{indicator}", lang), holds=holds, column=parts.get("column", ""),
+                layer=layer, reads=_say(f"meth_{indicator}_reads", lang))
+    n, k = int(parts.get("parcels") or 0), int(parts.get("valued") or 0)
+    if n == 0:
+        return text + _say("meth_none", lang)
+    if k == 0:
+        return text + _say("meth_no_value", lang, n=n, holds=holds)
+    if k < n:
+        return text + _say("meth_some", lang, n=n, k=k, m=n - k, holds=holds)
+    return text + _say("meth_all", lang, n=n, holds=holds)

@@ -19,12 +19,14 @@ import pandas as pd
 import streamlit as st
 
 from geo._errors import GeoError
-from layers.constraint_layers import ConstraintSpec, make_check, overall_by_park, spec_of
+from layers._errors import LayerValidationError
+from layers.constraint_layers import ConstraintSpec, coverage_extent, make_check, overall_by_park, spec_of
 from layers.constraints import KINDS, ROW_COLUMNS, ConstraintCheck, constraint_rows
 from layers.inspection.indicators import indicator_rows
 from layers.user_layers import UserLayer
 from ui import data
 from ui.i18n import Lang, t
+from ui.i18n_inspection import method_text
 
 INDICATOR_VERDICTS = ("met", "not met", "no data", "no rule")
 
@@ -34,7 +36,8 @@ class Inspection:
     """The inspection table of every park and what it was made from.
 
     rows: ROW_COLUMNS + `kind` ("constraint" / "indicator"), `colour` (the constraint kind's map
-    colour, "" for indicators) and geometry (the conflicting part, EPSG:4326; None for
+    colour, "" for indicators), `method_parts` (what `method`, in English, is made of: say it in a
+    language with `in_language`) and geometry (the conflicting part, EPSG:4326; None for
     indicators and where there is no conflict). checks: the constraint checks' names, in order.
     problems: constraint layers that could not be used, with why. landuse: whether real land-use
     parcels were found (indicators are computed only from them)."""
@@ -81,15 +84,23 @@ def _checks(key: tuple) -> tuple[list[ConstraintCheck], list[str], list[str]]:
     from ui import workspace
 
     revisions = workspace.revisions()
+    outlines = {u.layer_id: (u.name, u.gdf) for u in data.user_layers() if u.layer_id}
     checks, colours, problems = [], [], []
     for layer, used_as in constraint_layers():
         try:
-            checks.append(make_check(layer.gdf, used_as, layer_name=layer.name,
-                                     version=str(revisions.get(layer.layer_id or "", "")) or None,
-                                     as_of=layer_as_of(layer) or None))
+            extent, extent_name = coverage_extent(used_as, outlines)
+            check = make_check(layer.gdf, used_as, layer_name=layer.name,
+                               version=str(revisions.get(layer.layer_id or "", "")) or None,
+                               as_of=layer_as_of(layer) or None, extent=extent, extent_name=extent_name)
+            if extent_name:  # the outline as of its revision, like every layer cited
+                revision = revisions.get(used_as.coverage.split(":", 1)[1].split("#")[0])
+                check.extent_version = None if revision is None else str(revision)
+            checks.append(check)
             colours.append(used_as.colour)
         except GeoError as exc:
             problems.append(f"{layer.name}: {exc}")
+        except LayerValidationError as exc:
+            problems.append(f"{layer.name}: {'; '.join(exc.problems)}")
     return checks, colours, problems
 
 
@@ -101,19 +112,21 @@ def _inspection(key: tuple) -> Inspection:
     if checks:
         rows = constraint_rows(parks, checks)
         colour_of = {c.name: colour for c, colour in zip(checks, colours)}
+        parts_of = {c.method(): c.method_parts() for c in checks}
         rows["kind"] = "constraint"
         rows["colour"] = rows["check"].map(colour_of).fillna("#636363")
+        rows["method_parts"] = [parts_of.get(m) for m in rows["method"]]
         parts.append(rows)
     parcels = data.real_parcels()
     if parcels is not None and not parcels.empty:
         ind = indicator_rows(parks, parcels, layer_label=t("insp_landuse_label", "en"))
-        ind = gpd.GeoDataFrame(ind[ROW_COLUMNS].assign(kind="indicator", colour=""),
+        ind = gpd.GeoDataFrame(ind[[*ROW_COLUMNS, "method_parts"]].assign(kind="indicator", colour=""),
                                geometry=[None] * len(ind), crs=4326)
         parts.append(ind)
     if parts:
         table = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
     else:
-        table = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in [*ROW_COLUMNS, "kind", "colour"]},
+        table = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in [*ROW_COLUMNS, "kind", "colour", "method_parts"]},
                                  geometry=[], crs=4326)
     return Inspection(table, list(dict.fromkeys(c.name for c in checks)), problems,
                       landuse=parcels is not None and not parcels.empty)
@@ -158,6 +171,20 @@ def verdict_label(verdict: str, lang: Lang) -> str:
     return t(key, lang) if key in LABELS else str(verdict)
 
 
+def method_label(parts: object, method: object, lang: Lang) -> str:
+    """One row's method in `lang` (`ui.i18n_inspection.method_text`; its English `method` when
+    it has no parts)."""
+    return method_text(parts if isinstance(parts, dict) else None, lang, fallback=str(method or ""))
+
+
+def in_language(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """A copy of inspection rows whose `method` is said in `lang` (from `method_parts`)."""
+    out = rows.copy()
+    if "method_parts" in out.columns and len(out):
+        out["method"] = [method_label(p, m, lang) for p, m in zip(out["method_parts"], out["method"])]
+    return out
+
+
 def display_table(rows: pd.DataFrame, parks: gpd.GeoDataFrame, lang: Lang) -> pd.DataFrame:
     """The inspection rows as a table for people, indexed by park id: park name, check, rule,
     conflict or indicator area (m², ha, 亩), share of the park (%), verdict and method, labels in
@@ -174,7 +201,7 @@ def display_table(rows: pd.DataFrame, parks: gpd.GeoDataFrame, lang: Lang) -> pd
         t("insp_col_area_mu", lang): pd.to_numeric(rows["area_mu"], errors="coerce").round(3).to_numpy(),
         t("insp_col_share", lang): np.round(share.to_numpy(dtype=float), 3),
         t("insp_col_verdict", lang): [verdict_label(v, lang) for v in rows["verdict"]],
-        t("insp_col_method", lang): rows["method"].astype(str).to_numpy(),
+        t("insp_col_method", lang): in_language(rows, lang)["method"].astype(str).to_numpy(),
     }, index=pd.Index(rows["park_id"].astype(str).to_numpy(), name="park_id"))
     return table
 

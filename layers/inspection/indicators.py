@@ -209,8 +209,10 @@ def indicator_rows(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, rules: li
     `park_id`, `check` (indicator name), `rule` (the rule's text, "" without one), `area_m2`,
     `share` (the indicator's value: a share of the outline, or floor/land for far), `verdict`
     (met / not met / no data; "no rule" when no rule applies; "no outline"), `area_ha`, `area_mu`,
-    `covered_share` (parcel coverage of the outline), `method`. Parks' `programme` and `kind`
-    columns select the rules (absent: only rules with ``*`` apply). `columns`: see park_indicators.
+    `covered_share` (parcel coverage of the outline), `method`, `method_parts` (what `method` is
+    made of, for saying it in another language: {"key": "indicator", "layer"} or {"key": "measure",
+    "indicator", "column", "layer", "parcels", "valued"}). Parks' `programme` and `kind` columns
+    select the rules (absent: only rules with ``*`` apply). `columns`: see park_indicators.
     """
     from geo.measure import convert_area
 
@@ -230,9 +232,13 @@ def indicator_rows(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, rules: li
             value = float(mine.at[indicator, "value"]) if indicator in mine.index else np.nan
             coverage = float(mine.at["parcel_coverage", "value"]) if "parcel_coverage" in mine.index else np.nan
             how = method
+            parts: dict[str, object] = {"key": "indicator", "layer": layer_label}
             if indicator in measure_columns and indicator in mine.index:
-                how = measure_method(indicator, measure_columns[indicator], layer_label,
-                                     mine.at[indicator, "parcels"], mine.at[indicator, "valued"])
+                counted = [mine.at[indicator, c] for c in ("parcels", "valued")]
+                how = measure_method(indicator, measure_columns[indicator], layer_label, *counted)
+                parts = {"key": "measure", "indicator": indicator, "column": measure_columns[indicator],
+                         "layer": layer_label, **{c: 0 if pd.isna(v) else int(v)
+                                                  for c, v in zip(("parcels", "valued"), counted)}}
             for rule in applicable or [None]:
                 if mine.empty:
                     verdict = "no outline"
@@ -244,9 +250,9 @@ def indicator_rows(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, rules: li
                     verdict = "met" if rule.met(value) else "not met"
                 out.append({"park_id": str(park_id), "check": indicator, "rule": rule.text() if rule else "",
                             "area_m2": area, "share": value, "verdict": verdict, "covered_share": coverage,
-                            "method": how})
+                            "method": how, "method_parts": parts})
     rows = pd.DataFrame(out, columns=["park_id", "check", "rule", "area_m2", "share", "verdict", "covered_share",
-                                      "method"])
+                                      "method", "method_parts"])
     rows.insert(6, "area_ha", convert_area(rows["area_m2"], "ha"))
     rows.insert(7, "area_mu", convert_area(rows["area_m2"], "mu"))
     return rows

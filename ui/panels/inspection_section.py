@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo.measure import convert_area
 from ui.i18n import Lang, t
-from ui.inspection import Inspection, check_label, inspection, rule_label, verdict_label
+from ui.inspection import Inspection, check_label, in_language, inspection, rule_label, verdict_label
 from ui.safe_html import esc
 
 VERDICT_COLOURS = {"conflict": "#b2182b", "not met": "#b2182b", "sliver": "#b35806", "not covered": "#6a51a3",
@@ -78,8 +78,9 @@ def indicator_html(rows: pd.DataFrame, lang: Lang) -> str:
 
 
 def inspection_html(found: Inspection, park_id: str, lang: Lang) -> str:
-    """The whole Inspection section of one park as escaped HTML (`parkatlas-inspection`)."""
-    rows = found.of_park(park_id)
+    """The whole Inspection section of one park as escaped HTML (`parkatlas-inspection`), each
+    check's method in `lang`."""
+    rows = in_language(found.of_park(park_id), lang)
     parts = [f"<h4 style='margin:8px 0 4px 0'>{esc(t('insp_section', lang))}</h4>",
              f"<div style='font-weight:600;margin:4px 0'>{esc(t('insp_constraints', lang))}</div>"]
     constraints = rows[rows["kind"] == "constraint"]
@@ -151,7 +152,7 @@ def inspection_report(found: Inspection, park_id: str, lang: Lang, tiles=None) -
         history = ws.history("parks", park_id) if ws is not None and not workspace.problem() else None
     except Exception:  # no such feature in the workspace (bundled data only): no version to name
         history = None
-    rows = found.of_park(park_id)
+    rows = in_language(found.of_park(park_id), lang)
     used = [replace(u, rule=rule_label(u.rule or "", "constraint", lang))
             for u in layers_used(constraint_checks(), english=lang == "en")]
     outline = park.geometry

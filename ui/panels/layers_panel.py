@@ -1,6 +1,8 @@
 """The Data page's list of the layers users brought in or drew, saved in the workspace: name,
-features, use, origin, when and by whom; hide one (with a reason; nothing is deleted), and show
-hidden ones again (admin). Below, where the workspace lives and how to back it up."""
+features, use, origin, when and by whom; a constraint layer's settings (kind, rule, tolerance,
+coverage), changed by an editor as a new version (`ui.panels.constraint_edit`); hide one (with a
+reason; nothing is deleted), and show hidden ones again (admin). Below, where the workspace lives
+and how to back it up."""
 
 from __future__ import annotations
 
@@ -27,21 +29,27 @@ def render_layers(state: ViewState) -> None:
         workspace.report_problem(lang)
         return
     try:
-        _render(ws, lang)
+        _render(ws, state)
     except WorkspaceError as exc:  # the database went away while the page was drawn
         workspace.went_down(ws.location, str(exc))
         workspace.report_problem(lang)
 
 
-def _render(ws, lang: Lang) -> None:
+def _render(ws, state: ViewState) -> None:
+    from ui.panels.constraint_edit import render_constraint_spec
+
+    lang = state.lang
     layers = data.user_layers()
     if not layers:
         st.caption(t("no_user_layers", lang))
+    names = {layer.layer_id: layer.name for layer in layers if layer.layer_id}
     for layer in layers:
         when = f"{layer.created_at:%Y-%m-%d %H:%M} UTC" if layer.created_at else ""
         c1, c2 = st.columns([5, 1])
         c1.markdown(f"**{md(layer.name)}** · {len(layer.gdf)} · {t('role_' + layer.role, lang)} · "
                     f"{md(layer.origin)} · {when} · {md(layer.created_by)}", help="\n".join(md(note) for note in layer.notes) or None)
+        with c1:
+            render_constraint_spec(state, ws, layer, names)
         if not workspace.can_edit(ws):
             continue
         with c2.popover(t("hide_layer", lang)):
