@@ -666,3 +666,25 @@ def test_rules_fitted_to_the_eighth_held_out_set():
     assert {(p.name, p.parent) for p in read_plan(table).parks} >= {("中关村软件园", "海淀园"), ("大兴-亦庄园", None)}
     assert [(f.text, f.use) for f in find_figures(View("调整后两区规划面积合计6218.35公顷，净增334.40公顷。"))] == [
         ("6218.35公顷", "other"), ("334.40公顷", "other")]
+
+
+def test_rules_fitted_to_the_ninth_held_out_set():
+    """An indicator table headed 指标名称 is not a list of parks; “X”，是Y的别称; Y下辖的X and
+    同属Y的X; A、B两大板块 of the sentence's park; 扩区前/本次新增/存量低效用地 not land; 东迄/北依."""
+    table = ("序号\t指标名称\t单位\t2020年\t2025年\n1\t营业收入\t亿元\t1380\t3000\n2\t实际利用外资\t亿美元\t0.8\t2\n")
+    reading = read_plan(table)
+    assert reading.parks == [] and {(t.value, t.unit, t.year) for t in reading.targets} == {(3000, "亿元", 2025), (2, "亿美元", 2025)}
+    news = ("株洲高新技术产业开发区（以下简称“株洲高新区”）举行开工仪式。“动力谷”，是株洲高新区的别称。"
+            "株洲高新区下辖的田心高科园重点发展轨道交通装备，规划面积约8.6平方公里。\n"
+            "三亚崖州湾科技城（以下简称“崖州湾科技城”）规划面积约69平方公里，南繁科技城、深海科技城两大板块加快成形，"
+            "南繁科技城已建成科研试验田约2.6万亩，深海科技城规划面积约3平方公里。\n")
+    parks = {p.name: p for p in read_plan(news).parks}
+    assert "动力谷" in parks["株洲高新技术产业开发区"].aliases
+    assert parks["田心高科园"].parent == "株洲高新技术产业开发区"
+    assert parks["南繁科技城"].parent == parks["深海科技城"].parent == "三亚崖州湾科技城"
+    assert parks["南繁科技城"].areas == []  # its 试验田 is farmland, not the park's land
+    assert [(f.text, f.use) for f in find_figures(View("扩区前宜昌高新区规划面积2836.50公顷，本次新增1379.88公顷，"
+                                                      "扩区后规划面积4216.38公顷。存量低效用地约1800亩有待盘活。"))] == [
+        ("2836.50公顷", "other"), ("1379.88公顷", "other"), ("4216.38公顷", "land"), ("约1800亩", "other")]
+    (b,) = find_boundaries(View("四至范围：西起张家湾路，东迄善溪冲路；北依沪渝高速公路，南抵长江。"))
+    assert b.parts == {"east": "善溪冲路", "south": "长江", "west": "张家湾路", "north": "沪渝高速公路"}

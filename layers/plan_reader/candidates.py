@@ -39,7 +39,7 @@ class NameRule:
     pattern: str = ""
 
 
-PLACE_HEADING = re.compile(r"园区|分园|核心区|地标|载体|平台|片区|基地|组团|板块|一区多园|一区五园|园$")
+PLACE_HEADING = re.compile(r"园区|分园|核心区|地标|载体|平台|片区|基地|组团|板块|一[区核][一二两三四五六七八九十多]+[园翼区]|园$")
 """A heading about places: its short child titles are names even without a suffix (1.知识城)."""
 DEFINED = r"[(](?:以下)?(?:简称|又称|也称|称)[为:：]?\s*[“\"「]?(?P<alias>[^”\"」(),，、]{2,14})[”\"」]?(?P<more>[^()]{0,30})[)]"
 _DEFINED_END = re.compile(DEFINED + "$")
@@ -49,6 +49,8 @@ MORE_ALIASES = re.compile(r"(?:又称|也称|简称|或称)[为:：]?\s*[“\"�
 AREA_UNIT = r"(?:平方公里|平方千米|km²|公顷|亩)"
 NICKNAMED_BEFORE = re.compile(r"被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]的")
 """被业内称为“钱塘芯谷”的 + the name it is said of (the name follows)."""
+ALIAS_OF = re.compile(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」][，,]?\s*(?:是|为|即)(?P<name>[^，,。；;“”\"]{3,30}?)的(?:别称|简称|俗称|昵称|又称)")
+"""“动力谷”，是株洲高新区的别称: the quoted name is another name of the one after 是."""
 SAID_TO_BE = re.compile(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」][，,]?\s*(?:说的是|指的是|就是|即)")
 """“芯港”，说的是临港新片区集成电路综合性产业基地: the quoted nickname of the name that follows."""
 NICKNAMED_AFTER = re.compile(r"(?:[，,]|——)\s*被?(?:当地人|业内|业界|市民|群众|大家|人们|企业家们|企业)?(?:亲切地|形象地)?(?:习惯|通常|俗|也|又|亦)?"
@@ -222,6 +224,11 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
             named = next((n for n in reversed(suffix_names(view, max(0, m.start() - 80), m.start())) if n[1] - n[0] >= 4), None)
         if named:
             cand = add(named[0], named[1], named[2], "nickname")
+            if cand:
+                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
+    for m in ALIAS_OF.finditer(text):
+        if suffix_of(m.group("name")):
+            cand = add(m.start("name"), m.end("name"), None, "nickname")
             if cand:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
     for m in SAID_TO_BE.finditer(text):

@@ -57,6 +57,7 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
             other = by_key.pop(alias, None)
             if other is not None and other is not named:
                 order.remove(alias)
+                named.aliases.extend(a for a in other.aliases if canonical(a) not in named.match_names)  # “动力谷”，是株洲高新区的别称
                 if named.scope is None:
                     named.scope = other.scope
     # the standard short form of a zone's name, where the text uses it (肇庆高新技术产业开发区 → 肇庆高新区)

@@ -34,7 +34,7 @@ PARENT_RULES = ("phase-in-park", "phase-of-named", "located-in", "area-named-in"
 """Parent rules, in the order they are tried."""
 NOT_SUBJECT_BEFORE = ("位于", "地处", "坐落于", "分为", "包括", "包含", "由", "和", "与", "及", "、", "以", "对", "向",
                       "距", "距离", "临近", "毗邻", "紧邻", "靠近", "在", "于", "至", "到", "赴", "依托", "联合", "赋予", "是",
-                      "为", "作为", "成为", "下辖", "辖")
+                      "为", "作为", "成为", "下辖", "辖", "隶属", "属于", "同属")
 """A park named right after one of these is not the subject of its sentence."""
 MADE_OF = re.compile(r"由(?P<list>[^。；;]{2,120}?)(?:组成|构成)|(?:负责建设管理|托管|下辖|包括|分为)(?P<list2>[^。；;，,]{2,60})")
 LEAD_UNIT = re.compile(r"牵头单位[:：](?P<units>[^;；)]{2,120})")
@@ -165,20 +165,25 @@ HELD_BY = re.compile(r"(?:在|位于|地处)[“\"]?(?P<loc>[^，,。；;、在�
 
 
 def _held_by_named(text: str, p: Cand, strong: dict[str, Cand]) -> str | None:
-    """The key of the park a mention of `p` is said to lie in (HELD_BY; 东翼内的X), or None."""
+    """The key of the park a mention of `p` is said to lie in (HELD_BY; 东翼内的X, 株洲高新区下辖的X,
+    同属株洲高新区的X), or None."""
     for m in re.finditer(re.escape(p.key), text):
         held = HELD_BY.search(text, max(0, m.start() - 32), m.start())
+        before = text[max(0, m.start() - 40):m.start()]
         for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
             if q is p or q.key == p.key:
                 continue
-            if (held and held.group("loc") == n) or re.search(f"{re.escape(n)}[”\"]?(?:范围)?内的$", text[max(0, m.start() - len(n) - 6):m.start()]):
+            if (held and held.group("loc") == n) or re.search(
+                    f"{re.escape(n)}[”\"]?(?:(?:范围)?内的|下辖的|所属的|管辖的|旗下的)$|同属{re.escape(n)}的$", before):
                 return q.key
     return None
 
 
 LAYOUT = re.compile(r"在(?P<loc>[^，,。；;]{2,20}?)(?:范围)?内[^，,。；;]{0,6}?构建[“\"]?(?P<slogan>[一二两三四五六七八九十多]+[核区园城翼带廊轴心片极圈][^”\"，,。]{0,12})")
 """在沈阳高新区范围内构建“一核两翼多园”: the parts of that layout (the chapter's parks) are the zone's."""
-MEMBERS = re.compile(r"作为(?P<loc>[^，,。；;]{2,20}?)的[^，,。；;]{0,10}?(?:园区|平台|载体|引擎)[，,]")
+BLOCKS = re.compile(r"(?P<list>[^，,。；;]{2,60}?)[两二三四五六七八九十]+(?:大|个)(?:板块|组团|片区|园区|功能区)")
+"""A, B两大板块: the parts of the park the sentence is about."""
+MEMBERS = re.compile(r"作为[“\"]?(?P<loc>[^，,。；;“”\"]{2,20}?)[”\"]?的[^，,。；;]{0,10}?(?:园区|平台|载体|引擎|地标)[，,]")
 """作为滨海高新区的两个重点园区，A和B…: the parks named after it in its sentence are the zone's."""
 
 
@@ -251,7 +256,7 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
         p.parent, p.parent_rule = None, None
         for m in re.finditer(re.escape(p.key), text):
             after = re.sub(r"^\([^()]{0,30}\)", "", text[m.end():m.end() + 80])  # X(简称“Y”)位于…
-            loc = re.match(r"(?:位于|地处|坐落于)(?P<loc>[^，,。；;]{2,40})", after[:45])
+            loc = re.match(r"(?:位于|地处|坐落于|隶属于?|同属)(?P<loc>[^，,。；;]{2,40})", after[:45])
             if not loc or re.search(r"交界|之间|结合部|接合部", loc.group("loc")):
                 continue
             for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
@@ -263,8 +268,10 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
         if p.parent is None:  # "在创新核内建设X", "位于芯谷核心区的X": the park named before X holds it
             p.parent = _held_by_named(text, p, strong)
             p.parent_rule = "located-in" if p.parent else None
-        if p.parent is None and re.search(r"(?:开发区|园区|高新区|经开区|新区|基地|新城|小镇|园|城)内的?$", text[max(0, p.start - 5):p.start]):
-            owner = owners.subject_before(p.start, view.line_at(p.start).start, skip_phases=True)  # 开发区内的钢铁深加工起步区
+        inside = re.search(r"(?:开发区|园区|高新区|经开区|新区|基地|新城|小镇|园|城|片区|区块)内的?$", text[max(0, p.start - 5):p.start])
+        if p.parent is None and inside:  # 开发区内的钢铁深加工起步区; 片区内的生物医药起步区 (the 片区 is a phase)
+            owner = owners.subject_before(p.start, view.line_at(p.start).start,
+                                          skip_phases=not re.match(r"(?:片区|区块)", inside.group()))
             if owner is not None and owner is not p:
                 p.parent, p.parent_rule = owner.key, "inside"
         if p.parent is None:  # a sentence "X位于…" that names X by a pronoun (小镇位于智慧区西部)
@@ -310,6 +317,11 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
     _table_zone(text, parks)
     _inside(text, parks)
     _layout_and_members(view, sections, parks, keys)
+    for m in BLOCKS.finditer(text):  # 崖州湾科技城…，南繁科技城、深海科技城两大板块加快成形
+        owner = owners.subject_before(m.start("list"), view.sentence_at(m.start()).start)
+        for p in parks:
+            if owner is not None and p is not owner and p.parent is None and p.key in m.group("list"):
+                p.parent, p.parent_rule = owner.key, "members"
     _sole_zone(view, sections, parks)
     for p in parks:  # a carrier building with no parent yet: in the park its paragraph is about (园区核心区的信创大厦)
         if p.parent is None and p.kind == "carrier":

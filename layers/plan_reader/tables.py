@@ -34,6 +34,7 @@ COLUMN_ROLES: tuple[ColumnRole, ...] = (
     ColumnRole("area", ("占地面积", "用地面积", "规划面积", "面积")),
     ColumnRole("district", ("所在区", "所属区", "所在县", "区县", "行政区")),
     ColumnRole("town", ("所在镇街", "所在镇", "所在街道", "镇街", "镇（街）", "镇(街)", "所在地", "位置")),
+    ColumnRole("metric", ("指标名称",)),  # before 名称: an indicator table, not a list of parks
     ColumnRole("name", ("园区名称", "园区", "载体名称", "平台名称", "名称")),
     ColumnRole("industries", ("主导产业", "重点产业", "产业方向", "产业定位", "主要产业")),
     ColumnRole("status", ("建设状态", "建设进度", "状态", "进展")),
