@@ -13,6 +13,9 @@ order on a tie). A relaxation moves one numeric bound — a distance to the next
 page's choices (`DISTANCE_STEPS`, metres) that lets in a park more; an area bound down (the
 minimum) or up (the maximum) to the step (`AREA_STEP_KM2`) that does — and says how many parks
 the search then finds, every other criterion kept.
+
+An empty search still has a map (`search_area`, `network_in_area`): every park greyed, the view
+on the place the search covers, and the stations and lines of the chosen network in service there.
 """
 
 from __future__ import annotations
@@ -24,9 +27,12 @@ from dataclasses import dataclass, replace
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry import box
 
-from layers.parks import area_for_filtering_km2
+from layers.parks import area_for_filtering_km2, placed
 from layers.sites import CRITERIA, TRANSPORT_CRITERIA, SiteQuery, criteria_masks, distance_column
+from layers.transport import open_in
+from layers.transport import placed as placed_links
 
 DISTANCE_STEPS = (500.0, 800.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0)
 """Distances (metres) a relaxation moves to: the choices the Sites page offers."""
@@ -171,3 +177,55 @@ def relaxed(query: SiteQuery, relaxation: Relaxation) -> SiteQuery:
     """`query` with `relaxation` applied."""
     changes: dict = {relaxation.query_field: relaxation.value}
     return replace(query, **changes)
+
+
+AREA_MARGIN_DEG = 0.05
+"""How far (degrees, about 5 km) around the search area the network of an empty search's map reaches."""
+MAX_AREA_NODES = 400
+"""The most stations an empty search's map draws (an imported network may hold thousands)."""
+
+
+def search_area(parks: gpd.GeoDataFrame, query: SiteQuery) -> list[str]:
+    """The placed parks of the place a search covers — those of its cities (as the city criterion
+    selects them), or every placed park when it names no city or none of its cities has one —
+    for the view of an empty search's map.
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> parks = gpd.GeoDataFrame({"city": ["广州市", "佛山市"], "district": ["", ""], "kind": ["park"] * 2,
+    ...     "geometry_quality": ["exact"] * 2}, index=["a", "b"], geometry=[Point(113, 23), Point(113.1, 23)], crs=4326)
+    >>> search_area(parks, SiteQuery(cities=("佛山市",))), search_area(parks, SiteQuery())
+    (['b'], ['a', 'b'])
+    """
+    shown = placed(parks)
+    if query.cities:
+        inside = criteria_masks(shown, None, SiteQuery(cities=query.cities))["cities"]
+        if inside.any():
+            return list(shown.index[inside])
+    return list(shown.index)
+
+
+def network_in_area(lines: gpd.GeoDataFrame | None, nodes: gpd.GeoDataFrame | None, year: int | str,
+                    bounds: tuple[float, float, float, float] | None, margin: float = AREA_MARGIN_DEG,
+                    max_nodes: int = MAX_AREA_NODES) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """The placed lines and stations of a network in service in `year` that reach into `bounds`
+    (minlon, minlat, maxlon, maxlat, EPSG:4326) widened by `margin` degrees (None: anywhere);
+    at most `max_nodes` stations, those of the larger modes (hub, airport, HSR) first.
+    (None, None) without a network."""
+    if lines is None or nodes is None:
+        return None, None
+    out = []
+    for links in (lines, nodes):
+        links = placed_links(links)
+        if not links.empty:
+            links = links[open_in(links, year)]
+        if bounds is not None and not links.empty:
+            minx, miny, maxx, maxy = bounds
+            links = links[links.intersects(box(minx - margin, miny - margin, maxx + margin, maxy + margin))]
+        out.append(links)
+    shown_lines, shown_nodes = out
+    if len(shown_nodes) > max_nodes:
+        big = shown_nodes["mode"].isin(["hub", "airport", "hsr-station"]).astype(int)
+        shown_nodes = shown_nodes.loc[big.sort_values(ascending=False, kind="stable").index[:max_nodes]]
+    return shown_lines, shown_nodes
+

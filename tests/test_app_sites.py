@@ -170,3 +170,60 @@ def test_a_linked_view_is_kept_until_the_search_changes(small_data, monkeypatch)
     assert fit_of(fake.calls[-1]) is None and fake.calls[-1]["fig"].location == [23.1, 113.3]
     at.multiselect(key="ws_ind").set_value(["Internet"]).run()
     assert fit_of(fake.calls[-1]) is not None
+
+
+def map_html(call: dict) -> str:
+    """The page's map as the browser gets it: the base map with the groups the page handed over."""
+    import folium
+
+    fig = folium.Map(location=[23.1, 113.3], zoom_start=10)
+    for group in call["feature_group_to_add"]:
+        group.add_to(fig)
+    return fig.get_root().render()
+
+
+def test_a_clicked_row_is_highlighted_on_the_map_and_kept_in_the_link(small_data, monkeypatch):
+    from ui.park_finder import SITES_ROWS, rows_key
+
+    fake = FakeMap()
+    monkeypatch.setattr("ui.pages.sites.st_folium", fake)
+    at = page({"net": "full"})
+    assert "site-highlight" not in map_html(fake.calls[-1])  # nothing selected: nothing emphasised
+    ids = list(at.dataframe[0].value.index)
+    row = ids.index("test-square-park")
+    at.session_state[rows_key(SITES_ROWS, None)] = {"selection": {"rows": [row], "columns": []}}  # the click
+    at.run()
+    assert not at.exception
+    assert at.query_params["park"] in ("test-square-park", ["test-square-park"])
+    names = [g.layer_name for g in fake.calls[-1]["feature_group_to_add"]]
+    assert names.index("highlight") < names.index("Selected park")  # under the park: it stays clickable
+    html = map_html(fake.calls[-1])
+    assert 'className": "site-highlight"' in html and "site-highlight-label" in html
+    assert f"#{row + 1} · Test Park &lt;script&gt;alert(1)&lt;/script&gt; &#36;{{x}}" in html  # its rank, escaped
+    assert "<script>alert(1)" not in html
+    # The stations its reasons name, labelled: the nearest station and HSR station of that park.
+    assert "site-highlight-station station-node-test-station" in html and "Node Test Station" in html
+    assert fit_of(fake.calls[-1]).bounds == pytest.approx((113.36, 23.09, 113.37, 23.1), abs=0.006)
+    # A shared link opens with the same park highlighted.
+    st.cache_resource.clear()
+    page({"net": "full", "park": "test-square-park"})
+    assert f"#{row + 1} · Test Park &lt;script&gt;" in map_html(fake.calls[-1])
+
+
+def test_an_empty_search_still_has_a_map(small_data, monkeypatch):
+    fake = FakeMap()
+    monkeypatch.setattr("ui.pages.sites.st_folium", fake)
+    at = page({"ind": "Internet", "net": "full", "metro": "500", "hsr": "500"})
+    assert at.dataframe[0].value.empty and "No park meets all 3 criteria." in texts(at)  # the explanation stays
+    call = fake.calls[-1]
+    names = [g.layer_name for g in call["feature_group_to_add"]]
+    assert names[:2] == ["Stations and lines of the chosen network in the area", "All parks (none meets the criteria)"]
+    html = map_html(call)
+    assert html.count('"site-greyed"') == 2  # the point parks as grey dots; the outlines in one grey layer
+    assert "Test Park \\u0026lt;script\\u0026gt;" in html and "<script>alert(1)" not in html  # tooltips, escaped
+    assert "site-station" in html and "Node Test Station" in html
+    assert fit_of(call).bounds == pytest.approx((113.0, 23.0, 113.37, 23.7))  # every park: no city was chosen
+    assert any(c.value.startswith("No park meets the criteria: the map shows every park in grey") for c in at.caption)
+    # A search in one city frames that city's parks.
+    page({"city": "佛山市", "net": "full", "hsr": "500"})
+    assert fit_of(fake.calls[-1]).bounds == pytest.approx((113.0, 23.0, 113.02, 23.02))

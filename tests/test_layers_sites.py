@@ -17,7 +17,7 @@ from layers import targets as targets_layer
 from layers import transport
 from layers.access import access_table
 from layers.parks import with_areas
-from layers.site_explain import explain_search, needs_explaining, relaxed
+from layers.site_explain import explain_search, needs_explaining, network_in_area, relaxed, search_area
 from layers.sites import (SiteQuery, compare_parks, criteria_masks, format_distance, industry_chips, rank_sites,
                           resolve_network)
 
@@ -337,3 +337,21 @@ def test_compare_on_the_bundled_test_fixtures():
     query = SiteQuery(industries=("互联网",), metro_within_m=800)
     ranked = rank_sites(parks, access, query, "zh", nodes=nodes, lines=lines)
     assert list(ranked.index) == ["test-square-park", "test-square-phase"]
+
+
+def test_an_empty_search_map_frames_its_cities_and_the_network_there(parks, network):
+    """The map of a search that found nothing: the place it covers (its cities' parks, else every
+    park) and the stations and lines in service in that year around it (about 5 km)."""
+    assert search_area(parks, SiteQuery(cities=("佛山市",))) == ["c"]
+    everywhere = ["a", "b", "c", "d"]
+    assert search_area(parks, SiteQuery()) == search_area(parks, SiteQuery(cities=("深圳市",))) == everywhere
+    lines, nodes = network
+    around_a = tuple(parks.loc[["a"]].total_bounds)
+    shown_lines, shown_nodes = network_in_area(lines, nodes, 2020, around_a)
+    # Line 13 and S1 open in 2021; the airport is 9 km off.
+    assert list(shown_lines.index) == ["l5"] and list(shown_nodes.index) == ["s2", "h1"]
+    shown_lines, shown_nodes = network_in_area(lines, nodes, transport.FULL_PLAN, around_a)
+    assert list(shown_lines.index) == ["l13", "l5"] and list(shown_nodes.index) == ["s1", "s2", "h1"]
+    assert list(network_in_area(lines, nodes, transport.FULL_PLAN, around_a, max_nodes=1)[1].index) == ["h1"]
+    assert len(network_in_area(lines, nodes, transport.FULL_PLAN, None)[1]) == 4
+    assert network_in_area(None, None, 2020, around_a) == (None, None)

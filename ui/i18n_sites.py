@@ -34,4 +34,13 @@ SITES_LABELS: dict[str, tuple[str, str]] = {
                    "nearest-station distance (nearer first), then area (larger first), then park id. The order is the "
                    "same with or without filters; where neighbours share a score, the reason says what separated them."),
     "sites_layer_network": ("理由中提到的车站与线路", "Stations and lines the reasons name"),
+    "sites_layer_network_area": ("此范围内所选交通网络的车站与线路", "Stations and lines of the chosen network in the area"),
+    "sites_layer_greyed": ("全部园区（均不符合条件）", "All parks (none meets the criteria)"),
+    "sites_highlight_rank": ("第 {rank} 名 · {name}", "#{rank} · {name}"),
+    "sites_highlight_out": ("{name}（不在结果中）", "{name} (not among the results)"),
+    "sites_map_empty": ("没有园区符合条件：地图以灰色显示全部园区，视野为{area}。",
+                        "No park meets the criteria: the map shows every park in grey, framed on {area}."),
+    "sites_map_empty_network": ("另绘出所选交通网络（{year}）在此范围内的车站与线路。",
+                                "It also draws the stations and lines of the chosen network ({year}) there."),
+    "sites_map_area_all": ("全部园区", "all parks"),
 }

@@ -1,6 +1,7 @@
 """The Sites page's explanation of an empty or tiny search (`layers.site_explain`): which
 criterion removed how many parks, the most restrictive one, and the nearest relaxations as
-buttons that apply them. Every value shown goes through `t` (Markdown-escaped)."""
+buttons that apply them; and the map of a search that found nothing (`empty_map`). Every value
+shown goes through `t` (Markdown-escaped)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from layers.parks import KIND_LABELS, STATUS_LABELS, label
-from layers.site_explain import Relaxation, SearchExplanation, explain_search, needs_explaining
+from layers.parks import KIND_LABELS, STATUS_LABELS, label, placed
+from layers.site_explain import (Relaxation, SearchExplanation, explain_search, needs_explaining, network_in_area,
+                                 search_area)
 from layers.sites import SiteQuery, criteria_masks
+from ui import data
 from ui.i18n import Lang, t
+from ui.mapview.sites_map import greyed_group, network_group, view_target
+from ui.networks import year_label
 from ui.plan_names import region_name
 
 WIDGET_OF = {"metro": "ws_metro", "hsr": "ws_hsr", "airport": "ws_air", "min_area": "ws_min_area",
@@ -94,3 +99,22 @@ def explain(parks: gpd.GeoDataFrame, access: pd.DataFrame | None, query: SiteQue
             col.button(relaxation_text(r, lang), key=f"ws_relax_{r.key}", on_click=_apply, args=(r,),
                        icon=":material/tune:")
     return e
+
+
+def empty_map(parks, query, lang: Lang, found: str | None, network, fit_frame):
+    """For a search that found nothing: the groups under the found park (every other park greyed,
+    the network in service around the place the search covers) and the parks to fit (the found
+    park, else that place); says so above the map."""
+    _, lines, nodes, year = network
+    area = data.park_display_rows(lang, search_area(parks, query) if query is not None else list(parks.index))
+    target = view_target(area)
+    shown = network_group(*network_in_area(lines, nodes, year, target[0] if target else None), year, lang,
+                          "sites_layer_network_area")
+    greyed = greyed_group(data.park_display_rows(lang, [i for i in parks.index if i != found]), lang)
+    cities = list(query.cities) if query is not None and len(area) < len(placed(parks)) else []
+    place = ("、" if lang == "zh" else ", ").join(region_name(c, lang) for c in cities)
+    note = t("sites_map_empty", lang, area=place or t("sites_map_area_all", lang))
+    if shown is not None:
+        note += " " + t("sites_map_empty_network", lang, year=year_label(year, lang))
+    st.caption(note)
+    return (fit_frame if found in fit_frame.index else area), [g for g in (shown, greyed) if g is not None]

@@ -72,6 +72,9 @@ def test_an_empty_search_names_its_blocking_criterion(browser, app_url):
         page.goto(app_url + "/sites?lang=en&ind=New display,Biomedicine&area=1-&net=2025&metro=500")
         box = page.get_by_text("No park meets all").first
         box.wait_for(timeout=90_000)
+        # The empty search's map fits the parks it greys and reports that view (written into the URL):
+        # a click racing that rerun could be undone by it, so wait for it first.
+        page.wait_for_url("**&z=*", timeout=30_000)
         settle(page)
         text = page.locator('[class*="st-key-ws_explain"]').inner_text()
         assert "The most restrictive:" in text and "Station within 500 m: removes" in text, text

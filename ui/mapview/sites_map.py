@@ -1,5 +1,7 @@
 """Map elements of the Sites page: a view that fits the results in the frame the browser
-actually draws, and the stations and lines of the chosen network that the ranking reasons name.
+actually draws, the stations and lines of the chosen network that the ranking reasons name, the
+result whose row was clicked emphasised (`highlight_group`), and, for an empty search, every park
+greyed (`greyed_group`).
 
 Both are FeatureGroups for `st_folium(feature_group_to_add=...)` (DESIGN.md §7), so a new search
 updates the map in place: the base map stays the same and only the groups change. Every text
@@ -131,13 +133,13 @@ def named_links(access: pd.DataFrame | None, ids, lines: gpd.GeoDataFrame | None
 
 
 def network_group(lines: gpd.GeoDataFrame | None, nodes: gpd.GeoDataFrame | None, year: int | str,
-                  lang: Lang) -> folium.FeatureGroup | None:
+                  lang: Lang, name_key: str = "sites_layer_network") -> folium.FeatureGroup | None:
     """The stations and lines the reasons name (`named_links`), drawn under the parks: lines in
     their style (dashed until built), stations as white dots (class `site-station`), each with an
-    escaped tooltip; None when there is nothing to draw."""
+    escaped tooltip; None when there is nothing to draw. name_key: the layer's label."""
     if lines is None or nodes is None or (lines.empty and nodes.empty):
         return None
-    group = folium.FeatureGroup(name=t("sites_layer_network", lang), show=True)
+    group = folium.FeatureGroup(name=t(name_key, lang), show=True)
     name = "name_zh" if lang == "zh" else "name_en"
     for _, row in lines.iterrows():
         style = line_style(row["mode"], row["line_ref"], row["status"])
@@ -150,4 +152,105 @@ def network_group(lines: gpd.GeoDataFrame | None, nodes: gpd.GeoDataFrame | None
                             fill=True, fill_color="#ffffff", fill_opacity=1.0,
                             dash_array=None if row["status"] == "existing" else "3 3", tooltip=folium.Tooltip(tip),
                             **{"className": f"site-station station-{esc(fid)}"}).add_to(group)
+    return group
+
+
+HIGHLIGHT_COLOUR = "#ffcc00"
+"""The halo under the emphasised result and its stations (clear of every plan colour and line colour)."""
+GREY = "#8a8a8a"
+"""Parks an empty search shows for context."""
+LABEL_STYLE = "white-space: normal; width: max-content; max-width: 200px; font-weight: 600;"
+STATION_LABEL_STYLE = "white-space: normal; width: max-content; max-width: 150px; font-size: 11px;"
+"""The permanent labels wrap (a long park name would run out of a narrow map column)."""
+
+
+def highlight_group(row: pd.Series, text: str, lines: gpd.GeoDataFrame | None, nodes: gpd.GeoDataFrame | None,
+                    lang: Lang) -> folium.FeatureGroup:
+    """The result a table row selected, emphasised (not in the layer control; drawn under the
+    parks so the park stays clickable): a yellow halo round its outline or a bigger ring round its
+    marker, a ring at its middle (class `site-highlight`) with `text` as a permanent label (class
+    `site-highlight-label`), and the lines and stations its reasons name (`named_links` of this park
+    alone) drawn thicker, each station labelled with its name (class `site-highlight-station`).
+
+    row: the park's display row (`ui.mapview.parks.display_frame`); text: plain text, escaped here."""
+    group = folium.FeatureGroup(name="highlight", show=True, control=False)
+    name = "name_zh" if lang == "zh" else "name_en"
+    for _, line in (lines if lines is not None else pd.DataFrame()).iterrows():
+        style = line_style(line["mode"], line["line_ref"], line["status"])
+        folium.GeoJson(line.geometry.__geo_interface__, interactive=False,
+                       style_function=lambda _, s=style: {**s, "weight": s["weight"] + 3, "opacity": 1.0}).add_to(group)
+    geom = row.geometry
+    point = geom.geom_type == "Point"
+    if not point:
+        folium.GeoJson(geom.__geo_interface__, interactive=False, className="site-highlight-halo",
+                       style_function=lambda _: {"color": HIGHLIGHT_COLOUR, "weight": 10, "opacity": 0.9,
+                                                 "fill": False}).add_to(group)
+    spot = geom if point else geom.representative_point()
+    folium.CircleMarker(location=(spot.y, spot.x), radius=15 if point else 9, color="#111111", weight=3, fill=True,
+                        fill_color=HIGHLIGHT_COLOUR, fill_opacity=0.85 if point else 0.6, interactive=False,
+                        tooltip=_label(text, LABEL_STYLE, "top", [0, -14], "site-highlight-label"),
+                        **{"className": "site-highlight"}).add_to(group)
+    for fid, node in (nodes if nodes is not None else pd.DataFrame()).iterrows():
+        folium.CircleMarker(location=(node.geometry.y, node.geometry.x), radius=9, color="#111111", weight=3, fill=True,
+                            fill_color=HIGHLIGHT_COLOUR, fill_opacity=1.0, interactive=False,
+                            tooltip=_label(node[name], STATION_LABEL_STYLE, "right", [10, 0],
+                                           "site-highlight-station-label"),
+                            **{"className": f"site-highlight-station station-{esc(fid)}"}).add_to(group)
+    RelayoutLabels().add_to(group)
+    return group
+
+
+class RelayoutLabels(folium.MacroElement):
+    """Lays the group's permanent labels out again once the map frame has its final size (and on
+    every resize): a label opened while the frame was still being sized kept the width and
+    position measured then (a shared link opened the highlighted park's label ~80 px left of its
+    ring, cut off at the map's edge)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+                var group = {{ this._parent.get_name() }};
+                function relayout() {
+                    group.eachLayer(function (layer) {
+                        var tip = layer.getTooltip && layer.getTooltip();
+                        if (tip && tip.options.permanent && layer.isTooltipOpen()) { tip.update(); }
+                    });
+                }
+                function added(map) {
+                    [0, 250, 800].forEach(function (ms) { setTimeout(relayout, ms); });
+                    map.on("resize zoomend moveend", relayout);
+                }
+                group.on("add", function (e) { added(e.target._map); });
+                if (group._map) { added(group._map); }  // added before this script ran
+                group.on("remove", function (e) {
+                    if (e.target._map) { e.target._map.off("resize zoomend moveend", relayout); }
+                });
+            })();
+        {% endmacro %}
+        """
+    )
+
+
+def _label(text: str, style: str, direction: str, offset: list[int], class_name: str) -> folium.Tooltip:
+    """A permanent label (a Leaflet tooltip always open) of `text`, escaped."""
+    return folium.Tooltip(esc(text), style=style, sticky=False, permanent=True, direction=direction, offset=offset,
+                          className=class_name)
+
+
+def greyed_group(frame: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup | None:
+    """Every park of `frame` (display rows) in grey, for an empty search's map: points as small
+    grey dots, outlines grey, each with its tooltip (class `site-greyed`); None when none is placed."""
+    if frame.empty:
+        return None
+    group = folium.FeatureGroup(name=t("sites_layer_greyed", lang), show=True)
+    for _, row in frame[frame.geom_type == "Point"].iterrows():
+        folium.CircleMarker(location=(row.geometry.y, row.geometry.x), radius=5, color=GREY, weight=1.5, fill=True,
+                            fill_color=GREY, fill_opacity=0.35, tooltip=folium.Tooltip(row["tip"]),
+                            **{"className": "site-greyed"}).add_to(group)
+    shapes = frame[frame.geom_type != "Point"]
+    if not shapes.empty:
+        folium.GeoJson(json.loads(shapes[["tip", "geometry"]].to_json(drop_id=True)), className="site-greyed",
+                       style_function=lambda _: {"color": GREY, "weight": 1.5, "fillColor": GREY, "fillOpacity": 0.15},
+                       tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)).add_to(group)
     return group

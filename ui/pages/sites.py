@@ -25,7 +25,7 @@ from ui.plan_names import region_name
 from ui.i18n import LABELS, Lang, t
 from ui.inspection import inspection, park_summary, summary_text
 from ui.mapview import base_map, layer_control, park_groups, plan_legend
-from ui.mapview.sites_map import fit_group, named_links, network_group
+from ui.mapview.sites_map import fit_group, highlight_group, named_links, network_group
 from ui.safe_html import md
 from ui.urlstate import decode, encode, query_state, site_query
 from ui.page import start_with_parks, vendor_url
@@ -206,13 +206,15 @@ def render() -> None:
             "rank": t("rank", lang), "name": t("col_name", lang), "city": t("city", lang), "reasons": t("reasons", lang)})
         if INSPECTION_COLUMN in parks.columns:  # each park's overall constraint verdict
             table.insert(3, t("col_inspection", lang), [summary_text(v, lang) for v in ranked[INSPECTION_COLUMN]])
+        # A click on a row finds its park: highlighted on the map, kept in the URL (`?park=`). Only a click:
+        # st.dataframe reports selections, never the row under the pointer, so hovering cannot highlight.
         park_finder.selectable_table(st, table, park_finder.SITES_ROWS, found, width="stretch", height=420, hide_index=True)
         st.caption(t("rank_order", lang))
         export = table.assign(**{t("col_network", lang): statement})  # each row says what it measured
         st.download_button(t("download_csv", lang), table_csv(export.set_index(t("rank", lang))), "parkatlas-sites.csv",
                            "text/csv", key="ws_dl_csv")
     with map_col:
-        view_state = _results_map(parks, ranked, lang, found, (access, lines, nodes, year))
+        view_state = _results_map(parks, ranked, lang, found, (access, lines, nodes, year), query)
 
     st.subheader(t("compare", lang), anchor=False)
     options = list(ranked.index) + [p for p in st.session_state.get("ws_cmp", []) if p not in ranked.index]
@@ -236,12 +238,15 @@ def _with_inspection(parks):
     return parks.assign(**{INSPECTION_COLUMN: found.overall().reindex(parks.index.astype(str)).to_numpy()})
 
 
-def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = None, network=(None, None, None, None)):
+def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = None, network=(None, None, None, None),
+                 query=None):
     """The results on a map, with the stations and lines their reasons name (`network`: access,
-    lines, nodes, year). The view fits the results (or a park found by the search, zoomed to and
-    outlined even when the criteria leave it out) in the frame as the browser draws it
-    (`ui.mapview.sites_map.FitView`), unless the link set a view and the results are still those
-    it opened with. The base map stays the same from search to search; only its groups change.
+    lines, nodes, year). The view fits the results (or a park found by the search or a row click,
+    zoomed to, outlined and emphasised — its label and the stations its reasons name — even when
+    the criteria leave it out) in the frame as the browser draws it (`ui.mapview.sites_map.FitView`),
+    unless the link set a view and the results are still those it opened with. With no result the
+    map shows every park greyed, framed on the place the search covers (`query`'s cities), with the
+    network there. The base map stays the same from search to search; only its groups change.
     Returns the map's (centre, zoom) for the URL, or None before the map has reported a fitted view."""
     ids = [*ranked.index, found] if found in parks.index and found not in ranked.index else list(ranked.index)
     frame = data.park_display_rows(lang, ids)
@@ -249,13 +254,20 @@ def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = No
     seeded = _seeded_view(ids)
     groups = park_groups(frame, lang, found)
     access, lines, nodes, year = network
-    links = network_group(*named_links(access, ranked.index, lines, nodes, year), year, lang)
-    if links is not None:
-        groups.insert(0, links)  # under the parks
+    fit_frame = frame.loc[[found]] if found in frame.index else frame
+    if found in frame.index:
+        groups.insert(0, _highlight(parks, ranked, frame.loc[found], network, lang))  # under the parks
+    if ranked.empty:
+        fit_frame, under = site_explain_view.empty_map(parks, query, lang, found, network, fit_frame)
+        groups[:0] = under
+    else:
+        links = network_group(*named_links(access, ranked.index, lines, nodes, year), year, lang)
+        if links is not None:
+            groups.insert(0, links)  # under the parks
     if seeded:
         center, zoom = seeded
     else:
-        fit = fit_group(frame.loc[[found]] if found in frame.index else frame)
+        fit = fit_group(fit_frame)
         if fit is not None:
             groups.append(fit)
     result = st_folium(base_map(lang, "light", center, zoom, vendor_url(), compact=True,
@@ -268,6 +280,16 @@ def _results_map(parks, ranked: pd.DataFrame, lang: Lang, found: str | None = No
     if seeded:  # kept in the URL until the map reports its own view
         return (round(float(center[0]), 5), round(float(center[1]), 5)), int(zoom)
     return None  # the fit happens in the browser: the URL gets the view once the map reports it
+
+
+def _highlight(parks, ranked: pd.DataFrame, row, network, lang: Lang):
+    """The found park emphasised: labelled with its rank (or that the criteria leave it out),
+    with the stations and lines its own reasons name."""
+    access, lines, nodes, year = network
+    name = parks.at[row.name, "name_zh" if lang == "zh" else "name_en"]
+    text = (t("sites_highlight_rank", lang, rank=int(ranked.at[row.name, "rank"]), name=name, markdown=False)
+            if row.name in ranked.index else t("sites_highlight_out", lang, name=name, markdown=False))
+    return highlight_group(row, text, *named_links(access, [row.name], lines, nodes, year), lang)
 
 
 def _seeded_view(ids: list[str]) -> tuple[tuple[float, float], int] | None:
