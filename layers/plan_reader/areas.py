@@ -86,7 +86,7 @@ USE_RULES: tuple[UseRule, ...] = (
                    r"(?:19|20)\d{2}年[^，,。；;]{0,4}新增[^，,。；;]{0,4}用地"),
     UseRule("moved", "other", ("m2", "land"), following=r"^[^，,。；;]{0,12}?(?:调出|调入)"),
     UseRule("former-or-change", "other", ("m2", "land"),
-            before=r"原规划|原有|原面积|调整前|调区前|扩区前|建成区|本次新增|现状[^，,。；;]{0,8}用地|低效用地|闲置|存量|较[^，,。；;]{0,8}(?:减少|增加|扩大|缩小|增长)|"
+            before=r"原规划|原有|原面积|调整前|调区前|扩区前|建成区|本次[^，,。；;]{0,4}新增|现状[^，,。；;]{0,8}用地|较[^，,。；;]{0,8}(?:减少|增加|扩大|缩小|增长)|"
                    r"(?:上述|以上|各)[^，,。；;]{0,12}?(?:合计|总计|共计)|净增|净减|"
                    r"(?:[个家]|两|[二三四五六七八九十]+)[^，,。；;]{0,4}?(?:园区|开发区|片区|区块|产业园|区|园)[^，,。；;]{0,8}?(?:合计|总计|共计)"),
     UseRule("land-words-m2", "land", ("m2",), before="占地面积|用地面积|占地|土地面积|用地规模|规划面积"),
@@ -96,12 +96,13 @@ USE_RULES: tuple[UseRule, ...] = (
             following=r"^[,，]\s*(?:作为|为|属于|均为)?(?:公共|城市|生态|防护)?(?:绿地|水域|湿地|公园)"),
     UseRule("target-verb", "target", ("land",), before="完成|开发|供应|出让|盘活|收储|征收|整备|新增|腾挪|释放",
             sentence=r"(?:到|至|力争|争取|确保|计划)\s*(?:19|20)\d{2}\s*年|年底前|年内|全年计划|明年|力争|十[四五六]五[”\"]?期间[^。；;]*计划|"
-                     r"计划(?:供应|新增|出让|完成)"),
+                     r"计划(?:供应|新增|出让|完成)|全年[^。；;]{0,4}(?:供应|完成|盘活|出让|新增|收储)"),
     UseRule("target-land-after", "target", ("land",), after=r"(?:的)?土地(?:合作)?(?:开发|供应|出让|整备|收储)",
             sentence=r"(?:到|至|力争|争取|确保)\s*(?:19|20)\d{2}\s*年"),
     UseRule("quota", "other", ("land", "m2"), before=r"指标|缺口|可供|(?:中心|站|码头|厂)(?:占地|用地)"),
     UseRule("project-phase", "other", ("land", "m2"), before=r"期(?:用地|占地)", sentence=r"项目[一二三四五六七八九十首]期"),
-    UseRule("land-supplied", "other", ("land",), before=r"供应[^，,。；;]{0,4}用地|供地"),
+    UseRule("land-supplied", "other", ("land",), before=r"供应[^，,。；;]{0,4}用地|供地|低效用地|闲置|存量"),
+    UseRule("current-before-expansion", "other", ("land", "m2"), before=r"现有规划面积", sentence=r"扩区|调区|调整后"),
     UseRule("land", "land", ("land",)),
 )
 """Tried in order; the first rule that fits a figure decides what it is."""

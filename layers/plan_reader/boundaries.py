@@ -26,7 +26,7 @@ from layers.plan_reader._text import View
 DIRECTIONS = {"东": "east", "南": "south", "西": "west", "北": "north"}
 """Direction characters and the field each fills."""
 OPPOSITE = {"east": "west", "west": "east", "south": "north", "north": "south"}
-VERBS = "至|到|达|抵|临|接|靠|邻|依|望|及|界|起|止|连|迄"
+VERBS = "至|到|达|抵|临|接|靠|邻|依|望|及|界|起|止|连|迄|濒"
 """Verbs after a direction (东至, 南抵, 西接, 北靠 …)."""
 _SEP = "[,，;；、 ]|以及|及|和"
 _STOP = ",，;；、。\n\t|(（:："

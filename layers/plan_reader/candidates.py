@@ -49,6 +49,8 @@ MORE_ALIASES = re.compile(r"(?:又称|也称|简称|或称)[为:：]?\s*[“\"�
 AREA_UNIT = r"(?:平方公里|平方千米|km²|公顷|亩)"
 NICKNAMED_BEFORE = re.compile(r"被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]的")
 """被业内称为“钱塘芯谷”的 + the name it is said of (the name follows)."""
+KNOWN_AS = re.compile(r"素有(?P<aliases>(?:[“\"「][^”\"」]{2,10}[”\"」])+)之(?:称|美誉|誉)")
+"""宝鸡高新区素有“中国钛谷”之称: the quoted names are other names of the one right before 素有."""
 ALIAS_OF = re.compile(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」][，,]?\s*(?:是|为|即)(?P<name>[^，,。；;“”\"]{3,30}?)的(?:别称|简称|俗称|昵称|又称)")
 """“动力谷”，是株洲高新区的别称: the quoted name is another name of the one after 是."""
 SAID_TO_BE = re.compile(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」][，,]?\s*(?:说的是|指的是|就是|即)")
@@ -226,9 +228,18 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
             cand = add(named[0], named[1], named[2], "nickname")
             if cand:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
+    for m in KNOWN_AS.finditer(text):
+        a = start_of_name_ending(text, m.start())
+        if m.start() - a >= 3 and suffix_of(text[a:m.start()]):
+            cand = add(a, m.start(), None, "nickname")
+            if cand:
+                base = m.start("aliases")
+                for q in re.finditer(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]", m.group("aliases")):
+                    cand.aliases.append(view.written(base + q.start("alias"), base + q.end("alias")))
     for m in ALIAS_OF.finditer(text):
         if suffix_of(m.group("name")):
-            cand = add(m.start("name"), m.end("name"), None, "nickname")
+            a = max(m.start("name"), start_of_name_ending(text, m.end("name"), m.start("name")))  # 赣州经开区内X → X
+            cand = add(a, m.end("name"), None, "nickname")
             if cand:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
     for m in SAID_TO_BE.finditer(text):
@@ -256,7 +267,7 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
     for m in CARRIER.finditer(text):
         a = max(m.start("name"), start_of_name_ending(text, m.end("name"), m.start("name")))
         by_floor = "载体" not in m.group() and "集聚区" not in m.group()
-        if by_floor and not (a == 0 or text[a - 1] in "。；;，,\n" or re.search(r"(?:内的|核心区的|园区的)$", text[max(0, a - 4):a])):
+        if by_floor and not (a == 0 or text[a - 1] in "。；;，,\n" or re.search(r"(?:内的|核心区的|园区的|区内)$", text[max(0, a - 4):a])):
             continue  # …所在的绿地国际博览中心建筑面积…: a venue with a floor area, not a park's carrier
         if m.end("name") - a >= 4 and not is_generic(text[a:m.end("name")]):
             add(a, m.end("name"), "carrier", "carrier")
@@ -268,6 +279,8 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
                 cand.parent, cand.parent_rule = m.group("loc").strip("“”\""), "area-named-in"
     for m in _RX["phase"].finditer(text):
         a = m.start("name")
+        if re.search(r"项目(?:第?[一二三四五六七八九十]|首)期", text[view.sentence_at(a).start:view.sentence_at(a).end]):
+            continue  # 项目一期用地约210亩，二期用地约150亩: a project's phases
         owner_end = a
         inside = re.search(r"(?:内的|内)$", text[max(0, a - 3):a])
         if inside:  # 南区内的启动区: the phase of the sub-area named before 内

@@ -152,7 +152,8 @@ def keep(view: View, cands: list[Cand], boundary_spans: list[tuple[int, int]]) -
     # a zone only named in passing (对接南沙新区) is context, not a park of the plan: kept when a park's
     # name starts with it, it is named again, or the plan builds it (加快建设…集聚区)
     kept = [c for c in kept if not (c.rule == "suffix" and c.kind == "zone") or len(text.split(c.key)) > 2
-            or any(o is not c and o.key.startswith(c.key) for o in kept) or BUILT.search(text, max(0, c.start - 6), c.start)]
+            or any(o is not c and o.key.startswith(c.key) for o in kept) or BUILT.search(text, max(0, c.start - 6), c.start)
+            or _full_zone_name(c.key)]
     kept = _place_free_aliases(text, kept)
     kept += _phases(view, cands, kept)
     return sorted(kept, key=lambda c: c.start)
@@ -189,7 +190,14 @@ def _place_free_aliases(text: str, parks: list[Cand]) -> list[Cand]:
     return out
 
 
-GOAL_VERBS = re.compile(r"(?:建成|打造成?|建设成|成为|创建|争创)[^，,。；;]*的$")
+def _full_zone_name(key: str) -> bool:
+    """A zone's official name (赣州高新技术产业开发区, 北京经济技术开发区): a plan that names one, even in
+    passing, names a place an officer may want on the map (the review proposes it unticked)."""
+    return bool(re.search(r"(?:高新技术产业开发区|经济技术开发区|经济开发区|高新技术开发区)$", key)) and len(key) >= 7
+
+
+GOAL_VERBS = re.compile(r"(?:建成|打造成?|建设成|成为|创建|争创)[^，,。；;]*的$|"
+                        r"(?:是|为)(?:全国|全省|国内|国家|世界|全球)[^，,。；;]*的[^，,。；;]*$")
 """A weak name after 的 in a clause that begins with one of these describes a goal (建成国内领先的
 通用航空产业基地), it does not name a park."""
 

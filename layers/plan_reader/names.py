@@ -69,7 +69,7 @@ NOT_PARK_ENDINGS = ("公园", "花园", "果园", "校园", "家园", "乐园", 
                     "低谷", "机场", "港口", "海港", "空港", "码头", "半岛", "群岛", "城区", "老城", "名城", "中心城", "县城",
                     "都城", "皇城")
 """Endings that name something else (a public park, a campus, a training base, a port …)."""
-STOP_WORDS = ("园区内", "园内", "辖区内", "区内", "境内", "整个", "整座", "扩区后", "调区后", "调整后", "整合后", "扩容后", "理顺", "确定", "计入", "走进", "来到", "走入", "新建", "拟建", "改扩建", "在建", "会同", "我局", "认定", "核准", "目前", "现已", "正在", "全年", "下辖", "实行", "符合", "所在区", "所在", "今年", "明年", "去年", "扩区前", "调整前", "调区前", "加快推进", "加快建设", "建设", "打造", "推动", "推进", "加快", "依托", "位于", "地处", "坐落", "支持", "包括",
+STOP_WORDS = ("园区内", "园内", "辖区内", "区内", "境内", "整个", "整座", "扩区后", "调区后", "调整后", "整合后", "扩容后", "理顺", "确定", "计入", "走进", "来到", "走入", "新建", "拟建", "改扩建", "在建", "会同", "我局", "认定", "核准", "印发", "目前", "现已", "正在", "全年", "下辖", "实行", "符合", "所在区", "所在", "今年", "明年", "去年", "扩区前", "调整前", "调区前", "加快推进", "加快建设", "建设", "打造", "推动", "推进", "加快", "依托", "位于", "地处", "坐落", "支持", "包括",
               "围绕", "发展", "培育", "引进", "形成", "构建", "提升", "建成", "开展", "布局", "规划", "实施", "组建", "设立",
               "成立", "申报", "创建", "争创", "筹建", "共建", "联合", "对接", "链接", "毗邻", "邻近", "临近", "紧邻", "以及",
               "其中", "同时", "作为", "成为", "属于", "借助", "结合", "利用", "通过", "重点", "大力", "积极", "全力", "着力",
@@ -231,6 +231,10 @@ def split_place(name: str) -> tuple[str | None, str]:
     return place, rest
 
 
+_MATERIAL_CHARS = set("钛铜铝锂钢铁煤油气氢硅钨锌镁锡铅金银茶药酒盐瓷陶纸木竹丝棉粮肉奶糖菌果花鞋衣")
+"""Characters of a material or product that alone name an industry park (钛产业起步区, 茶产业园)."""
+
+
 def is_generic(name: str) -> bool:
     """True when `name` is only generic words and a suffix (see GENERIC_WORDS), or a slogan such as
     一区五园 or 一核两翼多园."""
@@ -247,6 +251,8 @@ def is_generic(name: str) -> bool:
     core = re.sub(r"[\d\s()（）“”\"]", "", core)
     if re.fullmatch(r"(?:[一二两三四五六七八九十百千]*|多|几|若干)[大个类批座处家]?", core):  # 十大, 三个, 多个: a count
         return True
+    if len(core) == 1 and core in _MATERIAL_CHARS:
+        return False  # 钛产业起步区: one material's character is a name (titanium), not a kind
     return len(core) < 2  # a numeral inside a place name stays (三灶科技工业园)
 
 

@@ -97,8 +97,11 @@ class Owners:
             m = self.mentions[i]
             clause = text[self.view.clause_start(m.start, floor):m.start]
             opens_line = bool(_MARKER_ONLY.match(text[self.view.line_at(m.start).start:m.start]))
-            if m.end <= offset and (opens_line or not text[max(floor, m.start - 2):m.start].endswith(NOT_SUBJECT_BEFORE)) \
-                    and not LOCATED.search(clause) and not _in_brackets(text, floor, m.start):
+            defines = bool(re.search(r"[一二两三四五六七八九十多][核翼园区带轴廊心极](?:为|是|即)$", text[max(floor, m.start - 4):m.start]))
+            where = HELD_BY.search(text, max(floor, m.start - 32), m.start)
+            held = bool(where and where.group().endswith("的"))  # 位于经开区西部的X（…）规划面积: X is the subject
+            if m.end <= offset and (opens_line or defines or not text[max(floor, m.start - 2):m.start].endswith(NOT_SUBJECT_BEFORE)) \
+                    and (held or not LOCATED.search(clause)) and not _in_brackets(text, floor, m.start):
                 found = self.by_ident.get(m.key)
                 if not (skip_phases and found is not None and found.kind == "phase"):
                     return found
@@ -159,7 +162,7 @@ NAMED_PHASE = re.compile(r"^(?P<base>.{2,}?)(?:第?[一二三四五六七八九�
 """A phase named after its park: 科创园一期, 知识城二期 (the base is the park's name or ends it)."""
 
 
-HELD_BY = re.compile(r"(?:在|位于|地处)[“\"]?(?P<loc>[^，,。；;、在位“”\"]{2,24}?)[”\"]?(?:核心区|范围|区域)?(?:内|里|中)?的?"
+HELD_BY = re.compile(r"(?:在|位于|地处)[“\"]?(?P<loc>[^，,。；;、在位“”\"]{2,24}?)[”\"]?(?:核心区|范围|区域|[东南西北中]部|东北部|东南部|西北部|西南部)?(?:内|里|中)?的?"
                      r"(?:规划建设|规划|建设|布局|设立|打造|新建|建成)?$")
 """Words right before a park's name that put it in a park named there (在创新核内建设X, 位于“芯谷”核心区的X)."""
 
@@ -174,7 +177,7 @@ def _held_by_named(text: str, p: Cand, strong: dict[str, Cand]) -> str | None:
             if q is p or q.key == p.key:
                 continue
             if (held and held.group("loc") == n) or re.search(
-                    f"{re.escape(n)}[”\"]?(?:(?:范围)?内的|下辖的|所属的|管辖的|旗下的)$|同属{re.escape(n)}的$", before):
+                    f"{re.escape(n)}[”\"]?(?:(?:范围)?内的?|下辖的|所属的|管辖的|旗下的)$|同属{re.escape(n)}的$", before):
                 return q.key
     return None
 
@@ -268,10 +271,11 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
         if p.parent is None:  # "在创新核内建设X", "位于芯谷核心区的X": the park named before X holds it
             p.parent = _held_by_named(text, p, strong)
             p.parent_rule = "located-in" if p.parent else None
-        inside = re.search(r"(?:开发区|园区|高新区|经开区|新区|基地|新城|小镇|园|城|片区|区块)内的?$", text[max(0, p.start - 5):p.start])
+        inside = re.search(r"(?:开发区|园区|高新区|经开区|新区|基地|新城|小镇|园|城|片区|区块|[东南西北中]区)内(?:的|设|建有|规划)?$",
+                           text[max(0, p.start - 6):p.start])
         if p.parent is None and inside:  # 开发区内的钢铁深加工起步区; 片区内的生物医药起步区 (the 片区 is a phase)
             owner = owners.subject_before(p.start, view.line_at(p.start).start,
-                                          skip_phases=not re.match(r"(?:片区|区块)", inside.group()))
+                                          skip_phases=not re.match(r"(?:片区|区块|[东南西北中]区)", inside.group()))
             if owner is not None and owner is not p:
                 p.parent, p.parent_rule = owner.key, "inside"
         if p.parent is None:  # a sentence "X位于…" that names X by a pronoun (小镇位于智慧区西部)
