@@ -1,7 +1,8 @@
 """How well the plan reader reads: per document, never only a total.
 
     python -m bench.plan_reader_bench                 # the five seeds and tests/data/plan_docs/tuning
-    python -m bench.plan_reader_bench --heldout       # also tests/data/plan_docs/heldout (measure once)
+    python -m bench.plan_reader_bench --only heldout11  # the newest blind set (measure once, then fit)
+    python -m bench.plan_reader_bench --only tuning --explain  # what the reader misses on tuning documents
 
 Seeds (../shared/seeds/*.txt) are scored against what data/ holds for them: the parks of
 data/parks.geojson whose programme's `document_file` is the seed (names `name_zh`, parents
