@@ -285,9 +285,9 @@ def table(rows: list[dict[str, object]]) -> str:
 
 
 def main() -> None:
-    """Print the table per document: seeds, tuning, and with --heldout the held-out documents."""
+    """Print the table per document: seeds, tuning, and with --heldout every heldout* folder."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--heldout", action="store_true", help="also score tests/data/plan_docs/heldout")
+    ap.add_argument("--heldout", action="store_true", help="also score every tests/data/plan_docs/heldout* folder")
     ap.add_argument("--only", help="score one set only: seeds or a folder of tests/data/plan_docs (tuning, heldout4 …)")
     ap.add_argument("--explain", action="store_true", help="with --only FOLDER: list each document's misses")
     args = ap.parse_args()
@@ -300,7 +300,8 @@ def main() -> None:
         targets_rows = list(csv.DictReader(f))
     with open(ROOT / "data" / "programmes.csv", encoding="utf-8") as f:
         programmes = list(csv.DictReader(f))
-    sets = [args.only] if args.only else ["seeds", "tuning"] + (["heldout"] if args.heldout else [])
+    held = sorted(p.name for p in DOCS.glob("heldout*") if p.is_dir())
+    sets = [args.only] if args.only else ["seeds", "tuning"] + (held if args.heldout else [])
     for which in sets:
         if which == "seeds":
             rows = [score_seed(p, parks_geo, targets_rows, programmes) for p in sorted(SEEDS.glob("*.txt"))]
