@@ -709,3 +709,23 @@ def test_rules_fitted_to_the_tenth_held_out_set():
     assert parks["赣州稀土新材料产业园"].aliases == ["稀金谷"] and parks["赣州稀土新材料产业园"].parent == "赣州经济技术开发区"
     assert parks["新能源汽车科技城"].parent == "赣州经济技术开发区" and parks["新能源汽车科技城"].areas[0].text == "约1.5万亩"
     assert "赣州高新技术产业开发区" in parks
+
+
+def test_rules_fitted_to_the_eleventh_held_out_set():
+    """四至 in a table cell written 东：X；南：Y; a column of land left (可供工业用地) not read as land; a
+    key–value table's rows owned by the park named before it; X位于…，隶属Y; a short name defined
+    in brackets is not where the zone stands; 创新核东临汉江 (a name right before a long 四至)."""
+    table = ("园区\t规划面积\t四至\t可供工业用地\n大同新能源装备产业园\t约1.05万亩\t东：御河；南：南环路；西：同煤快线；北：云州街\t约1800亩\n")
+    (park,) = read_plan(table).parks
+    assert [a.text for a in park.areas] == ["约1.05万亩"]
+    assert park.boundary.parts() == {"east": "御河", "south": "南环路", "west": "同煤快线", "north": "云州街"}
+    kongui = ("嘉兴光伏高新技术产业园区（以下简称“光伏园区”）位于秀洲区王江泾镇，隶属嘉兴秀洲高新技术产业开发区（以下简称“秀洲高新区”）。\n\n"
+              "| 项目 | 内容 |\n|---|---|\n| 规划范围 | 东至新塍塘，南至中山西路，西邻苏嘉湖交界河，北抵320国道 |\n"
+              "| 规划总面积 | 1126.48公顷（约16897亩） |\n\n二、功能分区\n\n北区面积612.30公顷，重点发展光伏组件。\n")
+    parks = {p.name: p for p in read_plan(kongui).parks}
+    park = parks["嘉兴光伏高新技术产业园区"]
+    assert park.parent == "嘉兴秀洲高新技术产业开发区" and [a.text for a in park.areas] == ["1126.48公顷", "约16897亩"]
+    assert park.boundary is not None and park.boundary.parts()["north"] == "320国道"
+    assert parks["北区"].parent == "嘉兴光伏高新技术产业园区"
+    (b,) = find_boundaries(View("创新核东临汉江，南至邓城大道，西抵天山路，北至汉十高铁。"))
+    assert b.parts["east"] == "汉江"

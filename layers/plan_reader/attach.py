@@ -48,6 +48,10 @@ def split_list(text: str) -> list[str]:
     return [_LIST_TAIL.sub("", i) or i for i in items]
 
 
+KEY_ROW_REACH = 800
+"""How far before a key–value table row (characters) its subject may be named."""
+
+
 class Attacher:
     """Builds the parks of a reading from the kept names and what the other rules found."""
 
@@ -140,7 +144,8 @@ class Attacher:
             self.mentions.append(AreaMention(f.text, f.value, f.unit, f.use, f.rule, s, t))
             if f.use not in ("land", "floor"):
                 continue
-            owner = self.park(self.owners.named_after(f.end) or self.owners.at(f.start))
+            owner = self.park(self.owners.named_after(f.end) or self.owners.at(f.start)
+                              or self._key_row_owner(f.start, "规划总面积|规划面积|总面积|用地面积|占地面积"))
             if owner is None:
                 continue
             sentence = self.view.sentence_at(f.start)
@@ -157,10 +162,18 @@ class Attacher:
             if owner is not None and all(k.name != f.name for k in owner.links):
                 owner.links.append(Link(f.name, f.kind, f.status, self.ev(f"link-{f.kind}", f.clause_start, f.clause_end)))
 
+    def _key_row_owner(self, offset: int, keys: str) -> Cand | None:
+        """In a key–value table (| 规划总面积 | 1126.48公顷 |, | 规划范围 | 东至… |) nobody is named on
+        the row: the park the text named last before it (within KEY_ROW_REACH) is its subject."""
+        line = self.view.line_at(offset)
+        if not re.match(rf"\s*\|?\s*(?:{keys})\s*[|：:]", self.view.canon[line.start:offset]):
+            return None
+        return self.owners.subject_before(offset, max(0, offset - KEY_ROW_REACH), skip_phases=True)
+
     def boundaries(self, found: list[BoundaryFound]) -> None:
         """Each 四至 to its owner (the first one an owner gets)."""
         for b in found:
-            owner = self.park(self.owners.at(b.start))
+            owner = self.park(self.owners.at(b.start) or self._key_row_owner(b.start, "规划范围|四至范围|四至|范围"))
             if owner is not None and owner.boundary is None:
                 owner.boundary = Boundary(b.written, b.parts["east"], b.parts["south"], b.parts["west"],
                                           b.parts["north"], self.ev(b.rule, b.start, b.end))

@@ -26,7 +26,7 @@ from layers.plan_reader._text import View
 DIRECTIONS = {"东": "east", "南": "south", "西": "west", "北": "north"}
 """Direction characters and the field each fills."""
 OPPOSITE = {"east": "west", "west": "east", "south": "north", "north": "south"}
-VERBS = "至|到|达|抵|临|接|靠|邻|依|望|及|界|起|止|连|迄|濒"
+VERBS = "至|到|达|抵|临|接|靠|邻|依|望|及|界|起|止|连|迄|濒|:|："
 """Verbs after a direction (东至, 南抵, 西接, 北靠 …)."""
 _SEP = "[,，;；、 ]|以及|及|和"
 _STOP = ",，;；、。\n\t|(（:："
@@ -86,7 +86,8 @@ def find_boundaries(view: View, start: int = 0, end: int | None = None) -> list[
             m = rx.search(text, pos, stop)
             if not m:
                 break
-            if m.start() < taken or any(f.start <= m.start() < f.end for f in out) or (not rule.inverted and text[m.start() - 1:m.start()] not in _GOOD_BEFORE):
+            bad_before = not rule.inverted and text[m.start() - 1:m.start()] not in _GOOD_BEFORE
+            if m.start() < taken or any(f.start <= m.start() < f.end for f in out):
                 pos = m.start() + 1
                 continue
             run = [m]
@@ -97,6 +98,8 @@ def find_boundaries(view: View, start: int = 0, end: int | None = None) -> list[
                     break
                 run.append(nxt)
             found = _found(view, rule, run)
+            if found is not None and bad_before and len(_named(found)) < 3:
+                found = None  # 华东至… in prose; but 创新核东临汉江，南至…，西抵…: a name right before a long run
             if found is None:
                 pos = m.end()
                 continue

@@ -39,7 +39,7 @@ class NameRule:
     pattern: str = ""
 
 
-PLACE_HEADING = re.compile(r"园区|分园|核心区|地标|载体|平台|片区|基地|组团|板块|一[区核][一二两三四五六七八九十多]+[园翼区]|园$")
+PLACE_HEADING = re.compile(r"园区|分园|多园|核心区|地标|载体|平台|片区|基地|组团|板块|一[区核][一二两三四五六七八九十多]+[园翼区]|园$")
 """A heading about places: its short child titles are names even without a suffix (1.知识城)."""
 DEFINED = r"[(](?:以下)?(?:简称|又称|也称|称)[为:：]?\s*[“\"「]?(?P<alias>[^”\"」(),，、]{2,14})[”\"」]?(?P<more>[^()]{0,30})[)]"
 _DEFINED_END = re.compile(DEFINED + "$")
@@ -242,6 +242,9 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
             cand = add(a, m.end("name"), None, "nickname")
             if cand:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
+                more = NICKNAMED_AFTER.match(text, m.end())  # …的简称，业内习惯称为“零碳谷”
+                if more:
+                    cand.aliases.append(view.written(more.start("alias"), more.end("alias")))
     for m in SAID_TO_BE.finditer(text):
         named = next(((m.end(), n[1], n[2], n[3]) for n in suffix_names(view, m.end(), min(len(text), m.end() + MAX_NAME + 4))
                       if not re.search(r"[,，。；;、:：\s“”\"]", text[m.end():n[0]])), None)
@@ -266,8 +269,10 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
     for m in CARRIER.finditer(text):
         a = max(m.start("name"), start_of_name_ending(text, m.end("name"), m.start("name")))
+        if re.search(r"(?:服务中心|政务中心|会展中心|展示中心|体育中心|文化中心|指挥中心|调度中心)$", m.group("name")):
+            continue  # a service centre is not a park's carrier
         by_floor = "载体" not in m.group() and "集聚区" not in m.group()
-        if by_floor and not (a == 0 or text[a - 1] in "。；;，,\n" or re.search(r"(?:内的|核心区的|园区的|区内)$", text[max(0, a - 4):a])):
+        if by_floor and not (a == 0 or text[a - 1] in "。；;，,\n" or re.search(r"(?:内的|核心区的|园区的|区内|核内|园内|城内)$", text[max(0, a - 4):a])):
             continue  # …所在的绿地国际博览中心建筑面积…: a venue with a floor area, not a park's carrier
         if m.end("name") - a >= 4 and not is_generic(text[a:m.end("name")]):
             add(a, m.end("name"), "carrier", "carrier")

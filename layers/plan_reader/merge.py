@@ -280,16 +280,20 @@ def _park_before(offset: int, parks: list[Cand], text: str) -> Cand | None:
     return best
 
 
-_WHERE = re.compile(r"(?:位于|地处|坐落于|在|于|毗邻|临近|紧邻|靠近|距|距离|与)$")
+_WHERE = re.compile(r"(?:位于|地处|坐落于|在|于|毗邻|临近|紧邻|靠近|距|距离|与|隶属|属于|同属)$")
 
 
 def _last_subject_mention(text: str, name: str, lo: int, hi: int) -> int:
     """The last place in text[lo:hi] where `name` stands as what the text is about (not after 位于,
     在, 毗邻 … where it says where something else is); -1 when there is none."""
     at = text.rfind(name, lo, hi)
-    while at >= 0 and _WHERE.search(text[max(0, at - 2):at]):
+    while at >= 0 and (_WHERE.search(text[max(0, at - 2):at]) or _DEFINING.search(text[max(0, at - 6):at])):
         at = text.rfind(name, lo, at)
     return at
+
+
+_DEFINING = re.compile(r"(?:简称|称为|又称)[“\"「]?$")
+"""A short name defined in brackets (隶属X（以下简称“Y”）): Y there is X's mention, where X stands."""
 
 
 def scope_owner(offset: int, parks: list[Cand]) -> Cand | None:

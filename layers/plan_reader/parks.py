@@ -259,19 +259,22 @@ def nest(view: View, sections: Sections, parks: list[Cand], owners: Owners) -> N
         p.parent, p.parent_rule = None, None
         for m in re.finditer(re.escape(p.key), text):
             after = re.sub(r"^\([^()]{0,30}\)", "", text[m.end():m.end() + 80])  # X(简称“Y”)位于…
-            loc = re.match(r"(?:位于|地处|坐落于|隶属于?|同属)(?P<loc>[^，,。；;]{2,40})", after[:45])
-            if not loc or re.search(r"交界|之间|结合部|接合部", loc.group("loc")):
-                continue
-            for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
-                if q is not p and loc.group("loc").startswith(n):
-                    p.parent, p.parent_rule = q.key, "located-in"
+            locs = [x for x in (re.match(r"(?:位于|地处|坐落于|隶属于?|同属)(?P<loc>[^，,。；;]{2,40})", after[:45]),
+                                re.match(r"[^。；;]{0,30}?[，,]\s*(?:隶属于?|同属|属于)(?P<loc>[^，,。；;]{2,40})", after))
+                    if x and not re.search(r"交界|之间|结合部|接合部", x.group("loc"))]  # X位于…，隶属Y: Y holds X
+            for loc in locs:
+                for n, q in sorted(strong.items(), key=lambda t: -len(t[0])):
+                    if q is not p and loc.group("loc").startswith(n):
+                        p.parent, p.parent_rule = q.key, "located-in"
+                        break
+                if p.parent:
                     break
             if p.parent:
                 break
         if p.parent is None:  # "在创新核内建设X", "位于芯谷核心区的X": the park named before X holds it
             p.parent = _held_by_named(text, p, strong)
             p.parent_rule = "located-in" if p.parent else None
-        inside = re.search(r"(?:开发区|园区|高新区|经开区|新区|基地|新城|小镇|园|城|片区|区块|[东南西北中]区)内(?:的|设|建有|规划)?$",
+        inside = re.search(r"(?:开发区|园区|高新区|经开区|新区|基地|新城|小镇|园|城|核|片区|区块|[东南西北中]区)内(?:的|设|建有|规划)?$",
                            text[max(0, p.start - 6):p.start])
         if p.parent is None and inside:  # 开发区内的钢铁深加工起步区; 片区内的生物医药起步区 (the 片区 is a phase)
             owner = owners.subject_before(p.start, view.line_at(p.start).start,
@@ -354,8 +357,8 @@ def _sole_zone(view: View, sections: Sections, parks: list[Cand]) -> None:
     """In a document about one zone (defined, headed or leading a paragraph), a park whose heading
     sits under a heading about parks (重点园区…), or any park when the document's title names the
     zone (南京江北新区管理委员会2024年工作总结), with no parent yet is a park of that zone."""
-    zones = [z for z in parks if z.kind == "zone"]
-    if len(zones) != 1 or zones[0].strength < 3:  # a zone named in passing (位于火炬开发区) is no document's subject
+    zones = [z for z in parks if z.kind == "zone" and z.strength >= 3]  # a zone named in passing is no document's subject
+    if len(zones) != 1:
         return
     if re.search(r"(?:位于|地处|坐落于)$", view.canon[max(0, zones[0].start - 4):zones[0].start]):
         return  # 1.南昌航空城，位于南昌高新技术产业开发区（以下简称…）: defined, but only where a park lies

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from dataclasses import replace
 
 from layers.plan_reader._text import View
 from layers.plan_reader.areas import find_figures
@@ -29,7 +30,7 @@ from layers.plan_reader.model import Reading
 from layers.plan_reader.merge import keep
 from layers.plan_reader.parks import Owners, nest
 from layers.plan_reader.sections import Sections
-from layers.plan_reader.tables import find_tables
+from layers.plan_reader.tables import find_tables, other_area_cells
 from layers.plan_reader.targets import find_targets
 
 
@@ -67,6 +68,9 @@ def read_plan(text: str, *, sha256: str = "", file_name: str = "", recognised: b
     tables = find_tables(view)
     document = read_document_facts(view, sections)
     figures = find_figures(view)
+    other_cells = other_area_cells(tables)  # 可供工业用地 约1800亩: land left, not the park's
+    figures = [replace(f, use="other", rule="table-column") if any(a <= f.start < b for a, b in other_cells) else f
+               for f in figures]
     boundaries = find_boundaries(view)
     cands = propose(view, sections, tables)
     boundary_values = [(b.start, b.end) for b in boundaries]

@@ -103,6 +103,16 @@ class Table:
         return any(any(w in c.text for w in TOTAL_WORDS) for c in row[:2])
 
 
+OTHER_AREA_HEADER = re.compile(r"可供|指标|储备|剩余|待开发|已出让|已供|闲置")
+"""A column whose areas are not the park's land (可供工业用地, 用地指标): land left, promised or sold."""
+
+
+def other_area_cells(tables: list[Table]) -> list[tuple[int, int]]:
+    """Clean spans of the cells under an OTHER_AREA_HEADER column (their figures are not land)."""
+    return [(row[i].start, row[i].end) for t in tables for i, c in enumerate(t.columns)
+            if c.role is None and OTHER_AREA_HEADER.search(c.header.text) for row in t.rows if i < len(row)]
+
+
 def find_tables(view: View) -> list[Table]:
     """Every table of `view`: delimited rows (| or tab) and one-cell-a-line tables after 序号."""
     return sorted(_delimited(view) + _cell_lines(view), key=lambda t: t.start)
