@@ -242,9 +242,9 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
             cand = add(a, m.end("name"), None, "nickname")
             if cand:
                 cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
-                more = NICKNAMED_AFTER.match(text, m.end())  # …的简称，业内习惯称为“零碳谷”
-                if more:
-                    cand.aliases.append(view.written(more.start("alias"), more.end("alias")))
+                after = NICKNAMED_AFTER.match(text, m.end())  # …的简称，业内习惯称为“零碳谷”
+                if after:
+                    cand.aliases.append(view.written(after.start("alias"), after.end("alias")))
     for m in SAID_TO_BE.finditer(text):
         named = next(((m.end(), n[1], n[2], n[3]) for n in suffix_names(view, m.end(), min(len(text), m.end() + MAX_NAME + 4))
                       if not re.search(r"[,，。；;、:：\s“”\"]", text[m.end():n[0]])), None)
