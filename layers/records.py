@@ -3,7 +3,7 @@
 The workspace checks each record against its own layer's schema (`layers.registry.schema`); the
 rules here need the other records too — a park's plan and parent exist, a target belongs to a
 park or a plan, an actual figure to a target and in a unit of its metric's dimension, a plan's
-colour is not another plan's. `check` returns every problem as text naming the field; the app
+colour is not another plan's, a land-use rule names a plan of the workspace (or ``*``). `check` returns every problem as text naming the field; the app
 shows them and saves nothing. `stated_area_km2` turns an area as a document writes it into km².
 """
 
@@ -21,11 +21,12 @@ from geo.measure import to_square_metres
 from layers import registry
 from layers._errors import LayerValidationError
 from layers.base import validate_feature
+from layers.indicator_rules import plan_problem
 from layers.story_records import story_problems
 from layers.targets import DIMENSION_UNITS, METRICS
 
 EDITABLE_LAYERS = ("programmes", "parks", "targets", "actuals", "transport_lines", "transport_nodes", "facilities",
-                   "stories")
+                   "stories", "indicator_rules")
 """The record layers an editor changes in the app (each a bundled layer of the workspace)."""
 
 AREA_UNITS: dict[str, str] = {"平方公里": "km2", "km²": "km2", "公顷": "ha", "ha": "ha", "亩": "mu", "平方米": "m2", "m²": "m2"}
@@ -137,6 +138,10 @@ def check(layer_id: str, feature_id: str, attrs: dict, geometry: shapely.Geometr
                 say("unit", f"{unit!r} is not a unit of {dim} ({', '.join(DIMENSION_UNITS[dim])}), the target's dimension")
     elif layer_id == "stories" and not out:  # the schema's check found the slides sound: now the parks they name
         out += story_problems(feature_id, attrs, ids.get("parks", set()))
+    elif layer_id == "indicator_rules":
+        why = plan_problem(attrs.get("programme"), ids.get("programmes", set()))
+        if why:
+            say("programme", why)
     elif layer_id == "facilities":
         park = attrs.get("park_id")
         if not _missing(park) and park not in ids.get("parks", set()):

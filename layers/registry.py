@@ -15,7 +15,7 @@ import geopandas as gpd
 
 import pandas as pd
 
-from layers import actuals, facilities, landuse, parks, programmes, story_records, targets, transport
+from layers import actuals, facilities, indicator_rules, landuse, parks, programmes, story_records, targets, transport
 from layers._errors import UnknownLayerError
 from layers.base import LayerSchema, read_geojson, validate
 
@@ -39,8 +39,9 @@ class LayerEntry:
     schema: LayerSchema | None = None
     finish: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
     records: bool = False
-    """A table of records without geometry (plans, targets, actuals, stories): a CSV in data/ (the
-    stories: a folder of YAML files), a layer of the workspace whose features all have geometry None."""
+    """A table of records without geometry (plans, targets, actuals, stories, land-use rules): a CSV
+    in data/ (the stories: a folder of YAML files), a layer of the workspace whose features all have
+    geometry None."""
 
     @property
     def path(self) -> Path:
@@ -61,7 +62,14 @@ LAYERS: dict[str, LayerEntry] = {
     "actuals": LayerEntry("actuals", "actuals.csv", actuals.load, actuals.SCHEMA, records=True),
     "stories": LayerEntry("stories", "stories", lambda path: _bundled_stories(path), story_records.SCHEMA,
                           records=True),
+    "indicator_rules": LayerEntry("indicator_rules", "landuse_rules.csv", lambda path: _bundled_rules(path),
+                                  indicator_rules.SCHEMA, records=True),
 }
+
+
+def _bundled_rules(path: Path) -> gpd.GeoDataFrame:
+    """data/landuse_rules.csv as `indicator_rules` records, each naming a bundled plan or ``*``."""
+    return indicator_rules.load(path, set(load("programmes").index) if is_bundled("programmes") else None)
 
 
 def _bundled_stories(folder: Path) -> gpd.GeoDataFrame:

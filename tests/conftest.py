@@ -45,14 +45,15 @@ def small_parks_path() -> Path:
 
 @pytest.fixture()
 def small_data(small_parks_path, tmp_path, monkeypatch):
-    """A data folder with the small parks file and the test transport and facilities layers
-    (PARKATLAS_DATA_DIR), Streamlit's caches cleared before and after."""
+    """A data folder with the small parks file, the test transport and facilities layers and the
+    bundled plans and land-use rules (PARKATLAS_DATA_DIR), Streamlit's caches cleared before and after."""
     import streamlit as st
 
     (tmp_path / "parks.geojson").write_bytes(small_parks_path.read_bytes())
     for name in ("transport_lines.geojson", "transport_nodes.geojson", "facilities.geojson"):
         (tmp_path / name).write_bytes((TEST_DATA / name).read_bytes())
     (tmp_path / "programmes.csv").write_bytes((ROOT / "data" / "programmes.csv").read_bytes())  # the plans it names
+    (tmp_path / "landuse_rules.csv").write_bytes((ROOT / "data" / "landuse_rules.csv").read_bytes())  # their rules
     monkeypatch.setenv("PARKATLAS_DATA_DIR", str(tmp_path))
     st.cache_resource.clear()
     yield tmp_path

@@ -227,7 +227,7 @@ def viewer(small_data_with_targets, tmp_path, monkeypatch):
     monkeypatch.setenv("PARKATLAS_CREDENTIALS", str(path))
 
 
-@pytest.mark.parametrize("section", ["plans", "targets", "transport"])
+@pytest.mark.parametrize("section", ["plans", "targets", "rules", "transport"])
 def test_a_viewer_sees_tables_and_no_form_or_button(viewer, section):
     at = AppTest.from_string(PAGE, default_timeout=60)
     at.session_state["authentication_status"] = True
@@ -249,7 +249,7 @@ def test_a_viewer_sees_tables_and_no_form_or_button(viewer, section):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("section", ["plans", "parks", "targets", "progress", "transport"])
+@pytest.mark.parametrize("section", ["plans", "parks", "targets", "rules", "progress", "transport"])
 def test_every_section_renders_in_both_languages(officer, lang, section):
     officer.save_feature("programmes", ZS_ID, None, plan_record(name_zh=ZHONGSHAN["name_zh"]), reason="seed",
                          expected_version=0)

@@ -269,7 +269,7 @@ PLANS_PAGE = "from ui.pages import plans\nplans.render()\n"
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("section", ["plans", "parks", "targets", "progress", "transport"])
+@pytest.mark.parametrize("section", ["plans", "parks", "targets", "rules", "progress", "transport"])
 def test_the_plans_page_every_section(lang, section, bundled):
     at = run(PLANS_PAGE, lang, section=section)
     if any(ti.key and ti.key.endswith("_author") for ti in at.text_input):  # the one-time name question

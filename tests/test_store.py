@@ -239,7 +239,7 @@ def test_gdal_reads_every_table_as_a_valid_geopackage(seeded, backend):
     assert len(parks) == 54 and parks.crs.to_epsg() == 4326
     assert parks.set_index("feature_id").loc["gz-vip-pazhou"].geometry.equals(SQUARE)
     versions = pyogrio.read_dataframe(seeded.location, layer="ws_versions")
-    assert len(versions) == 54 + 46 + 37 + 62 + 5 + 73 + 3 + 1 + 8  # parks, transport, facilities, plans, targets, stories; ours
+    assert len(versions) == 54 + 46 + 37 + 62 + 5 + 73 + 3 + 1 + 1 + 8  # bundled layers (rules: 1); ours
     con = sqlite3.connect(seeded.location)
     assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -317,7 +317,7 @@ def test_the_audit_log_lists_every_change_and_only_an_admin_gets_it(seeded):
     with pytest.raises(PermissionDenied):
         seeded.audit_log()  # an editor
     log = seeded.reopen_as(user="管理员", role="admin").audit_log()
-    assert len(log) == (54 + 46 + 37 + 62 + 5 + 73 + 3) + 1 + 8 + 8 + 2  # every version; the 8 bundled layers' adds, ours' add and hide
+    assert len(log) == (54 + 46 + 37 + 62 + 5 + 73 + 3 + 1) + 1 + 8 + 9 + 2  # every version; the 9 bundled layers' adds, ours' add and hide
     mine = log[log["author"] == "李伟"]
     assert mine["action"].tolist() == ["update"] + ["create"] * 8 + ["layer add", "layer hide"]
     assert mine.iloc[0][["layer_id", "feature_id", "version", "evidence"]].tolist() == ["parks", "gz-vip-pazhou", 2, "红线.gpkg"]

@@ -18,6 +18,7 @@ from ui.i18n_records import RECORD_LABELS
 from ui.i18n_sites import SITES_LABELS
 from ui.i18n_stories import STORY_LABELS
 from ui.i18n_review import REVIEW_LABELS
+from ui.i18n_rules import RULE_LABELS
 from ui.i18n_workspace import WORKSPACE_LABELS
 from ui.safe_html import md
 
@@ -325,6 +326,7 @@ LABELS.update(SITES_LABELS)
 LABELS.update(REVIEW_LABELS)
 LABELS.update(INSPECTION_LABELS)
 LABELS.update(STORY_LABELS)
+LABELS.update(RULE_LABELS)
 
 
 def t(key: str, lang: Lang, *, markdown: bool = True, **values: object) -> str:

@@ -4,7 +4,8 @@ indicators against the plan's rules), computed once per revision of the layers i
 The computation is `layers.constraints.constraint_rows` (geodesic conflict areas, WGS84
 ellipsoid, m²) and `layers.inspection.indicators.indicator_rows` (parcels clipped to each
 outline); this module only finds the inputs in the workspace (user layers used as constraints,
-`layers.constraint_layers`; real land-use parcels, `ui.data.real_parcels`), caches the table by
+`layers.constraint_layers`; real land-use parcels, `ui.data.real_parcels`; the plans' land-use
+rules, the `indicator_rules` layer), caches the table by
 the layers' revisions and shapes it for people (`display_table`). Everything returned is shared
 between sessions: never mutate it.
 """
@@ -22,6 +23,7 @@ from geo._errors import GeoError
 from layers._errors import LayerValidationError
 from layers.constraint_layers import ConstraintSpec, coverage_extent, make_check, overall_by_park, spec_of
 from layers.constraints import KINDS, ROW_COLUMNS, ConstraintCheck, constraint_rows
+from layers.indicator_rules import IndicatorRule, rules_of
 from layers.inspection.indicators import indicator_rows
 from layers.user_layers import UserLayer
 from ui import data
@@ -104,6 +106,14 @@ def _checks(key: tuple) -> tuple[list[ConstraintCheck], list[str], list[str]]:
     return checks, colours, problems
 
 
+def indicator_rules() -> list[IndicatorRule]:
+    """The land-use rules of the workspace's `indicator_rules` layer as they are now (an officer's
+    new rule counts at once: every cache of the inspection is keyed on the layers' revisions);
+    without a workspace, the bundled data/landuse_rules.csv (`ui.data`'s read-only fallback); none
+    when the workspace has no such layer."""
+    return rules_of(data.records("indicator_rules"))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _inspection(key: tuple) -> Inspection:
     parks = data.parks()
@@ -119,7 +129,7 @@ def _inspection(key: tuple) -> Inspection:
         parts.append(rows)
     parcels = data.real_parcels()
     if parcels is not None and not parcels.empty:
-        ind = indicator_rows(parks, parcels, layer_label=t("insp_landuse_label", "en"))
+        ind = indicator_rows(parks, parcels, indicator_rules(), layer_label=t("insp_landuse_label", "en"))
         ind = gpd.GeoDataFrame(ind[[*ROW_COLUMNS, "method_parts"]].assign(kind="indicator", colour=""),
                                geometry=[None] * len(ind), crs=4326)
         parts.append(ind)

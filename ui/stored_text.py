@@ -18,7 +18,8 @@ _ACTIONS = {"add": "op_create", "hide": "op_hide", "unhide": "op_unhide"}
 BUNDLED_LAYERS = {"parks": "present_layer_parks", "transport_lines": "present_layer_transport_lines",
                   "transport_nodes": "present_layer_transport_nodes", "facilities": "present_layer_facilities",
                   "landuse": "present_layer_landuse", "programmes": "layer_programmes", "targets": "layer_targets",
-                  "actuals": "layer_actuals", "stories": "layer_stories"}
+                  "actuals": "layer_actuals", "stories": "layer_stories",
+                  "indicator_rules": "layer_indicator_rules"}
 """A bundled layer's id -> the label of its name."""
 
 

@@ -20,17 +20,16 @@ Both columns are mapped at import (`layers.landuse_measures`). Parcels meeting t
 a value count as none (the figure is then a lower bound, and the method says how many); with no
 value on any of them the indicator has no data.
 
-Parcels overlapping each other are counted twice: bring clean parcels. Rules are rows of
-`data/landuse_rules.csv` (indicator, comparison, value, the plan's words and section), applied to
-the parks whose `programme` and `kind` match (``*`` matches any); never constants in code.
+Parcels overlapping each other are counted twice: bring clean parcels. Rules are records of the
+workspace's `indicator_rules` layer (`layers.indicator_rules`: indicator, comparison, value, the
+plan's words and section; seeded from `data/landuse_rules.csv`, officers add their own), applied
+to the parks whose `programme` and `kind` match (``*`` matches any); never constants in code.
+Without a workspace (the command line) they are read from the CSV (`load_rules`).
 """
 
 from __future__ import annotations
 
 import csv
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,46 +39,12 @@ import pandas as pd
 
 from geo.measure import geodesic_area_m2
 from geo.overlay import composition
+from layers.indicator_rules import (  # noqa: F401  (the rule vocabulary, re-exported for callers of this module)
+    GROUP_INDICATORS, INDICATORS, OPS as _OPS, IndicatorRule, value_problem)
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 CODES_FILE = DATA / "landuse_codes.csv"
 RULES_FILE = DATA / "landuse_rules.csv"
-
-GROUP_INDICATORS: dict[str, str] = {
-    "green": "green_ratio", "industrial": "industrial_share", "residential": "residential_share",
-    "public_service": "public_service_share", "road": "road_share",
-}
-"""Indicator group (data/landuse_codes.csv `group`) -> the indicator that is its share."""
-INDICATORS: tuple[str, ...] = (*GROUP_INDICATORS.values(), "parcel_coverage", "far", "building_coverage")
-
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
-}
-
-
-@dataclass(frozen=True)
-class IndicatorRule:
-    """One rule of a plan: `indicator` `op` `value` for parks of `programme` and `park_kind`."""
-
-    id: str
-    programme: str
-    park_kind: str
-    indicator: str
-    op: str
-    value: float
-    unit: str
-    quote: str
-    source: str
-
-    def applies(self, programme: object, kind: object) -> bool:
-        return self.programme in ("*", str(programme)) and self.park_kind in ("*", str(kind))
-
-    def met(self, value: float) -> bool:
-        return _OPS[self.op](value, self.value)
-
-    def text(self) -> str:
-        """E.g. ``green_ratio >= 0.2 (各园区绿地率达到20%; 穗府办函〔2018〕105号 ... 一、(二) 5)``."""
-        return f"{self.indicator} {self.op} {self.value:g} ({self.quote}; {self.source})"
 
 
 @lru_cache(maxsize=4)
@@ -118,6 +83,9 @@ def load_rules(path: Path | str = RULES_FILE) -> list[IndicatorRule]:
                 value = float(row["value"])
             except (TypeError, ValueError):
                 raise ValueError(f"{where}: field 'value': {row.get('value')!r} is not a number") from None
+            why = value_problem(row["indicator"], value)
+            if why:
+                raise ValueError(f"{where}: field 'value': {why}")
             rules.append(IndicatorRule(row["id"], row["programme"] or "*", row["park_kind"] or "*", row["indicator"],
                                        row["op"], value, row.get("unit", ""), row.get("quote", ""), row.get("source", "")))
     return rules
@@ -212,7 +180,9 @@ def indicator_rows(parks: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, rules: li
     `covered_share` (parcel coverage of the outline), `method`, `method_parts` (what `method` is
     made of, for saying it in another language: {"key": "indicator", "layer"} or {"key": "measure",
     "indicator", "column", "layer", "parcels", "valued"}). Parks' `programme` and `kind` columns
-    select the rules (absent: only rules with ``*`` apply). `columns`: see park_indicators.
+    select the rules (absent: only rules with ``*`` apply). rules: the workspace's rules
+    (`layers.indicator_rules.rules_of`); None reads data/landuse_rules.csv (`load_rules`), for
+    callers without a workspace. `columns`: see park_indicators.
     """
     from geo.measure import convert_area
 

@@ -17,17 +17,19 @@ import pandas as pd
 import shapely
 
 from layers.constraints import ConstraintCheck, constraint_rows
-from layers.inspection.indicators import indicator_rows
+from layers.inspection.indicators import IndicatorRule, indicator_rows
 
 SIDE_COLUMNS = ["check", "kind", "rule", "verdict_a", "value_a", "share_a", "verdict_b", "value_b", "share_b", "delta",
                 "verdict_changed"]
 
 
 def version_rows(park: Mapping[str, object], outlines: Mapping[str, shapely.Geometry | None],
-                 checks: Sequence[ConstraintCheck], parcels: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+                 checks: Sequence[ConstraintCheck], parcels: gpd.GeoDataFrame | None = None,
+                 rules: list[IndicatorRule] | None = None) -> pd.DataFrame:
     """The inspection rows of each outline in `outlines` ({label: geometry, EPSG:4326}) of the
-    park `park` (its `programme` and `kind` decide which plan rules apply): ROW_COLUMNS with
-    `park_id` the label, and `kind` ("constraint" / "indicator")."""
+    park `park` (its `programme` and `kind` decide which plan rules apply; rules: the workspace's,
+    None for data/landuse_rules.csv): ROW_COLUMNS with `park_id` the label, and `kind`
+    ("constraint" / "indicator")."""
     labels = list(outlines)
     frame = gpd.GeoDataFrame({"programme": [park.get("programme")] * len(labels), "kind": [park.get("kind")] * len(labels)},
                              geometry=[outlines[k] for k in labels], index=labels, crs=4326)
@@ -35,7 +37,7 @@ def version_rows(park: Mapping[str, object], outlines: Mapping[str, shapely.Geom
     if checks:
         parts.append(pd.DataFrame(constraint_rows(frame, list(checks)).drop(columns="geometry")).assign(kind="constraint"))
     if parcels is not None and not parcels.empty:
-        parts.append(indicator_rows(frame, parcels).assign(kind="indicator"))
+        parts.append(indicator_rows(frame, parcels, rules).assign(kind="indicator"))
     if not parts:
         return pd.DataFrame(columns=["park_id", "check", "rule", "area_m2", "share", "verdict", "kind"])
     return pd.concat(parts, ignore_index=True)

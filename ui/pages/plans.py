@@ -1,8 +1,9 @@
 """The Plans & records page: the plans, targets, transport links and facilities of the workspace
 as tables, and — for an editor or admin — a form per record that saves a new version with a
 reason and evidence (`ui.panels.record_form`, `ui.panels.record_save`). The targets and the
-transport & facilities sections are `ui.panels.record_sections`; the parks and the progress
-against targets are sections of their own modules. A viewer sees the tables only. The section
+transport & facilities sections are `ui.panels.record_sections`, the land-use rules
+`ui.panels.rules_section`; the parks and the progress against targets are sections of their own
+modules. A viewer sees the tables only. The section
 is kept in the URL (`?section=`)."""
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from ui.page import start
 from ui.panels.record_form import FieldSpec, Submitted, form_key, plain, record_form
 from ui.panels.record_save import choose_record, record_name, render_conflict, retire_panel, save_record, saved, taken_ids
 from ui.panels.record_sections import heading, layer_frame, others_section, row_of, targets_section, text_of
+from ui.panels.rules_section import rule_label, rules_section
 from ui.plan_names import region_name
 from ui.safe_html import esc
 from ui.state import ViewState
 from ui.uploads import file_uploader
 
-SECTIONS = ("plans", "parks", "targets", "progress", "transport")
+SECTIONS = ("plans", "parks", "targets", "rules", "progress", "transport")
 DOCUMENT_TYPES = ["pdf", "ofd", "doc", "docx", "wps", "txt", "html", "htm"]
 """The files a plan document may come as (PDF, OFD, Word/WPS, text or a saved web page)."""
 
@@ -49,6 +51,8 @@ def render() -> None:
         _plans(editor, lang)
     elif section == "targets":
         targets_section(editor, lang)
+    elif section == "rules":
+        rules_section(editor, lang)
     elif section == "transport":
         others_section(editor, lang)
     else:
@@ -220,12 +224,15 @@ def _save_plan(ws: Workspace, rid: str | None, sub: Submitted, lang: Lang) -> No
 
 
 def _plan_users(pid: str, plans: pd.DataFrame, lang: Lang) -> list[str]:
-    """The visible records that name plan `pid`: its parks, its targets, the plans it replaced."""
-    parks, targets = workspace.layer("parks"), workspace.layer("targets")
+    """The visible records that name plan `pid`: its parks, its targets, its land-use rules, the
+    plans it replaced."""
+    parks, targets, rules = workspace.layer("parks"), workspace.layer("targets"), workspace.layer("indicator_rules")
     out = [t("rec_ref_park", lang, name=record_name(r, lang), markdown=False)
            for r in ([] if parks is None else parks[parks["programme"] == pid].to_dict("records"))]
     out += [t("rec_ref_target", lang, name=record_name(r, lang), markdown=False)
             for r in ([] if targets is None else targets[targets["park_id"] == pid].to_dict("records"))]
+    out += [t("rec_ref_rule", lang, name=rule_label(r, lang), markdown=False)
+            for r in ([] if rules is None else rules[rules["programme"] == pid].to_dict("records"))]
     out += [t("rec_ref_plan", lang, name=record_name(r, lang), markdown=False)
             for r in plans[plans["superseded_by"] == pid].to_dict("records")]
     return out

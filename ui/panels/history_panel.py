@@ -119,7 +119,7 @@ def _compare_inspection(park_id: str, ga, gb, a: int, b: int, lang: Lang) -> Non
     and what the change did (Δ m² in conflict, Δ indicator, verdict changed)."""
     from layers.inspection.versions import side_by_side, version_rows
     from ui import data
-    from ui.inspection import constraint_checks
+    from ui.inspection import constraint_checks, indicator_rules
 
     checks = constraint_checks()
     parcels = data.real_parcels()
@@ -127,7 +127,7 @@ def _compare_inspection(park_id: str, ga, gb, a: int, b: int, lang: Lang) -> Non
         st.caption(t("h_insp_none", lang))
         return
     park = data.parks().loc[park_id]
-    rows = version_rows(park, {f"v{a}": ga, f"v{b}": gb}, checks, parcels)
+    rows = version_rows(park, {f"v{a}": ga, f"v{b}": gb}, checks, parcels, indicator_rules())
     table = side_by_side(rows, f"v{a}", f"v{b}")
     if table.empty:
         return
