@@ -23,7 +23,7 @@ from ui import data
 from ui.i18n import LABELS, Lang, t
 from ui.mapview import base_map, layer_control, plan_legend
 from ui.mapview.basemaps import click_to_wgs84, for_display, point_for_display
-from ui.mapview.story import shown_text, slide_overlays, view_for_bounds
+from ui.mapview.story import shown_text, slide_overlays, tight_zoom, view_for_bounds
 from ui.state import ViewState
 
 MAP_HEIGHT = 640
@@ -198,9 +198,9 @@ def draw_slide_map(story: Story, index: int, lang: Lang, vendor: str, height: in
     center, zoom = view_for_bounds(slide_bounds(slide, parks), *size)
     presenting = height == PRESENT_MAP_HEIGHT
     returned = st_folium(
-        base_map(lang, bm, point_for_display(*home_center, bm), home_zoom, vendor, fill_frame=presenting,
-                 minimap=not presenting, legend_open=not presenting,
-                 plans=plan_legend(frame["programme"], data.programmes(), lang)),
+        tight_zoom(base_map(lang, bm, point_for_display(*home_center, bm), home_zoom, vendor, fill_frame=presenting,
+                            minimap=not presenting, legend_open=not presenting,
+                            plans=plan_legend(frame["programme"], data.programmes(), lang))),
         key=f"present_map_{story.id}_{height}", height=height, use_container_width=True,
         feature_group_to_add=overlays, layer_control=layer_control(),
         center=point_for_display(*center, bm), zoom=zoom,

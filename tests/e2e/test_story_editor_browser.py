@@ -110,6 +110,7 @@ def test_a_presenter_adds_the_panned_view_as_a_slide_and_finds_it_after_a_reload
         page.mouse.down()
         for i in range(1, 13):
             page.mouse.move(x + (to_x - x) * i / 12, y + (to_y - y) * i / 12)
+        page.wait_for_timeout(400)  # held still before letting go: no inertia carries the map past the point
         page.mouse.up()
         dragged = wait_for_reported(page, frame, "the dragged view")
         assert close(dragged["center"], PAZHOU, 0.02), dragged["center"]  # the drag moved the map, by its pixels
@@ -156,11 +157,13 @@ def test_a_presenter_adds_the_panned_view_as_a_slide_and_finds_it_after_a_reload
         again = wait_for_reported(page, frame, "the reloaded slide's view")
         page.locator(MAP_FRAME).first.scroll_into_view_if_needed()
         shot(page, "story-editor-3-reloaded")
-        # The map opens on the slide's extent: all of it in view, fitted into the part of the map
-        # the caption leaves free (so one zoom level out at most), Pazhou in view.
+        # The map opens on the slide's extent: all of it in view (a slide that names no park fills the
+        # map as it was saved; one naming parks is fitted beside the caption, one zoom level out at
+        # most), Pazhou in view.
         w, s, e, n = again["bounds"]
         sw, ss, se, sn = slide["bounds"]
-        assert w <= sw and s <= ss and se <= e and sn <= n, (again["bounds"], slide["bounds"])
+        tol = 1e-5  # the slide keeps 6 decimals
+        assert w <= sw + tol and s <= ss + tol and se <= e + tol and sn <= n + tol, (again["bounds"], slide["bounds"])
         assert again["zoom"] >= slide["zoom"] - 1 and (e - w) <= 2.5 * span
         assert w < PAZHOU[0] < e and s < PAZHOU[1] < n
         assert not close(again["bounds"], start["bounds"], span / 4)

@@ -19,11 +19,25 @@ from geo.generalize import zoom_for_bounds
 from layers.stories import Slide, Text
 from ui.i18n import Lang, t
 from ui.mapview.parks import SELECTED_COLOUR, park_groups
+from ui.mapview.story_labels import GAP_PX, LABEL_FONT_PX, LABEL_MAX_WIDTH_PX, LabelPlacer
 from ui.mapview.transport import transport_groups
 from ui.safe_html import esc
 
 HIGHLIGHT_RADIUS = 13.0
 """Radius (px) of a highlighted point park; other parks keep the atlas's 7 px."""
+
+ANCHOR_RADIUS = 3.0
+"""Radius (px) kept clear around a highlighted polygon's label anchor (its representative point)."""
+
+ZOOM_SNAP = 0.25
+"""The story map's zoom steps: a slide's bounds are fitted to a quarter zoom level, not rounded
+out to a whole one (which opened a saved view about one level further out than saved)."""
+
+
+def tight_zoom(m: folium.Map) -> folium.Map:
+    """Let `m` (the story map) zoom, and fit bounds, in steps of `ZOOM_SNAP`; returns `m`."""
+    m.options["zoom_snap"] = ZOOM_SNAP
+    return m
 
 
 class SlideCaption(folium.MacroElement):
@@ -49,37 +63,67 @@ class SlideCaption(folium.MacroElement):
             };
             var bounds = {{ this.bounds_json }};
             function fit(map) {
-                // Fit the slide into the part of the map the caption leaves free: beside it or
-                // above it, whichever leaves more room (the caption sits bottom left).
+                // Fit the slide into the largest part of the map the caption leaves free, beside it
+                // or above it (the caption sits bottom left), less room for the parks' names around
+                // the outermost parks (as ui.exports.static_layout.free_rect does for the export).
                 if (!bounds || !caption._container) { return; }
-                var size = map.getSize(), box = caption._container.getBoundingClientRect(), m = 16;
-                var cw = box.width + 2 * m, ch = box.height + 2 * m;
-                // room for the parks' name labels, centred on their markers and above them
-                var lw = 0, lh = 0;
+                var size = map.getSize(), m = 16, o = map.getContainer().getBoundingClientRect();
+                var box = caption._container.getBoundingClientRect();  // not always at the bottom: the minimap is below it
+                var right = box.right - o.left + m, top = box.top - o.top - m;
+                var lw = 0, lh = 0;  // half the widest name, the tallest name
                 document.querySelectorAll(".parkatlas-highlight-label").forEach(function (el) {
                     var r = el.getBoundingClientRect(); lw = Math.max(lw, r.width / 2); lh = Math.max(lh, r.height);
                 });
-                var sx = m + 24 + lw, top = m + 24 + lh;
-                var beside = (size.x - cw - lw - sx) * size.y, above = size.x * (size.y - ch - top);
-                var opts = beside >= above
-                    ? {paddingTopLeft: [cw + lw, top], paddingBottomRight: [sx, m + 24]}
-                    : {paddingTopLeft: [sx, top], paddingBottomRight: [sx, ch]};
+                var beside = Math.max(size.x - right, 0) * size.y, above = size.x * Math.max(top, 0);
+                var free = beside >= above ? [right, 0, size.x, size.y] : [0, 0, size.x, top];
+                // with room for the names; else with less; else (too little room) the whole map
+                var named = document.querySelectorAll(".parkatlas-highlight-label").length > 0;
+                var tries = [[free, m + 24 + lw, m + 24 + lh], [free, m + 24, m + 24], [[0, 0, size.x, size.y], m + 24, m + 24]];
+                // a slide that names no park (a view the presenter panned to) has no subject for the
+                // caption to hide: its extent fills the map as it was saved, the caption over its corner
+                if (!named) { tries = [[[0, 0, size.x, size.y], 0, 0]]; }
+                var pick = tries[tries.length - 1];
+                for (var i = 0; i < tries.length; i++) {
+                    var r = tries[i][0], x = tries[i][1], y = tries[i][2];
+                    if (r[2] - r[0] - 2 * x >= size.x * 0.2 && r[3] - r[1] - 2 * y >= size.y * 0.2) { pick = tries[i]; break; }
+                }
+                var f = pick[0], mx = pick[1], my = pick[2];
+                var opts = {paddingTopLeft: [f[0] + mx, f[1] + my],
+                            paddingBottomRight: [size.x - f[2] + mx, size.y - f[3] + my]};
                 opts.maxZoom = 16;
                 opts.animate = false;
                 map.fitBounds(L.latLngBounds(bounds), opts);
             }
-            var refit = null;
+            var refit = null, watch = null, touched = false, seen = null;
+            function view(map) { return map.getCenter().toString() + "@" + map.getZoom(); }
+            function touch() { touched = true; }
             function show(map) {
                 if (!caption._map) { caption.addTo(map); }
                 // after streamlit-folium's own setView, and again once the frame has its final size
-                setTimeout(function () { fit(map); }, 0);
-                setTimeout(function () { fit(map); }, 400);
-                if (!refit) { refit = function () { fit(map); }; map.on("resize", refit); }
+                setTimeout(function () { fit(map); seen = view(map); }, 0);
+                setTimeout(function () { fit(map); seen = view(map); }, 400);
+                if (!refit) {
+                    refit = function () { fit(map); seen = view(map); };
+                    map.on("resize", refit);
+                    // a view the presenter did not ask for (streamlit-folium's setView, which can come
+                    // after the fits above when the page is slow) is fitted again; once the presenter
+                    // has touched the map (pointer, wheel, keys), their view stays
+                    touched = false;
+                    watch = function () { if (!touched && seen !== null && view(map) !== seen) { refit(); } };
+                    map.on("moveend", watch);
+                    ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (t) {
+                        map.getContainer().addEventListener(t, touch, true); });
+                }
             }
             group.on("add", function (e) { show(e.target._map); });
             group.on("remove", function (e) {
-                if (refit && caption._map) { caption._map.off("resize", refit); }
-                refit = null;
+                var map = caption._map;
+                if (refit && map) {
+                    map.off("resize", refit); map.off("moveend", watch);
+                    ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (t) {
+                        map.getContainer().removeEventListener(t, touch, true); });
+                }
+                refit = null; watch = null;
                 caption.remove();
             });
             if (group._map) { show(group._map); }
@@ -116,26 +160,29 @@ def caption_group(title: str, caption: str, counter: str = "",
     return group
 
 
-LABEL_CSS = ("font:600 15px/1.2 'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif;"
+LABEL_CSS = (f"font:600 {LABEL_FONT_PX}px/1.2 'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif;"
              "color:#1a1a1a;background:rgba(255,255,255,.9);padding:2px 6px;border-radius:3px;"
-             "box-shadow:0 1px 3px rgba(0,0,0,.35);white-space:nowrap;transform:translate(-50%, -100%);"
+             "box-shadow:0 1px 3px rgba(0,0,0,.35);width:max-content;"
+             f"max-width:{LABEL_MAX_WIDTH_PX}px;text-align:center;transform:translate(-50%, -100%);"
              "display:inline-block;pointer-events:none")
 
 
 def highlight_group(frame: gpd.GeoDataFrame, ids: tuple[str, ...], lang: Lang) -> folium.FeatureGroup:
     """The highlighted parks, on top: points as large dots and polygons filled stronger, both
-    outlined dark (class `park-highlight park-<id>`), with the atlas's escaped tooltips.
+    outlined dark (class `park-highlight park-<id>`), with the atlas's escaped tooltips, and
+    their names, which `LabelPlacer` keeps clear of each other, the markers and the caption.
 
     frame: rows of `ui.mapview.parks.display_frame` (EPSG:4326 or shifted for display)."""
     group = folium.FeatureGroup(name=t("present_highlighted", lang), show=True)
     for pid in [i for i in ids if i in frame.index]:
         row = frame.loc[pid]
         where = row.geometry if row.geometry.geom_type == "Point" else row.geometry.representative_point()
-        lift = HIGHLIGHT_RADIUS + 4 if row.geometry.geom_type == "Point" else 0
-        folium.Marker(  # its name, always shown, so the audience can tell the parks apart
+        # the marker's radius (its outline included) that the label keeps clear of
+        r = HIGHLIGHT_RADIUS + 1.5 if row.geometry.geom_type == "Point" else ANCHOR_RADIUS
+        folium.Marker(  # its name, always shown, so the audience can tell the parks apart; placed in the browser
             location=(where.y, where.x), interactive=False,
-            icon=folium.DivIcon(html=f"<div class='parkatlas-highlight-label' style=\"{LABEL_CSS};"
-                                     f"margin-top:-{lift:.0f}px\">{row['name_html']}</div>",
+            icon=folium.DivIcon(html=f"<div class='parkatlas-highlight-label' data-r='{r:g}' style=\"{LABEL_CSS};"
+                                     f"margin-top:-{r + GAP_PX:.0f}px\">{row['name_html']}</div>",
                                 icon_size=(0, 0), icon_anchor=(0, 0)),
         ).add_to(group)
         colour = row["colour"]
@@ -152,6 +199,7 @@ def highlight_group(frame: gpd.GeoDataFrame, ids: tuple[str, ...], lang: Lang) -
                                                     "fillColor": c, "fillOpacity": 0.55},
                 tooltip=folium.Tooltip(row["tip"]),
             ).add_to(group)
+    LabelPlacer().add_to(group)
     return group
 
 
