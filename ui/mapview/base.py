@@ -54,6 +54,10 @@ class MetricScale(folium.MacroElement):
     )
 
 
+FOLD_LEGEND_BELOW_PX = 700
+"""A map narrower than this (px) opens with its legend folded (1024×768 with the sidebar: ~560 px)."""
+
+
 class Legend(folium.MacroElement):
     """A Leaflet control (bottom right) listing programme colours and what outlines mean.
 
@@ -71,7 +75,17 @@ class Legend(folium.MacroElement):
                 div.innerHTML = {{ this.html_json }};
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            var map = {{ this._parent.get_name() }};
+            legend.addTo(map);
+            // a small map folds its legend (the names and the parks need the room); one click opens it
+            function fold() {
+                var d = legend.getContainer() && legend.getContainer().querySelector("details");
+                if (d && map.getSize().x < {{ this.fold_below_px }} && !d.dataset.touched) { d.open = false; }
+            }
+            legend.getContainer().querySelector("summary").addEventListener("click", function () {
+                this.parentNode.dataset.touched = "1"; });
+            fold();
+            map.on("resize", fold);
         })();
         {% endmacro %}
         """
@@ -94,6 +108,7 @@ class Legend(folium.MacroElement):
             for colour, label in items
         )
         notes_html = "".join(f'<div style="color:#555">{esc(n)}</div>' for n in notes)
+        self.fold_below_px = FOLD_LEGEND_BELOW_PX
         self.html_json = json.dumps(f"<details{' open' if open_ else ''}><summary style='cursor:pointer'><b>{esc(title)}</b></summary>"
                                     f"{rows}{notes_html}{size_html}</details>")
 

@@ -77,7 +77,7 @@ class SlideCaption(folium.MacroElement):
                 var beside = Math.max(size.x - right, 0) * size.y, above = size.x * Math.max(top, 0);
                 var free = beside >= above ? [right, 0, size.x, size.y] : [0, 0, size.x, top];
                 // with room for the names; else with less; else (too little room) the whole map
-                var named = document.querySelectorAll(".parkatlas-highlight-label").length > 0;
+                var named = {{ this.names_parks_json }};
                 var tries = [[free, m + 24 + lw, m + 24 + lh], [free, m + 24, m + 24], [[0, 0, size.x, size.y], m + 24, m + 24]];
                 // a slide that names no park (a view the presenter panned to) has no subject for the
                 // caption to hide: its extent fills the map as it was saved, the caption over its corner
@@ -97,6 +97,14 @@ class SlideCaption(folium.MacroElement):
             var refit = null, watch = null, touched = false, seen = null;
             function view(map) { return map.getCenter().toString() + "@" + map.getZoom(); }
             function touch() { touched = true; }
+            function outside(map) {  // a highlighted park the view leaves out (a view set after the fit)
+                var size = map.getSize(), o = map.getContainer().getBoundingClientRect(), out = false;
+                map.getContainer().querySelectorAll("path.park-highlight").forEach(function (el) {
+                    var r = el.getBoundingClientRect(), x = (r.left + r.right) / 2 - o.left, y = (r.top + r.bottom) / 2 - o.top;
+                    if (x < 0 || y < 0 || x > size.x || y > size.y) { out = true; }
+                });
+                return out;
+            }
             function show(map) {
                 if (!caption._map) { caption.addTo(map); }
                 // after streamlit-folium's own setView, and again once the frame has its final size
@@ -109,7 +117,10 @@ class SlideCaption(folium.MacroElement):
                     // after the fits above when the page is slow) is fitted again; once the presenter
                     // has touched the map (pointer, wheel, keys), their view stays
                     touched = false;
-                    watch = function () { if (!touched && seen !== null && view(map) !== seen) { refit(); } };
+                    watch = function () {
+                        if (touched || seen === null) { return; }
+                        if (view(map) !== seen || outside(map)) { refit(); }
+                    };
                     map.on("moveend", watch);
                     ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (t) {
                         map.getContainer().addEventListener(t, touch, true); });
@@ -137,9 +148,10 @@ class SlideCaption(folium.MacroElement):
            "font:17px/1.5 'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif;color:#1a1a1a")
 
     def __init__(self, title: str, caption: str, counter: str = "", position: str = "bottomleft",
-                 bounds: tuple[float, float, float, float] | None = None):
+                 bounds: tuple[float, float, float, float] | None = None, names_parks: bool = True):
         super().__init__()
         self._name = "SlideCaption"
+        self.names_parks_json = json.dumps(bool(names_parks))  # False: a panned view, filled as saved
         # [[south, west], [north, east]] (display coordinates) to fit beside the caption, or null
         self.bounds_json = json.dumps(None if bounds is None else [[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
         head = (f"<div class='parkatlas-caption-title' style='font-size:22px;font-weight:700;margin-bottom:4px'>"
@@ -152,11 +164,13 @@ class SlideCaption(folium.MacroElement):
 
 
 def caption_group(title: str, caption: str, counter: str = "",
-                  bounds: tuple[float, float, float, float] | None = None) -> folium.FeatureGroup:
+                  bounds: tuple[float, float, float, float] | None = None,
+                  names_parks: bool = True) -> folium.FeatureGroup:
     """A FeatureGroup (not in the layer control) carrying the slide's caption control (which
-    fits the map to `bounds` beside it, see SlideCaption)."""
+    fits the map to `bounds` beside it, see SlideCaption; names_parks=False: the slide highlights
+    no park, so its extent fills the map, the caption over a corner of it)."""
     group = folium.FeatureGroup(name="caption", show=True, control=False)
-    SlideCaption(title, caption, counter, bounds=bounds).add_to(group)
+    SlideCaption(title, caption, counter, bounds=bounds, names_parks=names_parks).add_to(group)
     return group
 
 
@@ -223,7 +237,8 @@ def slide_overlays(slide: Slide, lang: Lang, frame: gpd.GeoDataFrame, parks: gpd
                                    nodes if "transport_nodes" in wanted else nodes.iloc[0:0],
                                    facilities if "facilities" in wanted else facilities.iloc[0:0], parks, lang)
     groups.append(highlight_group(frame, slide.highlight, lang))
-    groups.append(caption_group(title, shown_text(slide.caption, lang), counter, bounds))
+    groups.append(caption_group(title, shown_text(slide.caption, lang), counter, bounds,
+                                names_parks=bool(slide.highlight)))
     return groups
 
 
