@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass, field
 
 from layers.plan_reader._text import View, canonical
-from layers.plan_reader.names import (AREA_NEXT, MAX_NAME, PHASE_WORD, STOP_WORDS, counted, is_generic, is_org, name_start, split_place,
+from layers.plan_reader.names import (AREA_NEXT, PHASE_WORD, STOP_WORDS, counted, is_generic, is_org, name_start, split_place,
                                       standalone, start_of_name_ending, suffix_names, suffix_of)
+from layers.plan_reader.nicknames import nicknames
 from layers.plan_reader.numerals import NUMBER
 from layers.plan_reader.sections import Sections
 from layers.plan_reader.tables import Table
@@ -47,22 +48,6 @@ _SUB_AREA_TITLE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:片区|组团|区块)$")
 """A heading that is a sub-area's name, however generic its words (二、智能制造片区)."""
 MORE_ALIASES = re.compile(r"(?:又称|也称|简称|或称)[为:：]?\s*[“\"「]?(?P<alias>[^”\"」(),，、]{2,14})")
 AREA_UNIT = r"(?:平方公里|平方千米|km²|公顷|亩)"
-NICKNAMED_BEFORE = re.compile(r"被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]的")
-"""被业内称为“钱塘芯谷”的 + the name it is said of (the name follows)."""
-KNOWN_AS = re.compile(r"素有(?P<aliases>(?:[“\"「][^”\"」]{2,10}[”\"」])+)之(?:称|美誉|誉)")
-"""宝鸡高新区素有“中国钛谷”之称: the quoted names are other names of the one right before 素有."""
-ALIAS_OF = re.compile(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」][，,]?\s*(?:是|为|即)(?P<name>[^，,。；;“”\"]{3,30}?)的(?:别称|简称|俗称|昵称|又称)")
-"""“动力谷”，是株洲高新区的别称: the quoted name is another name of the one after 是."""
-SAID_TO_BE = re.compile(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」][，,]?\s*(?:说的是|指的是|就是|即)")
-"""“芯港”，说的是临港新片区集成电路综合性产业基地: the quoted nickname of the name that follows."""
-NICKNAMED_AFTER = re.compile(r"(?:[，,]|——)\s*被?(?:当地人|业内|业界|市民|群众|大家|人们|企业家们|企业)?(?:亲切地|形象地)?(?:习惯|通常|俗|也|又|亦)?"
-                             r"(?:称之?为|称作|叫作|叫做)[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]")
-"""The name + ，当地人习惯称之为“医药港” (the name precedes)."""
-NICKNAMED_PRONOUN = re.compile(r"(?:这里|该园区|该园|这个园区)(?:[^。；;“”]{0,40}?[，,])?被[^，,。；;“”]{0,8}?(?:称为|称作|誉为|叫作|叫做)"
-                               r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」](?!的)")
-"""…产业园里一派繁忙景象。这里被当地人习惯称为“电池谷”: the nickname of the park named just before."""
-PRONOUN = re.compile(r"(?:园区|该园|这里|此地|片区|基地)(?![\u4e00-\u9fff]{0,2}(?:园|区|城|谷)[^区])")
-"""A park referred to by its kind alone (…称为“海洋园”的园区)."""
 SIDE_PHASE = re.compile(r"(?:(?<=[,，。;；:：、\s和及.])|(?<=其中))(?P<name>[东南西北中]区|[东南西北中]片区|先行启动区|先行区|核心区)"
                         f"(?=(?:规划|用地|占地)?面积(?:约|为)?{NUMBER}{AREA_UNIT})")
 """A sub-area named by its side, with its area (其中北区面积742.30公顷)."""
@@ -219,54 +204,7 @@ def propose(view: View, sections: Sections, tables: list[Table]) -> list[Cand]:
                 base = m.start("more")
                 for more in MORE_ALIASES.finditer(m.group("more")):
                     cand.aliases.append(view.written(base + more.start("alias"), base + more.end("alias")))
-    for m in NICKNAMED_BEFORE.finditer(text):
-        named = next(((m.end(), n[1], n[2], n[3]) for n in suffix_names(view, m.end(), min(len(text), m.end() + MAX_NAME + 4))
-                      if not re.search(r"[,，。；;、:：\s“”\"]", text[m.end():n[0]])), None)  # the whole name after 的
-        if named is None and PRONOUN.match(text, m.end()):  # 海洋科技园…。这个被当地人习惯称为“海洋园”的园区: the park before
-            named = next((n for n in reversed(suffix_names(view, max(0, m.start() - 80), m.start())) if n[1] - n[0] >= 4), None)
-        if named:
-            cand = add(named[0], named[1], named[2], "nickname")
-            if cand:
-                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
-    for m in KNOWN_AS.finditer(text):
-        a = start_of_name_ending(text, m.start())
-        if m.start() - a >= 3 and suffix_of(text[a:m.start()]):
-            cand = add(a, m.start(), None, "nickname")
-            if cand:
-                base = m.start("aliases")
-                for q in re.finditer(r"[“\"「](?P<alias>[^”\"」]{2,10})[”\"」]", m.group("aliases")):
-                    cand.aliases.append(view.written(base + q.start("alias"), base + q.end("alias")))
-    for m in ALIAS_OF.finditer(text):
-        if suffix_of(m.group("name")):
-            a = max(m.start("name"), start_of_name_ending(text, m.end("name"), m.start("name")))  # 赣州经开区内X → X
-            cand = add(a, m.end("name"), None, "nickname")
-            if cand:
-                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
-                after = NICKNAMED_AFTER.match(text, m.end())  # …的简称，业内习惯称为“零碳谷”
-                if after:
-                    cand.aliases.append(view.written(after.start("alias"), after.end("alias")))
-    for m in SAID_TO_BE.finditer(text):
-        named = next(((m.end(), n[1], n[2], n[3]) for n in suffix_names(view, m.end(), min(len(text), m.end() + MAX_NAME + 4))
-                      if not re.search(r"[,，。；;、:：\s“”\"]", text[m.end():n[0]])), None)
-        if named:
-            cand = add(named[0], named[1], named[2], "nickname")
-            if cand:
-                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
-    for m in NICKNAMED_PRONOUN.finditer(text):
-        named = next((n for n in reversed(suffix_names(view, max(0, m.start() - 80), m.start())) if n[1] - n[0] >= 4), None)
-        if named:
-            cand = add(named[0], named[1], named[2], "nickname")
-            if cand:
-                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
-    for m in NICKNAMED_AFTER.finditer(text):
-        a, b = start_of_name_ending(text, m.start()), m.start()
-        if re.search(r"(?:位于|地处|坐落于|落户)$", text[max(0, a - 4):a]):  # X位于五象新区，被业内叫作“数字小镇”: X's
-            first = next(iter(suffix_names(view, view.sentence_at(a).start, a)), None)
-            a, b = (first[0], first[1]) if first else (b, b)
-        if b - a >= 3 and suffix_of(text[a:b]):
-            cand = add(a, b, None, "nickname")
-            if cand:
-                cand.aliases.append(view.written(m.start("alias"), m.end("alias")))
+    nicknames(view, add)
     for m in CARRIER.finditer(text):
         a = max(m.start("name"), start_of_name_ending(text, m.end("name"), m.start("name")))
         if re.search(r"(?:服务中心|政务中心|会展中心|展示中心|体育中心|文化中心|指挥中心|调度中心)$", m.group("name")):
