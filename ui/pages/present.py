@@ -47,7 +47,7 @@ def render() -> None:
     story, empty = shown[state.story_id]
     total = len(story.slides)
 
-    pick_col, mode_col = st.columns([4, 1], vertical_alignment="bottom")
+    pick_col, mode_col = st.columns([5, 2], vertical_alignment="bottom")
     pv.keep_widget("w_present_story", state.story_id)
     pick_col.selectbox(t("present_story", lang), list(found), key="w_present_story",
                        format_func=lambda i: pv.shown_text(found[i].title, lang), on_change=pv.pick_story,
@@ -58,7 +58,7 @@ def render() -> None:
     if not state.presenting and story.description.get(lang):
         st.caption(pv.shown_text(story.description, lang))
 
-    prev_col, count_col, next_col, _ = st.columns([2, 1, 2, 7], vertical_alignment="center")
+    prev_col, count_col, next_col, _ = st.columns([3, 2, 3, 6], vertical_alignment="center")
     prev_col.button(t("present_prev", lang), key="present_prev", shortcut="Left", icon=":material/arrow_back:",
                     disabled=state.slide <= 0, on_click=pv.step, args=(state, -1, total), width="stretch")
     count_col.markdown(f"<div class='parkatlas-slide-counter' style='text-align:center;font-size:1.25rem;"
