@@ -119,11 +119,13 @@ def test_labels_never_collide_on_the_live_map(browser, app_url, story, width, he
 
     def present() -> None:
         sidebar = page.locator('section[data-testid="stSidebar"]')
+        toggle = page.locator('label:has-text("Presentation mode") input[type="checkbox"]').first
         for attempt in range(3):  # a click landing while a rerun replaces the toggle is lost, as a user's would be
             settle(page)
-            page.get_by_text("Presentation mode", exact=True).click()
+            if not toggle.is_checked():  # (never click twice: a second click would turn it off again)
+                page.get_by_text("Presentation mode", exact=True).click()
             try:
-                sidebar.wait_for(state="hidden", timeout=10_000)
+                sidebar.wait_for(state="hidden", timeout=15_000)
                 break
             except Exception:
                 if attempt == 2:

@@ -117,9 +117,11 @@ class SlideCaption(folium.MacroElement):
                     // after the fits above when the page is slow) is fitted again; once the presenter
                     // has touched the map (pointer, wheel, keys), their view stays
                     touched = false;
+                    var rescues = 0;  // fits for a park left out: at most two (a view too small for all never loops)
                     watch = function () {
                         if (touched || seen === null) { return; }
-                        if (view(map) !== seen || outside(map)) { refit(); }
+                        if (view(map) !== seen) { refit(); return; }
+                        if (rescues < 2 && outside(map)) { rescues += 1; setTimeout(refit, 0); }
                     };
                     map.on("moveend", watch);
                     ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (t) {
