@@ -36,3 +36,22 @@ def fake_editor_map(monkeypatch, drawings: list[dict] | None) -> None:
     monkeypatch.setattr("ui.mapview.cached.show", lambda prep, key=None, **kwargs: {})  # the atlas's map
     for module in PAGES_WITH_MAPS:
         monkeypatch.setattr(f"{module}.st_folium", fake, raising=False)
+
+
+def signed_in_page(script: str, username: str, name: str, *, timeout: float = 60, lang: str = "en"):
+    """An AppTest of `script` as `username` (display `name`) signed in just now, in `lang`: the
+    session a sign-in leaves (streamlit-authenticator's keys and our `signed_in_at` claim)."""
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    from ui.credentials import SIGNED_IN_AT
+
+    at = AppTest.from_string(script, default_timeout=timeout)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = name
+    at.session_state[SIGNED_IN_AT] = time.time()
+    at.query_params["lang"] = lang
+    return at
+

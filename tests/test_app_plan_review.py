@@ -5,14 +5,14 @@ a viewer reads but cannot save."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import signed_in_page
 from streamlit.testing.v1 import AppTest
 
 from store import default_location, open_workspace
-from ui.credentials import SIGNED_IN_AT
 
 DOCS = Path(__file__).parent / "data" / "plan_review"
 PAGE = "from ui.pages import data_page\ndata_page.render()\n"
@@ -154,12 +154,7 @@ def viewer(own_workspace, tmp_path, monkeypatch):
 
 
 def test_a_viewer_reads_the_document_but_cannot_save(viewer):
-    at = AppTest.from_string(PAGE, default_timeout=90)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "visitor"
-    at.session_state["name"] = "Visitor"
-    at.session_state[SIGNED_IN_AT] = time.time()
-    at.query_params["lang"] = "en"
+    at = signed_in_page(PAGE, "visitor", "Visitor", timeout=90)
     at = upload(ok(at.run()), "zs_kechuang_2024.txt", DOC_2024)
     assert ticks(at)
     assert "saving needs an editor or admin role" in texts(at, "info")

@@ -7,16 +7,16 @@ both languages render, and the English page marks a plan that has only a Chinese
 from __future__ import annotations
 
 import hashlib
-import time
 
 import pandas as pd
 import pytest
+
+from tests.helpers import signed_in_page
 from streamlit.testing.v1 import AppTest
 
 from layers.programmes import PALETTE, next_colour
 from store import PermissionDenied, default_location, open_workspace
 from ui import users, workspace
-from ui.credentials import SIGNED_IN_AT
 
 PAGE = "from ui.pages import plans\nplans.render()\n"
 NEW_PLAN = "rf_programmes___new__"
@@ -229,12 +229,7 @@ def viewer(small_data_with_targets, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("section", ["plans", "targets", "rules", "transport"])
 def test_a_viewer_sees_tables_and_no_form_or_button(viewer, section):
-    at = AppTest.from_string(PAGE, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "visitor"
-    at.session_state["name"] = "Visitor"
-    at.session_state[SIGNED_IN_AT] = time.time()
-    at.query_params["lang"] = "en"
+    at = signed_in_page(PAGE, "visitor", "Visitor", timeout=60)
     at.query_params["section"] = section
     ok(at.run())
     assert "may look but not change" in texts(at, "info")

@@ -6,7 +6,6 @@ and no form."""
 
 from __future__ import annotations
 
-import time
 
 import geopandas as gpd
 import pytest
@@ -14,11 +13,10 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from layers.user_layers import AttributeMapping, apply_mapping
-from tests.helpers import run_page
+from tests.helpers import run_page, signed_in_page
 from tests.test_app_inspection import inspection_html, truth_m2
 from tests.test_app_plans import PAGE, ok, page, store, texts, viewer  # noqa: F401  (viewer: the fixture)
 from ui import workspace
-from ui.credentials import SIGNED_IN_AT
 
 NEW_RULE = "rf_indicator_rules___new__"
 PLAN = "gz-value-innovation"
@@ -127,12 +125,7 @@ def test_a_stale_save_of_a_rule_is_refused_and_names_them(officer):
 
 @pytest.mark.usefixtures("viewer")
 def test_a_viewer_sees_the_rules_and_cannot_add_one():
-    at = AppTest.from_string(PAGE, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "visitor"
-    at.session_state["name"] = "Visitor"
-    at.session_state[SIGNED_IN_AT] = time.time()
-    at.query_params["lang"] = "en"
+    at = signed_in_page(PAGE, "visitor", "Visitor", timeout=60)
     at.query_params["section"] = "rules"
     ok(at.run())
     assert "may look but not change" in texts(at, "info")

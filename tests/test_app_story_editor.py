@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import io
 import json
-import time
 
 import pytest
+
+from tests.helpers import signed_in_page
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from store import PermissionDenied, default_location, open_workspace
 from ui import users
-from ui.credentials import SIGNED_IN_AT
 from ui.safe_html import esc
 
 PAGE = ("import streamlit as st\nst.set_page_config(layout='wide')\n"
@@ -183,12 +183,7 @@ def viewer(officer, tmp_path, monkeypatch):
 
 
 def test_a_viewer_sees_stories_and_cannot_edit(viewer, officer, offline):
-    at = AppTest.from_string(PAGE, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "visitor"
-    at.session_state["name"] = "Visitor"
-    at.session_state[SIGNED_IN_AT] = time.time()
-    at.query_params["lang"] = "en"
+    at = signed_in_page(PAGE, "visitor", "Visitor", timeout=60)
     at.query_params["story"] = "metro-to-parks"
     ok(at.run())
     assert counter(at).startswith("1 / ")

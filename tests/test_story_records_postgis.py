@@ -8,9 +8,9 @@ with the same id, is refused naming who saved in between, and nothing is overwri
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
+
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -21,9 +21,9 @@ from layers.story_records import (add_slide, move_slide, new_story, set_caption,
                                   story_from_record, view_slide)
 from store import ConflictError, PermissionDenied, open_workspace
 from store.workspace import BUNDLE_AUTHOR
+from tests import helpers
 from tests.test_app_story_editor import PAGE, PANNED, ok, texts
 from ui import users
-from ui.credentials import SIGNED_IN_AT
 
 STORY = "story-haizhu-talk"
 PAZHOU_VIEW = dict(bounds=(113.30, 23.05, 113.45, 23.15), center=(113.375, 23.1), zoom=13)
@@ -165,12 +165,7 @@ def team_page(team_db, tmp_path, monkeypatch):
 
 
 def signed_in_page(username: str, name: str, story: str) -> AppTest:
-    at = AppTest.from_string(PAGE, default_timeout=90)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
-    at.session_state["name"] = name
-    at.session_state[SIGNED_IN_AT] = time.time()
-    at.query_params["lang"] = "en"
+    at = helpers.signed_in_page(PAGE, username, name, timeout=90)
     at.query_params["story"] = story
     return ok(at.run())
 
