@@ -78,9 +78,10 @@ class Legend(folium.MacroElement):
             var map = {{ this._parent.get_name() }};
             legend.addTo(map);
             // a small map folds its legend (the names and the parks need the room); one click opens it
-            function fold() {
+            var opened = legend.getContainer().querySelector("details").open;  // as the page asked
+            function fold() {  // folded while the map is narrow, as asked once it is wide (the frame grows after load)
                 var d = legend.getContainer() && legend.getContainer().querySelector("details");
-                if (d && map.getSize().x < {{ this.fold_below_px }} && !d.dataset.touched) { d.open = false; }
+                if (d && !d.dataset.touched) { d.open = opened && map.getSize().x >= {{ this.fold_below_px }}; }
             }
             legend.getContainer().querySelector("summary").addEventListener("click", function () {
                 this.parentNode.dataset.touched = "1"; });
